@@ -1,0 +1,32 @@
+import { DurableObject } from "cloudflare:workers";
+
+/**
+ * Counts failures for one key (an account or an IP address) in a sliding window.
+ * One object per key means every Worker instance in the world sees the same count.
+ * The timestamps live in the object's own storage, so eviction forgets nothing.
+ */
+export class RateLimiter extends DurableObject<Env> {
+  private failures(now: number, windowMs: number): number[] {
+    const all = (this.ctx.storage.kv.get<number[]>("failures") ?? []).filter((t) => t > now - windowMs);
+    return all;
+  }
+
+  /** How long the caller must wait before another attempt, 0 if it may go ahead. */
+  async retryAfterMs(limit: number, windowMs: number, now = Date.now()): Promise<number> {
+    const recent = this.failures(now, windowMs);
+    if (recent.length < limit) return 0;
+    // The oldest failure that still counts decides when a slot frees up.
+    return recent[recent.length - limit]! + windowMs - now;
+  }
+
+  async recordFailure(windowMs: number, now = Date.now()): Promise<void> {
+    const recent = this.failures(now, windowMs);
+    recent.push(now);
+    // Bounded: never keep more than a window's worth of a reasonable limit.
+    this.ctx.storage.kv.put("failures", recent.slice(-100));
+  }
+
+  async reset(): Promise<void> {
+    this.ctx.storage.kv.delete("failures");
+  }
+}

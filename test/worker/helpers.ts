@@ -1,0 +1,57 @@
+import { env, SELF } from "cloudflare:test";
+
+export const ORIGIN = "http://localhost";
+
+/** A JSON request to the Worker, as the cabinet sends it (same-origin, so CSRF checks pass). */
+export function api(path: string, init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { Origin: ORIGIN, ...init.headers };
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  if (init.cookie) headers.Cookie = init.cookie;
+  return SELF.fetch(`${ORIGIN}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers,
+    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+  });
+}
+
+export type Outbox = { id: number; to: string; subject: string; text: string }[];
+
+export async function outbox(): Promise<Outbox> {
+  return (await (await api("/dev/mail.json")).json()) as Outbox;
+}
+
+/** The generated password from the newest mail to this address. */
+export async function mailedPassword(email: string): Promise<string> {
+  const mail = (await outbox()).find((m) => m.to === email);
+  const match = mail && /^Password: (\S+)$/m.exec(mail.text);
+  if (!match) throw new Error(`no password mail for ${email}`);
+  return match[1]!;
+}
+
+export function sessionCookie(res: Response): string {
+  const set = res.headers.get("Set-Cookie") ?? "";
+  const m = /edgedesk_session=([^;]*)/.exec(set);
+  if (!m) throw new Error(`no session cookie in ${set}`);
+  return `edgedesk_session=${m[1]}`;
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${Date.now()}-${++counter}@example.com`;
+}
+
+/** Registers, signs in with the mailed password, and sets a new one: an ordinary active user. */
+export async function activeUser(prefix = "user"): Promise<{ email: string; password: string; cookie: string; id: string }> {
+  const email = uniqueEmail(prefix);
+  await api("/api/auth/register", { body: { email } });
+  const mailed = await mailedPassword(email);
+  const login = await api("/api/auth/login", { body: { email, password: mailed } });
+  const cookie = sessionCookie(login);
+  const { user } = (await login.json()) as { user: { id: string } };
+  const password = "a-new-password-123";
+  const changed = await api("/api/me/password", { body: { currentPassword: mailed, newPassword: password }, cookie });
+  if (changed.status !== 204) throw new Error(`password change failed: ${changed.status}`);
+  return { email, password, cookie, id: user.id };
+}
+
+export { env };

@@ -1,0 +1,68 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { ApiError, errorBody } from "./errors";
+import { apiDocsRoutes } from "./routes/api-docs";
+import { authRoutes } from "./routes/auth";
+import { computerRoutes } from "./routes/computers";
+import { devMailRoutes } from "./routes/dev-mail";
+import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+
+export const api = new OpenAPIHono<AppEnv>();
+
+// Cookies carry the session, so state-changing requests must come from our own origin.
+api.use("*", csrf());
+api.use("*", bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError("payload_too_large", "The request body is larger than 64 KiB."); } }));
+
+api.route("/", healthRoutes);
+api.route("/", authRoutes);
+api.route("/", meRoutes);
+api.route("/", computerRoutes);
+api.route("/", apiDocsRoutes);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "session", {
+  type: "apiKey",
+  in: "cookie",
+  name: "edgedesk_session",
+  description: "Set by login.",
+});
+api.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Edgedesk API",
+    version: "0.1.0",
+    description: "The cabinet's HTTP API. Errors are { error: { code, message } } with a 4xx status.",
+  },
+});
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  c.set("requestId", c.req.header("CF-Ray") ?? crypto.randomUUID());
+  await next();
+});
+
+app.route("/api", api);
+app.route("/dev", devMailRoutes);
+
+app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404));
+
+// The one place errors become responses: known ones keep their code, anything else is a
+// logged 500 without details, so stacks never reach a client.
+app.onError((err, c) => {
+  const requestId = c.get("requestId");
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.code, err.message, requestId), err.status, err.headers);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 403 ? "forbidden" : status === 413 ? "payload_too_large" : "bad_request";
+    const message = status === 400 && /JSON/i.test(err.message) ? "The request body is not valid JSON." : err.message || "Bad request.";
+    return c.json(errorBody(code, message, requestId), status);
+  }
+  console.error(JSON.stringify({ event: "unhandled_error", requestId, message: String(err), stack: (err as Error)?.stack }));
+  return c.json(errorBody("internal", "Something went wrong on our side. Try again.", requestId), 500);
+});

@@ -1,0 +1,95 @@
+// Account rules (F1.1, F1.2, F1.4), free of HTTP: routes call these and shape responses.
+import type { Db } from "../db/client";
+import { ApiError } from "../errors";
+import { newId, randomToken, sha256Hex } from "../lib/bytes";
+import { mailTransport } from "../mail/transport";
+import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
+import { deleteOtherAuthSessions, insertAuthSession } from "../queries/auth-sessions";
+import { activateUser, findUserByEmail, insertUser, setPasswordHash, type UserRow } from "../queries/users";
+import { SESSION_TTL_MS } from "./session-cookie";
+import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
+
+export function passwordIterations(env: Env): number {
+  const n = Number(env.PASSWORD_ITERATIONS);
+  return Number.isInteger(n) && n >= 10_000 ? n : 100_000;
+}
+
+/**
+ * Registers an address and e-mails a generated password. The caller answers the same
+ * whatever happened here, so nobody learns which addresses have accounts.
+ */
+export async function register(env: Env, db: Db, email: string, cabinetUrl: string): Promise<void> {
+  const iterations = passwordIterations(env);
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password, iterations);
+  const mail = mailTransport(env, db);
+  if (await insertUser(db, { id: newId(), email, passwordHash })) {
+    await mail.send(welcomeMail(email, password, cabinetUrl));
+    return;
+  }
+  const existing = await findUserByEmail(db, email);
+  if (existing?.status === "pending") {
+    // Never signed in: the first mail may be lost, so a new password replaces the old one.
+    await setPasswordHash(db, existing.id, passwordHash, true);
+    await mail.send(welcomeMail(email, password, cabinetUrl));
+  } else {
+    await mail.send(alreadyRegisteredMail(email, cabinetUrl));
+  }
+}
+
+export type SignIn = { user: UserRow; token: string };
+
+/**
+ * Checks the password and opens a session. An unknown address and a wrong password give
+ * the same error after the same work, and both count against the rate limits.
+ */
+export async function login(
+  env: Env,
+  db: Db,
+  input: { email: string; password: string; ip: string; userAgent: string },
+): Promise<SignIn> {
+  const iterations = passwordIterations(env);
+  await assertLoginAllowed(env, input.email, input.ip);
+  const user = await findUserByEmail(db, input.email);
+  const check = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash(iterations)), iterations);
+  if (!user || !check.ok) {
+    await recordLoginFailure(env, input.email, input.ip);
+    throw new ApiError("invalid_credentials", "The e-mail address or the password is not correct.");
+  }
+  await clearLoginFailures(env, input.email, input.ip);
+  const now = Date.now();
+  if (user.status === "pending") {
+    // F1.1: the first sign-in with the e-mailed password activates the account.
+    await activateUser(db, user.id, now);
+    user.status = "active";
+    user.activatedAt = now;
+  }
+  if (check.needsRehash) await setPasswordHash(db, user.id, await hashPassword(input.password, iterations), user.mustChangePassword);
+  const token = randomToken();
+  await insertAuthSession(db, {
+    tokenHash: await sha256Hex(token),
+    userId: user.id,
+    expiresAt: now + SESSION_TTL_MS,
+    userAgent: input.userAgent,
+    ip: input.ip,
+  });
+  return { user, token };
+}
+
+/** F1.2 / F1.8: needs the current password; other browsers are signed out. */
+export async function changePassword(
+  env: Env,
+  db: Db,
+  user: UserRow,
+  input: { currentPassword: string; newPassword: string; keepTokenHash: string },
+): Promise<void> {
+  const iterations = passwordIterations(env);
+  const check = await verifyPassword(input.currentPassword, user.passwordHash, iterations);
+  if (!check.ok) throw new ApiError("wrong_password", "The current password is not correct.");
+  if (input.newPassword === input.currentPassword) {
+    throw new ApiError("weak_password", "Choose a new password that differs from the current one.");
+  }
+  await setPasswordHash(db, user.id, await hashPassword(input.newPassword, iterations), false);
+  await deleteOtherAuthSessions(db, user.id, input.keepTokenHash);
+}

@@ -1,0 +1,35 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+
+export type UserRow = typeof users.$inferSelect;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** Returns false when the e-mail is already taken (the unique index decides, so two racing sign-ups cannot both win). */
+export async function insertUser(db: Db, row: { id: string; email: string; passwordHash: string }): Promise<boolean> {
+  const inserted = await db
+    .insert(users)
+    .values({ ...row, email: normalizeEmail(row.email) })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
+  return inserted.length === 1;
+}
+
+export async function activateUser(db: Db, id: string, at: number): Promise<void> {
+  await db.update(users).set({ status: "active", activatedAt: at }).where(eq(users.id, id));
+}
+
+export async function setPasswordHash(db: Db, id: string, passwordHash: string, mustChangePassword: boolean): Promise<void> {
+  await db.update(users).set({ passwordHash, mustChangePassword }).where(eq(users.id, id));
+}

@@ -1,0 +1,71 @@
+import { createRoute } from "@hono/zod-openapi";
+import { LoginRequest, RegisterRequest, RegisterResponse, UserResponse } from "../../protocol/api";
+import { login, register } from "../auth/accounts";
+import { clearSessionCookie, sessionToken, setSessionCookie } from "../auth/session-cookie";
+import { openDb } from "../db/client";
+import { sha256Hex } from "../lib/bytes";
+import { clientIp, userAgent } from "../lib/request";
+import { deleteAuthSession } from "../queries/auth-sessions";
+import { errors, jsonBody, jsonResponse, router } from "./openapi";
+import { toUserDto } from "./dto";
+
+export function cabinetUrl(env: Env, requestUrl: string): string {
+  return env.PUBLIC_URL || new URL(requestUrl).origin;
+}
+
+export const authRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/register",
+      operationId: "register",
+      tags: ["Accounts"],
+      summary: "Register an e-mail address; a generated password is e-mailed (F1.1)",
+      description: "Always answers the same, whether or not the address already has an account.",
+      request: { body: jsonBody(RegisterRequest) },
+      responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400] },
+    }),
+    async (c) => {
+      const { email } = c.req.valid("json");
+      await register(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url));
+      return c.json({ status: "sent" as const, message: `We sent a password to ${email}.` }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/login",
+      operationId: "login",
+      tags: ["Accounts"],
+      summary: "Sign in; sets the HttpOnly session cookie (F1.4)",
+      request: { body: jsonBody(LoginRequest) },
+      responses: {
+        200: jsonResponse(UserResponse, "Signed in. The first sign-in activates the account."),
+        400: errors[400],
+        401: errors[401],
+        429: errors[429],
+      },
+    }),
+    async (c) => {
+      const { email, password } = c.req.valid("json");
+      const { user, token } = await login(c.env, openDb(c.env.DB), { email, password, ip: clientIp(c), userAgent: userAgent(c) });
+      setSessionCookie(c, token);
+      return c.json({ user: toUserDto(user) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/logout",
+      operationId: "logout",
+      tags: ["Accounts"],
+      summary: "Sign out this browser",
+      responses: { 204: { description: "Signed out (also when there was no session)." } },
+    }),
+    async (c) => {
+      const token = sessionToken(c);
+      if (token) await deleteAuthSession(openDb(c.env.DB), await sha256Hex(token));
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  );
