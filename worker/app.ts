@@ -31,6 +31,8 @@ api.openAPIRegistry.registerComponent("securitySchemes", "session", {
 });
 api.doc31("/openapi.json", {
   openapi: "3.1.0",
+  // Paths below are relative to /api, where this router is mounted.
+  servers: [{ url: "/api" }],
   info: {
     title: "Edgedesk API",
     version: "0.1.0",
@@ -59,8 +61,12 @@ app.onError((err, c) => {
   }
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code = status === 403 ? "forbidden" : status === 413 ? "payload_too_large" : "bad_request";
-    const message = status === 400 && /JSON/i.test(err.message) ? "The request body is not valid JSON." : err.message || "Bad request.";
+    const known: Record<number, [string, string]> = {
+      403: ["forbidden", "This request must come from the Edgedesk cabinet's own origin."],
+      413: ["payload_too_large", "The request body is too large."],
+      415: ["unsupported_media_type", "Send the body as JSON with Content-Type: application/json."],
+    };
+    const [code, message] = known[status] ?? ["bad_request", /JSON/i.test(err.message) ? "The request body is not valid JSON." : "Bad request."];
     return c.json(errorBody(code, message, requestId), status);
   }
   console.error(JSON.stringify({ event: "unhandled_error", requestId, message: String(err), stack: (err as Error)?.stack }));

@@ -18,6 +18,7 @@ const statusByCode = {
   rate_limited: 429,
   internal: 500,
   mail_failed: 502,
+  unsupported_media_type: 415,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof statusByCode;

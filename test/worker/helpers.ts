@@ -4,9 +4,12 @@ export const ORIGIN = "http://localhost";
 
 /** A JSON request to the Worker, as the cabinet sends it (same-origin, so CSRF checks pass). */
 export function api(path: string, init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { Origin: ORIGIN, ...init.headers };
-  if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  if (init.cookie) headers.Cookie = init.cookie;
+  const headers: Record<string, string> = {
+    Origin: ORIGIN,
+    ...(init.body !== undefined ? { "Content-Type": "application/json" } : {}),
+    ...(init.cookie ? { Cookie: init.cookie } : {}),
+    ...init.headers,
+  };
   return SELF.fetch(`${ORIGIN}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers,
