@@ -107,6 +107,34 @@ export const ComputerIdParam = z.object({
   id: z.uuid("A computer id is a UUID.").openapi({ param: { name: "id", in: "path" } }),
 });
 
+export const RegisterComputerRequest = z
+  .object({
+    email: Email,
+    password: Password,
+    name: DisplayName,
+    os: OperatingSystem,
+    agentVersion: z.string().max(32),
+    installed: z.boolean(),
+  })
+  .strict()
+  .openapi("RegisterComputerRequest");
+export const RegisterComputerResponse = z
+  .object({
+    computerId: z.string(),
+    /** The agent's long-lived secret; only its hash is stored. Keep it in the agent's config. */
+    agentToken: z.string(),
+  })
+  .openapi("RegisterComputerResponse");
+
+export const StartSessionResponse = z
+  .object({
+    sessionId: z.string(),
+    /** Path of the viewer's stream WebSocket, ticket included; valid for 60 seconds. */
+    viewerPath: z.string(),
+    computer: Computer,
+  })
+  .openapi("StartSessionResponse");
+
 export const Health = z.object({ status: z.literal("ok"), time: z.string() }).openapi("Health");
 
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -118,3 +146,6 @@ export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 export type UpdateComputerRequest = z.infer<typeof UpdateComputerRequest>;
+export type RegisterComputerRequest = z.infer<typeof RegisterComputerRequest>;
+export type RegisterComputerResponse = z.infer<typeof RegisterComputerResponse>;
+export type StartSessionResponse = z.infer<typeof StartSessionResponse>;

@@ -4,12 +4,15 @@ import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { ApiError, errorBody } from "./errors";
+import { agentRoutes } from "./routes/agent";
 import { apiDocsRoutes } from "./routes/api-docs";
 import { authRoutes } from "./routes/auth";
 import { computerRoutes } from "./routes/computers";
 import { devMailRoutes } from "./routes/dev-mail";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
+import { sessionRoutes } from "./routes/sessions";
+import { streamRoutes } from "./routes/stream";
 
 export const api = new OpenAPIHono<AppEnv>();
 
@@ -21,6 +24,9 @@ api.route("/", healthRoutes);
 api.route("/", authRoutes);
 api.route("/", meRoutes);
 api.route("/", computerRoutes);
+api.route("/", sessionRoutes);
+api.route("/", agentRoutes);
+api.route("/", streamRoutes);
 api.route("/", apiDocsRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "session", {

@@ -1,6 +1,8 @@
 import { app } from "./app";
 
+export { ComputerHub } from "../durable-objects/computer-hub";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { SessionRelay } from "../durable-objects/session-relay";
 
 export default {
   fetch: app.fetch,

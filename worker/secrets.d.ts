@@ -2,6 +2,8 @@
 // so `wrangler types` cannot generate it.
 declare namespace Cloudflare {
   interface Env {
+    /** Signs the short-lived stream tickets (HS256). Dev servers fall back to a fixed value. */
+    TICKET_SECRET?: string;
     /** Base URL used in e-mails; defaults to the request's origin. */
     PUBLIC_URL?: string;
     SMTP_HOST?: string;
@@ -9,6 +11,8 @@ declare namespace Cloudflare {
     SMTP_SECURE?: string;
     SMTP_USERNAME?: string;
     SMTP_PASSWORD?: string;
+    /** How long a SessionRelay waits for the other side, in ms (default 30000). */
+    RELAY_LONE_PEER_MS?: string;
     /** send_email binding, for MAIL_TRANSPORT = "cloudflare". */
     SEND_EMAIL?: SendEmail;
   }

@@ -41,14 +41,11 @@ export async function register(env: Env, db: Db, email: string, cabinetUrl: stri
 export type SignIn = { user: UserRow; token: string };
 
 /**
- * Checks the password and opens a session. An unknown address and a wrong password give
- * the same error after the same work, and both count against the rate limits.
+ * Checks an e-mail and password, for the cabinet and for an agent signing in alike. An
+ * unknown address and a wrong password give the same error after the same work, and both
+ * count against the rate limits. The first success activates a pending account (F1.1).
  */
-export async function login(
-  env: Env,
-  db: Db,
-  input: { email: string; password: string; ip: string; userAgent: string },
-): Promise<SignIn> {
+export async function verifyCredentials(env: Env, db: Db, input: { email: string; password: string; ip: string }): Promise<UserRow> {
   const iterations = passwordIterations(env);
   await assertLoginAllowed(env, input.email, input.ip);
   const user = await findUserByEmail(db, input.email);
@@ -58,19 +55,28 @@ export async function login(
     throw new ApiError("invalid_credentials", "The e-mail address or the password is not correct.");
   }
   await clearLoginFailures(env, input.email, input.ip);
-  const now = Date.now();
   if (user.status === "pending") {
-    // F1.1: the first sign-in with the e-mailed password activates the account.
+    const now = Date.now();
     await activateUser(db, user.id, now);
     user.status = "active";
     user.activatedAt = now;
   }
   if (check.needsRehash) await setPasswordHash(db, user.id, await hashPassword(input.password, iterations), user.mustChangePassword);
+  return user;
+}
+
+/** Signs a browser in: credentials checked, then a session whose token only the cookie holds. */
+export async function login(
+  env: Env,
+  db: Db,
+  input: { email: string; password: string; ip: string; userAgent: string },
+): Promise<SignIn> {
+  const user = await verifyCredentials(env, db, input);
   const token = randomToken();
   await insertAuthSession(db, {
     tokenHash: await sha256Hex(token),
     userId: user.id,
-    expiresAt: now + SESSION_TTL_MS,
+    expiresAt: Date.now() + SESSION_TTL_MS,
     userAgent: input.userAgent,
     ip: input.ip,
   });

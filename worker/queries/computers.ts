@@ -86,3 +86,39 @@ export async function insertComputer(
 ): Promise<void> {
   await db.insert(computers).values(row);
 }
+
+/** What the Worker needs to authenticate an agent's socket. */
+export async function findAgentSecretHash(db: Db, computerId: string): Promise<string | undefined> {
+  const row = await db.select({ h: computers.agentSecretHash }).from(computers).where(eq(computers.id, computerId)).get();
+  return row?.h ?? undefined;
+}
+
+/** Presence, written by the ComputerHub when the agent's control socket opens and closes. */
+export async function setComputerPresence(
+  db: Db,
+  id: string,
+  presence: { online: boolean; at: number; location?: { ip: string; city: string; country: string } },
+): Promise<void> {
+  const loc = presence.location;
+  await db
+    .update(computers)
+    .set({
+      online: presence.online,
+      lastSeenAt: presence.at,
+      ...(loc ? { publicIp: loc.ip, city: loc.city, country: loc.country } : {}),
+    })
+    .where(eq(computers.id, id));
+}
+
+/** Facts the agent reports about itself in its hello. */
+export async function setAgentFacts(
+  db: Db,
+  id: string,
+  facts: { os: ComputerRow["os"]; agentVersion: string; installed: boolean },
+): Promise<void> {
+  await db.update(computers).set(facts).where(eq(computers.id, id));
+}
+
+export async function touchLastConnected(db: Db, id: string, at: number): Promise<void> {
+  await db.update(computers).set({ lastConnectedAt: at }).where(eq(computers.id, id));
+}

@@ -1,0 +1,200 @@
+import { DurableObject } from "cloudflare:workers";
+import { CloseCode, MAX_AGENT_MSG_BYTES, MAX_VIEWER_MSG_BYTES, VIEWER_MSG_SIZE, ViewerMsg } from "../protocol/stream";
+import { openDb } from "../worker/db/client";
+import { endRemoteSession } from "../worker/queries/remote-sessions";
+
+/** Headers the Worker sets after it has checked the ticket. */
+export const RELAY_HEADERS = { role: "X-Edgedesk-Role", sessionId: "X-Edgedesk-Session" } as const;
+
+type Role = "viewer" | "agent";
+type Attachment = { role: Role; sessionId: string; joinedAt: number };
+
+/** Relay-level state for viewers, as text frames (stream data is always binary). */
+export type RelayNotice = { type: "state"; agent: boolean; viewers: number } | { type: "ended"; reason: string };
+
+const DEFAULT_LONE_PEER_MS = 30_000;
+
+/**
+ * One per remote session. Pairs the viewer(s) with the agent's stream socket and forwards
+ * binary messages both ways as opaque bytes: on that path there is no parsing beyond the
+ * first byte and the length, no await and no storage write. Socket state lives in the
+ * hibernation API's attachments, so an evicted relay wakes up with everything it needs.
+ */
+export class SessionRelay extends DurableObject<Env> {
+  // Caches rebuilt lazily from getWebSockets() after a wake-up; never the source of truth.
+  private viewerCache: WebSocket[] | undefined;
+  private agentCache: WebSocket | null | undefined;
+  private primaryCache: WebSocket | null | undefined;
+  /** Sockets whose close we are handling; they may still read as OPEN until then. */
+  private readonly closing = new WeakSet<WebSocket>();
+  private readonly instanceStartedAt = Date.now();
+
+  override async fetch(request: Request): Promise<Response> {
+    const role = request.headers.get(RELAY_HEADERS.role);
+    const sessionId = request.headers.get(RELAY_HEADERS.sessionId);
+    if (request.headers.get("Upgrade") !== "websocket" || (role !== "viewer" && role !== "agent") || !sessionId) {
+      return new Response("expected a stream WebSocket", { status: 400 });
+    }
+    if (await this.ctx.storage.get<boolean>("ended")) {
+      return new Response("this session has ended", { status: 410 });
+    }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    if (role === "agent") {
+      for (const old of this.ctx.getWebSockets("agent")) this.closeSocket(old, CloseCode.Replaced, "replaced by a newer agent stream");
+    }
+    this.ctx.acceptWebSocket(server, [role]);
+    server.serializeAttachment({ role, sessionId, joinedAt: Date.now() } satisfies Attachment);
+    await this.ctx.storage.put("sessionId", sessionId);
+    this.invalidate();
+    this.announce();
+    await this.armLonePeerTimer();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    // The frame path: synchronous, no allocation beyond what send() needs.
+    if (typeof message === "string") {
+      return this.closeSocket(ws, CloseCode.ProtocolViolation, "stream messages are binary");
+    }
+    const first = message.byteLength > 0 ? new Uint8Array(message, 0, 1)[0]! : -1;
+    if (ws === this.agent()) {
+      if (message.byteLength > MAX_AGENT_MSG_BYTES) return this.closeSocket(ws, CloseCode.TooLarge, "message too large");
+      if (first < 0 || first >= 0x80) return this.closeSocket(ws, CloseCode.ProtocolViolation, "not an agent message");
+      for (const viewer of this.viewers()) viewer.send(message);
+      return;
+    }
+    if (message.byteLength > MAX_VIEWER_MSG_BYTES) return this.closeSocket(ws, CloseCode.TooLarge, "message too large");
+    if (VIEWER_MSG_SIZE[first] !== message.byteLength) return this.closeSocket(ws, CloseCode.ProtocolViolation, "unknown or malformed viewer message");
+    // Flow control is between the agent and one viewer: acks from watchers would double the credit.
+    if (first === ViewerMsg.Ack && ws !== this.primaryViewer()) return;
+    this.agent()?.send(message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await this.left(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.left(ws, 1011, "error");
+  }
+
+  /** A lone peer waited too long for the other side. */
+  override async alarm(): Promise<void> {
+    if (this.agent() && this.viewers().length > 0) return;
+    for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, CloseCode.PeerTimeout, "the other side did not connect");
+    await this.finish();
+  }
+
+  /** Ends the session for everyone (the operator's "End", a plan limit, ...). */
+  async end(reason = "ended"): Promise<void> {
+    for (const ws of this.viewers()) this.notify(ws, { type: "ended", reason });
+    for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, CloseCode.SessionEnded, reason.slice(0, 100));
+    await this.finish();
+  }
+
+  /**
+   * Who is connected, and when this instance of the object started: after an eviction
+   * (hibernation) a new instance serves the same sockets, which the start time shows.
+   */
+  async status(): Promise<{ agent: number; viewers: number; instanceStartedAt: number }> {
+    return { agent: this.agent() ? 1 : 0, viewers: this.viewers().length, instanceStartedAt: this.instanceStartedAt };
+  }
+
+  private async left(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.closeSocket(ws, code, reason);
+    this.invalidate();
+    const { role } = (ws.deserializeAttachment() as Attachment | null) ?? { role: "viewer" };
+    if (role === "agent" && this.agent() === null) {
+      // The agent went away (not replaced): viewers are told and may retry.
+      for (const v of this.viewers()) this.closeSocket(v, CloseCode.AgentGone, "the remote computer disconnected");
+      this.invalidate();
+    } else if (role === "viewer" && this.viewers().length === 0) {
+      // Nobody is watching any more: the agent stops capturing.
+      const agent = this.agent();
+      if (agent) this.closeSocket(agent, CloseCode.SessionEnded, "the viewer left");
+      this.invalidate();
+    } else {
+      this.announce();
+    }
+    if (this.openSockets().length === 0) await this.finish();
+    else await this.armLonePeerTimer();
+  }
+
+  private async finish(): Promise<void> {
+    if (await this.ctx.storage.get<boolean>("ended")) return;
+    await this.ctx.storage.put("ended", true);
+    await this.ctx.storage.deleteAlarm();
+    const sessionId = await this.ctx.storage.get<string>("sessionId");
+    if (sessionId) await endRemoteSession(openDb(this.env.DB), sessionId, Date.now());
+  }
+
+  private async armLonePeerTimer(): Promise<void> {
+    if (this.agent() && this.viewers().length > 0) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const ms = Number(this.env.RELAY_LONE_PEER_MS) || DEFAULT_LONE_PEER_MS;
+    await this.ctx.storage.setAlarm(Date.now() + ms);
+  }
+
+  private announce(): void {
+    const notice: RelayNotice = { type: "state", agent: this.agent() !== null, viewers: this.viewers().length };
+    for (const v of this.viewers()) this.notify(v, notice);
+  }
+
+  private notify(ws: WebSocket, notice: RelayNotice): void {
+    try {
+      ws.send(JSON.stringify(notice));
+    } catch {
+      // A socket that is closing cannot be told anything.
+    }
+  }
+
+  /** Closes a socket and stops counting it at once (its close event may come later or never). */
+  private closeSocket(ws: WebSocket, code: number, reason: string): void {
+    this.closing.add(ws);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  private isOpen = (s: WebSocket): boolean => s.readyState === WebSocket.OPEN && !this.closing.has(s);
+
+  private openSockets(): WebSocket[] {
+    return this.ctx.getWebSockets().filter(this.isOpen);
+  }
+
+  private invalidate(): void {
+    this.viewerCache = undefined;
+    this.agentCache = undefined;
+    this.primaryCache = undefined;
+  }
+
+  private viewers(): WebSocket[] {
+    return (this.viewerCache ??= this.ctx.getWebSockets("viewer").filter(this.isOpen));
+  }
+
+  private agent(): WebSocket | null {
+    if (this.agentCache === undefined) {
+      this.agentCache = this.ctx.getWebSockets("agent").find(this.isOpen) ?? null;
+    }
+    return this.agentCache;
+  }
+
+  /** The earliest viewer still connected: the one whose acks drive the agent's window. */
+  private primaryViewer(): WebSocket | null {
+    if (this.primaryCache === undefined) {
+      let best: WebSocket | null = null;
+      let bestAt = Infinity;
+      for (const v of this.viewers()) {
+        const { joinedAt } = v.deserializeAttachment() as Attachment;
+        if (joinedAt < bestAt) [best, bestAt] = [v, joinedAt];
+      }
+      this.primaryCache = best;
+    }
+    return this.primaryCache;
+  }
+}

@@ -1,0 +1,224 @@
+import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { CloseCode, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
+import { mintTicket } from "../../worker/sessions/tickets";
+import { activeUser, api } from "./helpers";
+import { isBinary, isText, openSocket, type TestSocket } from "./sockets";
+
+type Linked = { computerId: string; agentToken: string; owner: Awaited<ReturnType<typeof activeUser>> };
+
+async function linkComputer(): Promise<Linked> {
+  const owner = await activeUser("relay");
+  const res = await api("/api/agent/register", {
+    body: { email: owner.email, password: owner.password, name: "test-box", os: "linux", agentVersion: "0.1.0", installed: false },
+  });
+  expect(res.status).toBe(201);
+  const { computerId, agentToken } = (await res.json()) as { computerId: string; agentToken: string };
+  return { computerId, agentToken, owner };
+}
+
+async function connectControl(l: Linked): Promise<TestSocket> {
+  const control = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+  control.ws.send(JSON.stringify({ type: "hello", name: "test-box", os: "linux", agentVersion: "0.1.0", installed: false, screen: { width: 640, height: 480 } }));
+  return control;
+}
+
+/** Connect from the cabinet, then let the "agent" follow the open-stream it is told. */
+async function startSession(l: Linked, control: TestSocket) {
+  const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+  expect(res.status).toBe(201);
+  const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
+  const order = JSON.parse((await control.next(isText)) as string) as { type: string; sessionId: string; url: string };
+  expect(order).toMatchObject({ type: "open-stream", sessionId });
+  const agentPath = new URL(order.url).pathname + new URL(order.url).search;
+  const viewer = await openSocket(viewerPath);
+  const agent = await openSocket(agentPath);
+  return { sessionId, viewer, agent, agentPath, viewerPath };
+}
+
+const bytes = (...b: number[]) => new Uint8Array(b);
+
+describe("agent control socket and presence (ComputerHub)", () => {
+  it("marks the computer online while the agent is connected, offline after", async () => {
+    const l = await linkComputer();
+    const status = async () => ((await (await api(`/api/computers/${l.computerId}`, { cookie: l.owner.cookie })).json()) as { computer: { status: string; online: boolean } }).computer;
+    expect(await status()).toMatchObject({ online: false, status: "offline" });
+    const control = await connectControl(l);
+    await control.ws.send("ping");
+    expect(await control.next(isText)).toBe("pong");
+    expect(await status()).toMatchObject({ online: true, status: "not_installed" });
+    control.ws.close(1000, "bye");
+    await expect.poll(async () => (await status()).online).toBe(false);
+  });
+
+  it("refuses an agent with a wrong token (4401) and never marks it online", async () => {
+    const l = await linkComputer();
+    const bad = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: "Bearer not-the-token" });
+    expect((await bad.closed).code).toBe(4401);
+    const missing = await openSocket(`/api/agent/connect?computer=${crypto.randomUUID()}`, { Authorization: `Bearer ${l.agentToken}` });
+    expect((await missing.closed).code).toBe(4401);
+  });
+
+  it("refuses a session with an offline computer (409) and another user's computer (404)", async () => {
+    const l = await linkComputer();
+    const offline = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+    expect(offline.status).toBe(409);
+    expect(await offline.json()).toMatchObject({ error: { code: "computer_offline" } });
+    const control = await connectControl(l);
+    const stranger = await activeUser("stranger");
+    const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: stranger.cookie });
+    expect(res.status).toBe(404);
+    expect(control.messages).toEqual([]);
+    control.ws.close();
+  });
+});
+
+describe("SessionRelay", () => {
+  it("pairs viewer and agent and relays bytes unchanged both ways", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent, sessionId } = await startSession(l, control);
+
+    expect(JSON.parse((await viewer.next((m) => isText(m) && m.includes('"agent":true'))) as string)).toEqual({ type: "state", agent: true, viewers: 1 });
+
+    const frame = new Uint8Array(70_000).map((_, i) => (i === 0 ? 0x01 : i % 251));
+    agent.ws.send(frame);
+    expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(frame);
+
+    const key = encodeViewerInput({ type: ViewerMsg.Key, down: true, keysym: 0x61 });
+    viewer.ws.send(key);
+    expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(key);
+
+    const row = await env.DB.prepare("SELECT source, ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first();
+    expect(row).toEqual({ source: "cabinet", ended_at: null });
+
+    viewer.ws.close(1000, "done");
+    expect((await agent.closed).code).toBe(CloseCode.SessionEnded);
+    await expect.poll(async () => await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
+    control.ws.close();
+  });
+
+  it("lets several viewers watch; only the first viewer's acks reach the agent", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent, viewerPath } = await startSession(l, control);
+    const watcher = await openSocket(viewerPath);
+    await watcher.next((m) => isText(m) && m.includes('"viewers":2'));
+    agent.ws.send(bytes(0x01, 9, 9));
+    expect(new Uint8Array((await watcher.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 9, 9));
+    expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 9, 9));
+
+    watcher.ws.send(encodeViewerInput({ type: ViewerMsg.Ack, seq: 7 }));
+    viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Ack, seq: 8 }));
+    const got = new DataView((await agent.next(isBinary)) as ArrayBuffer);
+    expect([got.getUint8(0), got.getUint32(1, true)]).toEqual([ViewerMsg.Ack, 8]);
+    control.ws.close();
+  });
+
+  it("tells viewers when the agent goes away (4005)", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent } = await startSession(l, control);
+    agent.ws.close(1000, "agent quit");
+    expect((await viewer.closed).code).toBe(CloseCode.AgentGone);
+    control.ws.close();
+  });
+
+  it.each([
+    ["text from a viewer", "viewer", "hello", CloseCode.ProtocolViolation],
+    ["an unknown viewer message type", "viewer", bytes(0x99, 0, 0, 0, 0), CloseCode.ProtocolViolation],
+    ["a key message of the wrong length", "viewer", bytes(ViewerMsg.Key, 1, 0x61, 0), CloseCode.ProtocolViolation],
+    ["an agent message type from a viewer", "viewer", bytes(0x01), CloseCode.ProtocolViolation],
+    ["an oversized viewer message", "viewer", new Uint8Array(64).fill(ViewerMsg.Key), CloseCode.TooLarge],
+    ["a viewer message type from the agent", "agent", bytes(ViewerMsg.Key, 1, 0x61, 0, 0, 0), CloseCode.ProtocolViolation],
+    ["an oversized agent message", "agent", new Uint8Array(1024 * 1024 + 1).fill(1), CloseCode.TooLarge],
+  ] as const)("closes the socket that sends %s, and the relay keeps serving others", async (_label, who, payload, code) => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const s = await startSession(l, control);
+    // A second, healthy session on the same Worker.
+    const l2 = await linkComputer();
+    const control2 = await connectControl(l2);
+    const other = await startSession(l2, control2);
+
+    const sender = who === "viewer" ? s.viewer : s.agent;
+    sender.ws.send(payload);
+    expect((await sender.closed).code).toBe(code);
+
+    other.agent.ws.send(bytes(0x01, 1, 2, 3));
+    expect(new Uint8Array((await other.viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 1, 2, 3));
+    control.ws.close();
+    control2.ws.close();
+  });
+
+  it("times out a lone viewer (4002) and completes the history row", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+    const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
+    const viewer = await openSocket(viewerPath);
+    await viewer.next((m) => isText(m) && m.includes('"agent":false'));
+    const relay = env.SESSION_RELAY.getByName(sessionId);
+    expect(await runDurableObjectAlarm(relay)).toBe(true);
+    expect((await viewer.closed).code).toBe(CloseCode.PeerTimeout);
+    expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
+    // An ended session cannot be joined again, even with a fresh ticket.
+    const late = await openSocket(`/api/stream/viewer?ticket=${await mintTicket(env, { sid: sessionId, cid: l.computerId, role: "viewer" })}`);
+    expect((await late.closed).code).toBe(CloseCode.SessionEnded);
+    control.ws.close();
+  });
+
+  it("ends a session for everyone on request (history's End)", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent, sessionId } = await startSession(l, control);
+    await env.SESSION_RELAY.getByName(sessionId).end("ended by the operator");
+    expect((await viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await agent.closed).code).toBe(CloseCode.SessionEnded);
+    control.ws.close();
+  });
+});
+
+describe("stream tickets", () => {
+  const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+  it.each([
+    ["no ticket", async () => ""],
+    ["garbage", async () => "not.a.jwt"],
+    ["an expired ticket", async () => mintTicket(env, { sid: crypto.randomUUID(), cid: crypto.randomUUID(), role: "viewer" }, Date.now() - 120_000)],
+    ["an agent ticket on the viewer side", async () => mintTicket(env, { sid: crypto.randomUUID(), cid: crypto.randomUUID(), role: "agent" })],
+    [
+      "a ticket whose session was swapped",
+      async () => {
+        const t = await mintTicket(env, { sid: crypto.randomUUID(), cid: crypto.randomUUID(), role: "viewer" });
+        const [h, p, s] = t.split(".");
+        const payload = JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/")));
+        return [h, b64url(JSON.stringify({ ...payload, sid: crypto.randomUUID() })), s].join(".");
+      },
+    ],
+  ])("refuses %s with 4001", async (_label, ticket) => {
+    const s = await openSocket(`/api/stream/viewer?ticket=${encodeURIComponent(await ticket())}`);
+    expect((await s.closed).code).toBe(CloseCode.BadTicket);
+  });
+});
+
+describe("hibernation", () => {
+  it("keeps relaying after the relay object was evicted from memory", { timeout: 40_000 }, async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent, sessionId } = await startSession(l, control);
+    await viewer.next((m) => isText(m) && m.includes('"agent":true'));
+    const relay = env.SESSION_RELAY.getByName(sessionId);
+    const before = await relay.status();
+    // workerd evicts an idle Durable Object after about 10 s; hibernated sockets stay open.
+    await new Promise((r) => setTimeout(r, 12_000));
+    agent.ws.send(bytes(0x01, 4, 2));
+    expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 4, 2));
+    viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Refresh }));
+    expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(bytes(ViewerMsg.Refresh));
+    const after = await relay.status();
+    expect(after).toMatchObject({ agent: 1, viewers: 1 });
+    expect(after.instanceStartedAt).toBeGreaterThan(before.instanceStartedAt);
+    control.ws.close();
+  });
+});

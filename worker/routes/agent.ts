@@ -1,0 +1,77 @@
+import { createRoute } from "@hono/zod-openapi";
+import { RegisterComputerRequest, RegisterComputerResponse } from "../../protocol/api";
+import { ControlCloseCode } from "../../protocol/control";
+import { HUB_HEADERS } from "../../durable-objects/computer-hub";
+import { verifyCredentials } from "../auth/accounts";
+import { openDb } from "../db/client";
+import { newId, randomToken, sha256Hex, timingSafeEqual } from "../lib/bytes";
+import { clientIp } from "../lib/request";
+import { findAgentSecretHash, insertComputer } from "../queries/computers";
+import { errors, jsonBody, jsonResponse, router } from "./openapi";
+
+export const agentRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/agent/register",
+      operationId: "registerComputer",
+      tags: ["Agent"],
+      summary: "An agent signs in with the account and links its computer (F2.3, F7.3)",
+      request: { body: jsonBody(RegisterComputerRequest) },
+      responses: {
+        201: jsonResponse(RegisterComputerResponse, "The computer is linked; the agent keeps the token."),
+        400: errors[400],
+        401: errors[401],
+        429: errors[429],
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const db = openDb(c.env.DB);
+      const user = await verifyCredentials(c.env, db, { email: body.email, password: body.password, ip: clientIp(c) });
+      const computerId = newId();
+      const agentToken = randomToken();
+      await insertComputer(db, {
+        id: computerId,
+        ownerId: user.id,
+        name: body.name,
+        os: body.os,
+        agentVersion: body.agentVersion,
+        agentSecretHash: await sha256Hex(agentToken),
+      });
+      return c.json({ computerId, agentToken }, 201);
+    },
+  );
+
+/**
+ * The agent's control socket. Authenticated here (bearer token against the stored hash),
+ * then handed to the computer's ComputerHub; a bad token gets a socket closed with 4401 so
+ * the agent knows to stop retrying, rather than an HTTP error it cannot tell from a glitch.
+ */
+agentRoutes.get("/agent/connect", async (c) => {
+  if (c.req.header("Upgrade") !== "websocket") {
+    return c.json({ error: { code: "bad_request", message: "This endpoint takes a WebSocket upgrade." } }, 426);
+  }
+  const computerId = c.req.query("computer") ?? "";
+  const token = /^Bearer (\S+)$/.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
+  const stored = /^[0-9a-f-]{36}$/.test(computerId) && token ? await findAgentSecretHash(openDb(c.env.DB), computerId) : undefined;
+  const enc = new TextEncoder();
+  if (!stored || !timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(stored))) {
+    return refuseSocket(ControlCloseCode.Unauthorized, "unknown computer or invalid agent token; sign in again");
+  }
+  const cf = c.req.raw.cf as { city?: string; country?: string } | undefined;
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(HUB_HEADERS.computerId, computerId);
+  headers.set(HUB_HEADERS.ip, c.req.header("CF-Connecting-IP") ?? "");
+  headers.set(HUB_HEADERS.city, cf?.city ?? "");
+  headers.set(HUB_HEADERS.country, cf?.country ?? "");
+  return c.env.COMPUTER_HUB.getByName(computerId).fetch(new Request(c.req.raw, { headers }));
+});
+
+/** Accepts a socket only to close it with a code the other side can act on. */
+export function refuseSocket(code: number, reason: string): Response {
+  const pair = new WebSocketPair();
+  pair[1].accept();
+  pair[1].close(code, reason);
+  return new Response(null, { status: 101, webSocket: pair[0] });
+}

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { CloseCode } from "../../protocol/stream";
+import { RELAY_HEADERS } from "../../durable-objects/session-relay";
+import type { AppEnv } from "../env";
+import { readTicket, type StreamRole } from "../sessions/tickets";
+import { refuseSocket } from "./agent";
+
+/**
+ * The two ends of a session's stream. The ticket is checked here; the SessionRelay then
+ * trusts the role and session it is handed (only the Worker can reach it).
+ */
+export const streamRoutes = new Hono<AppEnv>();
+
+for (const role of ["viewer", "agent"] as const satisfies readonly StreamRole[]) {
+  streamRoutes.get(`/stream/${role}`, async (c) => {
+    if (c.req.header("Upgrade") !== "websocket") {
+      return c.json({ error: { code: "bad_request", message: "This endpoint takes a WebSocket upgrade." } }, 426);
+    }
+    const claims = await readTicket(c.env, c.req.query("ticket") ?? "", role);
+    if (!claims) return refuseSocket(CloseCode.BadTicket, "missing, invalid or expired ticket");
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(RELAY_HEADERS.role, role);
+    headers.set(RELAY_HEADERS.sessionId, claims.sid);
+    const res = await c.env.SESSION_RELAY.getByName(claims.sid).fetch(new Request(c.req.raw, { headers }));
+    // The relay answers 410 for a session that already ended: tell the socket why.
+    return res.status === 101 ? res : refuseSocket(CloseCode.SessionEnded, "this session has ended");
+  });
+}
