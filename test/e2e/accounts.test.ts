@@ -1,0 +1,198 @@
+// F1.1, F1.2, F1.4 and F2.1 through the real UI: register, read the e-mailed password from
+// the dev outbox, first sign-in, forced password change, the empty list, sign out, sign in.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { launchBrowser, readPasswordFromOutbox, screenshot, uniqueEmail } from "./harness";
+
+const baseUrl = inject("baseUrl");
+const UI_TIMEOUT = 15_000;
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Uncaught exceptions in the page fail the test that caused them. */
+let pageErrors: string[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
+  context.setDefaultTimeout(UI_TIMEOUT);
+  page = await context.newPage();
+  pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+});
+
+afterEach(async () => {
+  await context?.close();
+  expect(pageErrors).toEqual([]);
+});
+
+async function expectPath(path: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === path, { timeout: UI_TIMEOUT });
+}
+
+async function signIn(email: string, password: string): Promise<void> {
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Registers through the API, as a second browser tab would; returns the e-mailed password. */
+async function registerViaApi(email: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ email }),
+  });
+  expect(response.status).toBe(202);
+  return readPasswordFromOutbox(baseUrl, email);
+}
+
+/** An account that already replaced its e-mailed password (set up through the API). */
+async function createActiveAccount(email: string): Promise<string> {
+  const mailedPassword = await registerViaApi(email);
+  const headers = { "content-type": "application/json", origin: baseUrl };
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ email, password: mailedPassword }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const password = "an-active-account-password";
+  const change = await fetch(`${baseUrl}/api/me/password`, {
+    method: "POST",
+    headers: { ...headers, cookie },
+    body: JSON.stringify({ currentPassword: mailedPassword, newPassword: password }),
+  });
+  expect(change.status).toBe(204);
+  return password;
+}
+
+describe("accounts in the browser", () => {
+  test("register, sign in with the e-mailed password, change it, see the empty list, sign out and back in", async () => {
+    const email = uniqueEmail("first-run");
+    const newPassword = "a-much-better-password-42";
+
+    // Signed out, the cabinet sends you to the login page.
+    await page.goto("/computers");
+    await expectPath("/login");
+    await page.getByRole("heading", { name: "Sign in to Edgedesk" }).waitFor();
+
+    // F1.1: register; the confirmation comes from the server.
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await expectPath("/register");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByRole("button", { name: "Send my password" }).click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+    expect(await page.getByRole("status").innerText()).toContain(email);
+    await screenshot(page, "register-sent");
+
+    const mailedPassword = await readPasswordFromOutbox(baseUrl, email);
+
+    // First sign-in, with the address carried over from the registration.
+    await page.getByRole("link", { name: "Go to sign in" }).click();
+    await expectPath("/login");
+    expect(await page.getByLabel("E-mail").inputValue()).toBe(email);
+    await signIn(email, mailedPassword);
+
+    // F1.2: the e-mailed password must be replaced before anything else.
+    await expectPath("/change-password");
+    await page.getByRole("heading", { name: "Choose your password" }).waitFor();
+    await screenshot(page, "change-password-forced");
+    await page.goto("/computers");
+    await expectPath("/change-password");
+
+    // A mismatch is caught before any request.
+    await page.getByLabel("Password from the e-mail").fill(mailedPassword);
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByLabel("Repeat the new password").fill(`${newPassword}x`);
+    await page.getByRole("button", { name: "Save and continue" }).click();
+    await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
+    await screenshot(page, "change-password-mismatch");
+
+    await page.getByLabel("Repeat the new password").fill(newPassword);
+    await page.getByRole("button", { name: "Save and continue" }).click();
+
+    // F2.1: a new account has no computers.
+    await expectPath("/computers");
+    await page.getByRole("heading", { name: "Computers", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "No computers yet" }).waitFor();
+    await screenshot(page, "computers-empty-real");
+
+    // The left menu; the later sections say so.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const label of ["Computers", "Remote support", "Branding", "History"]) {
+      await nav.getByRole("link", { name: label }).waitFor();
+    }
+    await nav.getByRole("link", { name: "History" }).click();
+    await expectPath("/history");
+    await page.getByRole("heading", { name: "Coming soon" }).waitFor();
+    await nav.getByRole("link", { name: "Computers" }).click();
+    await expectPath("/computers");
+
+    // Staying signed in (F1.4): a reload keeps the session.
+    await page.reload();
+    await page.getByRole("heading", { name: "No computers yet" }).waitFor();
+
+    // The profile pop-up at the bottom left: e-mail, change password, sign out.
+    await page.getByRole("button", { name: `Account: ${email}` }).click();
+    const profile = page.getByRole("menu", { name: "Profile" });
+    await profile.getByText(email, { exact: true }).waitFor();
+    await profile.getByRole("menuitem", { name: "Change password" }).waitFor();
+    await profile.getByRole("menuitem", { name: "Sign out" }).click();
+    await expectPath("/login");
+
+    // Signed out for real: the server no longer knows the cookie.
+    await page.goto("/computers");
+    await expectPath("/login");
+
+    // The old password is gone; the new one works and goes straight to the list.
+    await signIn(email, mailedPassword);
+    await page.getByRole("alert").filter({ hasText: "not correct" }).waitFor();
+    await signIn(email, newPassword);
+    await expectPath("/computers");
+    await page.getByRole("heading", { name: "No computers yet" }).waitFor();
+  });
+
+  test("a wrong password shows the server's message next to the form", async () => {
+    const email = uniqueEmail("wrong-password");
+    await registerViaApi(email);
+
+    await page.goto("/login");
+    await signIn(email, "not-the-password");
+
+    const alert = page.getByRole("alert");
+    await alert.filter({ hasText: "The e-mail address or the password is not correct." }).waitFor();
+    await screenshot(page, "login-wrong-password");
+    await expectPath("/login");
+    // The password field is cleared for the next attempt; the address stays.
+    expect(await page.getByLabel("Password", { exact: true }).inputValue()).toBe("");
+    expect(await page.getByLabel("E-mail").inputValue()).toBe(email);
+  });
+
+  test("an unknown address gets the same answer as a wrong password", async () => {
+    await page.goto("/login");
+    await signIn(uniqueEmail("nobody"), "whatever-password");
+    await page.getByRole("alert").filter({ hasText: "The e-mail address or the password is not correct." }).waitFor();
+  });
+
+  test("after sign-in the app returns to the cabinet page that was asked for", async () => {
+    const email = uniqueEmail("return-to");
+    const password = await createActiveAccount(email);
+
+    await page.goto("/history");
+    await expectPath("/login");
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/history");
+    await signIn(email, password);
+    await expectPath("/history");
+    await page.getByRole("heading", { name: "History", level: 1 }).waitFor();
+  });
+});

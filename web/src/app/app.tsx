@@ -1,0 +1,105 @@
+import type { ComponentChildren } from "preact";
+import { useEffect } from "preact/hooks";
+import { onUnauthenticated } from "../api/client";
+import { ChangePasswordPage } from "../auth/change-password-page";
+import { LoginPage } from "../auth/login-page";
+import { RegisterPage } from "../auth/register-page";
+import type { SessionModel } from "../auth/session-model";
+import { ComputersPage } from "../computers/computers-page";
+import { currentQuery, currentRoute, navigate, publicPaths, routes, safeReturnPath, type RoutePath } from "../router/router";
+import { ComingSoonPage } from "../shell/coming-soon-page";
+import { Shell } from "../shell/shell";
+import { BrandingIcon, HistoryIcon, SupportIcon } from "../ui/icons";
+import { Logo } from "../ui/logo";
+import type { Models } from "./models";
+
+/**
+ * Where the current route must send the user instead, or null to render it.
+ * Signed out: cabinet pages go to /login. Signed in: the sign-in pages go to the cabinet,
+ * and until the e-mailed password is replaced (F1.2) everything goes to /change-password.
+ */
+function redirectFor(route: RoutePath | null, next: string | null, signedIn: boolean, mustChange: boolean): string | null {
+  if (!signedIn) {
+    if (route && publicPaths.has(route)) return null;
+    return route ? `${routes.login}?next=${encodeURIComponent(route)}` : routes.login;
+  }
+  if (mustChange) return route === routes.changePassword ? null : routes.changePassword;
+  // Right after sign-in this is what sends the user on: to the page they asked for, or the list.
+  if (!route || publicPaths.has(route)) return safeReturnPath(next) ?? routes.computers;
+  return null;
+}
+
+function Splash({ error }: { error?: string | null }) {
+  return (
+    <div class="splash" aria-busy={!error}>
+      <Logo size={40} />
+      {error ? (
+        <div class="splash-error" role="alert">
+          <p>{error}</p>
+          <button type="button" class="button button-secondary" onClick={() => window.location.reload()}>
+            Try again
+          </button>
+        </div>
+      ) : (
+        <span class="visually-hidden">Loading…</span>
+      )}
+    </div>
+  );
+}
+
+function CabinetPage({ route, models }: { route: RoutePath; models: Models }): ComponentChildren {
+  const { session, computers } = models;
+  switch (route) {
+    case routes.computers:
+      return <ComputersPage computers={computers} />;
+    case routes.changePassword:
+      return <ChangePasswordPage session={session} />;
+    case routes.support:
+      return (
+        <ComingSoonPage title="Remote support" description="Invite a client to a one-off support session by link or by code." icon={SupportIcon} />
+      );
+    case routes.branding:
+      return (
+        <ComingSoonPage title="Branding" description="Your name, icon and subdomain on the agent and the connection page." icon={BrandingIcon} />
+      );
+    case routes.history:
+      return <ComingSoonPage title="History" description="Every session to and from your computers, with date and duration." icon={HistoryIcon} />;
+    default:
+      return null;
+  }
+}
+
+function useSessionCheck(session: SessionModel): void {
+  useEffect(() => {
+    void session.check();
+    // A 401 on any signed-in request means the session is gone: back to the login page.
+    return onUnauthenticated(() => session.expire());
+  }, [session]);
+}
+
+export function App({ models }: { models: Models }) {
+  const { session } = models;
+  useSessionCheck(session);
+
+  const route = currentRoute.value;
+  const ready = session.state.value === "ready";
+  const signedIn = session.signedIn.value;
+  const redirect = ready ? redirectFor(route, currentQuery.value.get("next"), signedIn, session.mustChangePassword.value) : null;
+
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  if (!ready || redirect || !route) return <Splash />;
+  if (!signedIn && session.checkError.value && !publicPaths.has(route)) return <Splash error={session.checkError.value} />;
+
+  if (route === routes.login) return <LoginPage session={session} />;
+  if (route === routes.register) return <RegisterPage session={session} />;
+  // F1.2: the forced password change stands alone, outside the cabinet frame.
+  if (route === routes.changePassword && session.mustChangePassword.value) return <ChangePasswordPage session={session} />;
+  return (
+    <Shell session={session}>
+      <CabinetPage route={route} models={models} />
+    </Shell>
+  );
+}

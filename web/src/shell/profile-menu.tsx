@@ -1,0 +1,66 @@
+import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
+import { signOut } from "../auth/auth-forms";
+import type { SessionModel } from "../auth/session-model";
+import { Link } from "../router/link";
+import { routes } from "../router/router";
+import { ChevronIcon, KeyIcon, SignOutIcon } from "../ui/icons";
+import { useDismiss } from "../ui/use-dismiss";
+
+function initials(email: string, firstName: string, lastName: string): string {
+  const fromName = `${firstName.trim().charAt(0)}${lastName.trim().charAt(0)}`;
+  return (fromName || email.charAt(0)).toUpperCase();
+}
+
+/** F1.7: the profile pop-up at the bottom left. */
+export function ProfileMenu({ session }: { session: SessionModel }) {
+  const open = useSignal(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useDismiss(ref, open);
+  const user = session.user.value;
+  if (!user) return null;
+  const fullName = `${user.firstName} ${user.lastName}`.trim();
+
+  return (
+    <div class="profile" ref={ref}>
+      {open.value && (
+        <div class="profile-popup" role="menu" aria-label="Profile">
+          <div class="profile-popup-head">
+            {fullName && <div class="profile-name">{fullName}</div>}
+            <div class="profile-email">{user.email}</div>
+          </div>
+          <Link href={routes.changePassword} class="menu-item" role="menuitem" onClick={() => (open.value = false)}>
+            <KeyIcon />
+            Change password
+          </Link>
+          <button
+            type="button"
+            class="menu-item"
+            role="menuitem"
+            onClick={() => {
+              open.value = false;
+              void signOut(session);
+            }}
+          >
+            <SignOutIcon />
+            Sign out
+          </button>
+        </div>
+      )}
+      <button
+        type="button"
+        class="profile-button"
+        aria-haspopup="menu"
+        aria-expanded={open.value}
+        aria-label={`Account: ${user.email}`}
+        onClick={() => (open.value = !open.value)}
+      >
+        <span class="avatar" aria-hidden="true">
+          {initials(user.email, user.firstName, user.lastName)}
+        </span>
+        <span class="profile-button-email">{user.email}</span>
+        <ChevronIcon />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import { signal, type Signal } from "@preact/signals";
+import type { StartSessionResponse } from "../../../protocol/api";
+import { AgentMsg, CloseCode, ViewerMsg, encodeViewerInput, type ViewerInput } from "../../../protocol/stream";
+import { FrameRenderer } from "./frame-renderer";
+import { KEYSYM } from "./keysyms";
+
+export type ViewerState = "starting" | "connecting" | "waiting" | "live" | "ended" | "offline" | "error";
+
+/** Only these moves are legal; anything else is a bug and is ignored (noVNC-style state machine). */
+const TRANSITIONS: Record<ViewerState, ViewerState[]> = {
+  starting: ["connecting", "offline", "error", "ended"],
+  connecting: ["waiting", "live", "ended", "error", "offline"],
+  waiting: ["live", "ended", "error", "offline"],
+  live: ["waiting", "ended", "error", "offline"],
+  ended: ["starting"],
+  offline: ["starting"],
+  error: ["starting"],
+};
+
+const CLOSE_MESSAGES: Record<number, [ViewerState, string]> = {
+  [CloseCode.SessionEnded]: ["ended", "The session has ended."],
+  [CloseCode.BadTicket]: ["error", "The connection ticket was refused. Try again."],
+  [CloseCode.PeerTimeout]: ["offline", "The remote computer did not answer in time."],
+  [CloseCode.ProtocolViolation]: ["error", "The connection was closed after an invalid message."],
+  [CloseCode.TooLarge]: ["error", "The connection was closed after an oversized message."],
+  [CloseCode.AgentGone]: ["offline", "The remote computer disconnected."],
+};
+
+/**
+ * One connection window's session: starts it through the API, runs the stream socket,
+ * draws frames, acknowledges them, measures frame rate and round-trip time, and sends input.
+ */
+export class ViewerSession {
+  readonly state: Signal<ViewerState> = signal("starting");
+  readonly message = signal("Starting the session…");
+  readonly fps = signal(0);
+  readonly rttMs: Signal<number | null> = signal(null);
+  readonly remoteSize = signal({ width: 0, height: 0 });
+  readonly computerName = signal("");
+
+  private ws: WebSocket | undefined;
+  private renderer: FrameRenderer;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private buttons = 0;
+
+  constructor(
+    private readonly computerId: string,
+    canvas: HTMLCanvasElement,
+  ) {
+    this.renderer = new FrameRenderer(
+      canvas,
+      (seq) => this.send({ type: ViewerMsg.Ack, seq }),
+      (width, height) => (this.remoteSize.value = { width, height }),
+    );
+  }
+
+  private go(next: ViewerState, message: string): void {
+    if (this.state.value !== next && !TRANSITIONS[this.state.value].includes(next)) return;
+    this.state.value = next;
+    this.message.value = message;
+  }
+
+  async start(): Promise<void> {
+    this.go("starting", "Starting the session…");
+    let res: Response;
+    try {
+      res = await fetch(`/api/computers/${encodeURIComponent(this.computerId)}/sessions`, {
+        method: "POST",
+        credentials: "same-origin",
+      });
+    } catch {
+      return this.go("error", "The network is not reachable. Check your connection and retry.");
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      const message = body?.error?.message ?? `The session could not start (HTTP ${res.status}).`;
+      if (res.status === 401) location.href = "/login";
+      return this.go(res.status === 409 ? "offline" : "error", message);
+    }
+    const session = (await res.json()) as StartSessionResponse;
+    this.computerName.value = session.computer.name;
+    this.open(session.viewerPath);
+  }
+
+  private open(path: string): void {
+    this.go("connecting", "Connecting…");
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
+    const ws = new WebSocket(url);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onmessage = (e) => this.onMessage(e.data as ArrayBuffer | string);
+    ws.onclose = (e) => {
+      this.stopTimers();
+      if (this.ws !== ws) return;
+      const [state, message] = CLOSE_MESSAGES[e.code] ?? ["error", "The connection was lost."];
+      this.go(state, message);
+    };
+    ws.onopen = () => {
+      this.timers.push(
+        setInterval(() => this.send({ type: ViewerMsg.Ping, t: Math.floor(performance.now()) >>> 0 }), 2000),
+        setInterval(() => (this.fps.value = this.renderer.takeFrameCount()), 1000),
+      );
+    };
+  }
+
+  private onMessage(data: ArrayBuffer | string): void {
+    if (typeof data === "string") {
+      const notice = JSON.parse(data) as { type: string; agent?: boolean; reason?: string };
+      if (notice.type === "state") {
+        if (notice.agent) {
+          this.go("live", "Connected.");
+          // Ask for a full picture: the agent may have started before this viewer.
+          this.send({ type: ViewerMsg.Refresh });
+        } else this.go("waiting", "Waiting for the remote computer…");
+      } else if (notice.type === "ended") this.go("ended", "The session has ended.");
+      return;
+    }
+    const type = new Uint8Array(data, 0, 1)[0];
+    if (type === AgentMsg.Frame) {
+      if (this.state.value === "waiting" || this.state.value === "connecting") this.go("live", "Connected.");
+      this.renderer.push(data);
+    } else if (type === AgentMsg.Pong) {
+      const t = new DataView(data).getUint32(1, true);
+      this.rttMs.value = ((Math.floor(performance.now()) >>> 0) - t) >>> 0;
+    }
+  }
+
+  send(m: ViewerInput): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeViewerInput(m));
+  }
+
+  pointer(x: number, y: number, buttons = this.buttons): void {
+    this.buttons = buttons;
+    const { width, height } = this.remoteSize.value;
+    if (!width || !height) return;
+    this.send({ type: ViewerMsg.Pointer, x: clamp(x, width), y: clamp(y, height), buttons });
+  }
+
+  wheel(x: number, y: number, dx: number, dy: number): void {
+    const { width, height } = this.remoteSize.value;
+    if (!width || !height) return;
+    this.send({ type: ViewerMsg.Wheel, x: clamp(x, width), y: clamp(y, height), dx, dy });
+  }
+
+  key(keysym: number, down: boolean): void {
+    this.send({ type: ViewerMsg.Key, keysym, down });
+  }
+
+  /** Ctrl+Alt+Del cannot be typed into a browser, so it is a button. */
+  ctrlAltDel(): void {
+    for (const k of [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.Delete]) this.key(k, true);
+    for (const k of [KEYSYM.Delete, KEYSYM.Alt_L, KEYSYM.Control_L]) this.key(k, false);
+  }
+
+  async retry(): Promise<void> {
+    this.close();
+    await this.start();
+  }
+
+  close(): void {
+    this.stopTimers();
+    const ws = this.ws;
+    this.ws = undefined;
+    ws?.close(1000, "closed by the viewer");
+  }
+
+  private stopTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+}
+
+function clamp(v: number, size: number): number {
+  return Math.max(0, Math.min(size - 1, Math.round(v)));
+}
