@@ -1,0 +1,176 @@
+// Setting up real state on the real Worker from Node, the way a user's other browser tab and
+// the agent would: accounts through /api/auth, computers through /api/agent/register, presence
+// through the agent's control WebSocket. Nothing here is mocked.
+import WebSocket from "ws";
+import type { AgentHello } from "../../protocol/control";
+import type { Computer } from "../../protocol/api";
+import { readPasswordFromOutbox, uniqueEmail } from "./harness";
+
+/** fetch against the Worker, with the Origin header its CSRF check wants on state-changing requests. */
+export function apiFetch(baseUrl: string, path: string, init: { method?: string; cookie?: string; body?: unknown } = {}): Promise<Response> {
+  const headers: Record<string, string> = { origin: baseUrl, accept: "application/json" };
+  if (init.cookie) headers.cookie = init.cookie;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  return fetch(`${baseUrl}${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+}
+
+async function expectStatus(response: Response, status: number, what: string): Promise<void> {
+  if (response.status !== status) {
+    throw new Error(`${what} answered ${response.status}, expected ${status}: ${await response.text()}`);
+  }
+}
+
+export type Account = { email: string; password: string };
+
+/** Registers, reads the e-mailed password from the dev outbox and replaces it, so the account is ready to use. */
+export async function createAccount(baseUrl: string, prefix = "computers"): Promise<Account> {
+  const email = uniqueEmail(prefix);
+  await expectStatus(await apiFetch(baseUrl, "/api/auth/register", { method: "POST", body: { email } }), 202, "POST /api/auth/register");
+  const mailedPassword = await readPasswordFromOutbox(baseUrl, email);
+  const cookie = await signIn(baseUrl, { email, password: mailedPassword });
+  const password = "a-computers-list-password";
+  const change = await apiFetch(baseUrl, "/api/me/password", {
+    method: "POST",
+    cookie,
+    body: { currentPassword: mailedPassword, newPassword: password },
+  });
+  await expectStatus(change, 204, "POST /api/me/password");
+  return { email, password };
+}
+
+/** A new session through POST /api/auth/login; returns the Cookie header value that carries it. */
+export async function signIn(baseUrl: string, account: Account): Promise<string> {
+  const response = await apiFetch(baseUrl, "/api/auth/login", { method: "POST", body: account });
+  await expectStatus(response, 200, "POST /api/auth/login");
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .join("; ");
+  if (!cookie) throw new Error("POST /api/auth/login set no cookie");
+  return cookie;
+}
+
+/** The cookie as Playwright's context.addCookies wants it. */
+export function browserCookies(baseUrl: string, cookie: string): { name: string; value: string; url: string }[] {
+  return cookie.split("; ").map((pair) => {
+    const at = pair.indexOf("=");
+    return { name: pair.slice(0, at), value: pair.slice(at + 1), url: baseUrl };
+  });
+}
+
+export type LinkedComputer = { computerId: string; agentToken: string };
+
+/** Links a computer to the account as the agent does (F2.3). */
+export async function linkComputer(
+  baseUrl: string,
+  account: Account,
+  computer: { name: string; os: AgentHello["os"]; installed: boolean },
+): Promise<LinkedComputer> {
+  const response = await apiFetch(baseUrl, "/api/agent/register", {
+    method: "POST",
+    body: { ...account, ...computer, agentVersion: "0.1.0" },
+  });
+  await expectStatus(response, 201, "POST /api/agent/register");
+  return (await response.json()) as LinkedComputer;
+}
+
+export async function listComputers(baseUrl: string, cookie: string): Promise<Computer[]> {
+  const response = await apiFetch(baseUrl, "/api/computers", { cookie });
+  await expectStatus(response, 200, "GET /api/computers");
+  return ((await response.json()) as { computers: Computer[] }).computers;
+}
+
+export async function setGroup(baseUrl: string, cookie: string, computerId: string, group: string): Promise<Computer> {
+  const response = await apiFetch(baseUrl, `/api/computers/${computerId}`, { method: "PATCH", cookie, body: { group } });
+  await expectStatus(response, 200, `PATCH /api/computers/${computerId}`);
+  return ((await response.json()) as { computer: Computer }).computer;
+}
+
+/** Polls the list until the computer satisfies `ready` (presence is written by the hub asynchronously). */
+export async function waitForComputer(
+  baseUrl: string,
+  cookie: string,
+  computerId: string,
+  ready: (c: Computer) => boolean,
+  timeoutMs = 10_000,
+): Promise<Computer> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Computer | undefined;
+  while (Date.now() < deadline) {
+    last = (await listComputers(baseUrl, cookie)).find((c) => c.id === computerId);
+    if (last && ready(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`computer ${computerId} did not reach the expected state; last seen as ${JSON.stringify(last)}`);
+}
+
+export type AgentConnection = {
+  socket: WebSocket;
+  /** Closes the socket and resolves once it is closed. */
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the agent's control socket (GET /api/agent/connect) and sends its hello, as a running
+ * agent does; pings like one too, so the hub's heartbeat sweep never drops it mid-test.
+ */
+export async function connectAgent(
+  baseUrl: string,
+  linked: LinkedComputer,
+  hello: { name: string; os: AgentHello["os"]; installed: boolean },
+): Promise<AgentConnection> {
+  const url = `${baseUrl.replace(/^http/, "ws")}/api/agent/connect?computer=${linked.computerId}`;
+  const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${linked.agentToken}` } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+    socket.once("close", (code, reason) => reject(new Error(`agent socket closed before opening: ${code} ${reason.toString()}`)));
+  });
+  socket.removeAllListeners("error");
+  socket.removeAllListeners("close");
+  socket.on("error", () => {
+    // A test that cares checks the close code; a stray error must not crash the run.
+  });
+  const message: AgentHello = { type: "hello", agentVersion: "0.1.0", screen: { width: 800, height: 600 }, ...hello };
+  socket.send(JSON.stringify(message));
+  const heartbeat = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), 20_000);
+  socket.once("close", () => clearInterval(heartbeat));
+  return {
+    socket,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(heartbeat);
+        if (socket.readyState === WebSocket.CLOSED) return resolve();
+        socket.once("close", () => resolve());
+        socket.close(1000, "test done");
+        // A close handshake that never completes must not hang afterAll.
+        setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, 3_000).unref();
+      }),
+  };
+}
+
+/** Opens the control socket and resolves with the close code the Worker answers with (for refused tokens). */
+export function agentCloseCode(baseUrl: string, linked: LinkedComputer, timeoutMs = 10_000): Promise<number> {
+  const url = `${baseUrl.replace(/^http/, "ws")}/api/agent/connect?computer=${linked.computerId}`;
+  const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${linked.agentToken}` } });
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error("the agent socket was neither closed nor refused"));
+    }, timeoutMs);
+    socket.on("error", () => {
+      // The close event follows with the code.
+    });
+    socket.once("close", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
