@@ -1,0 +1,177 @@
+// Turns captured pixels into the rects of one Frame. It keeps two screens: `screen`,
+// the latest capture, and `shadow`, what the viewers show after the frames sent so
+// far. Only tiles that differ between the two are encoded, so over-reported damage
+// (a cursor blink that redraws the same pixels) costs nothing on the wire.
+import sharp from "sharp";
+import { Encoding, type FrameRect, MAX_AGENT_MSG_BYTES, RECT_HEADER_BYTES, type Rect } from "../../protocol/stream";
+import type { RgbaImage } from "../screen/source";
+import { classifyTile, TileKind } from "./classify";
+import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
+import { applyVerticalMove, detectVerticalMove } from "./scroll";
+
+export type EncoderOptions = {
+  /** JPEG quality for photographic tiles. */
+  jpegQuality?: number;
+  /** Look for vertical scrolls and send them as Copy rects. */
+  detectScroll?: boolean;
+  /**
+   * Largest merged image rect, in tiles. 8x4 tiles of 64 px is 512x256: even raw
+   * RGB that is 384 KiB, so one rect always fits a 1 MiB message.
+   */
+  maxRectTiles?: { cols: number; rows: number };
+};
+
+export class FrameEncoder {
+  readonly width: number;
+  readonly height: number;
+  /** The latest capture, RGBA. */
+  readonly screen: Uint8Array;
+  private readonly screen32: Uint32Array;
+  /** What the viewers show, RGBA. */
+  private readonly shadow: Uint8Array;
+  private readonly shadow32: Uint32Array;
+  private readonly grid: TileGrid;
+  private readonly quality: number;
+  private readonly detectScroll: boolean;
+  private readonly maxCols: number;
+  private readonly maxRows: number;
+
+  constructor(width: number, height: number, opts: EncoderOptions = {}) {
+    this.width = width;
+    this.height = height;
+    this.screen = new Uint8Array(width * height * 4);
+    this.screen32 = new Uint32Array(this.screen.buffer);
+    this.shadow = new Uint8Array(width * height * 4);
+    this.shadow32 = new Uint32Array(this.shadow.buffer);
+    this.grid = tileGrid(width, height, TILE);
+    this.quality = opts.jpegQuality ?? 75;
+    this.detectScroll = opts.detectScroll ?? true;
+    this.maxCols = opts.maxRectTiles?.cols ?? 8;
+    this.maxRows = opts.maxRectTiles?.rows ?? 4;
+  }
+
+  /** Copies a captured rectangle into `screen`. */
+  put(r: Rect, img: RgbaImage): void {
+    if (img.width !== r.w || img.height !== r.h) throw new RangeError("capture size does not match its rect");
+    const row = r.w * 4;
+    for (let j = 0; j < r.h; j++) {
+      this.screen.set(img.data.subarray(j * row, (j + 1) * row), ((r.y + j) * this.width + r.x) * 4);
+    }
+  }
+
+  /**
+   * The rects that bring the viewers from `shadow` to `screen` within `regions`, in
+   * the order a viewer applies them (moves first: they read the old screen). With
+   * `full`, every tile is sent whatever the viewers have. Updates `shadow`.
+   */
+  async encode(regions: readonly Rect[], full = false): Promise<FrameRect[]> {
+    const moves: FrameRect[] = [];
+    if (full) regions = [{ x: 0, y: 0, w: this.width, h: this.height }];
+    else if (this.detectScroll) {
+      for (const r of regions) {
+        if (r.w < TILE || r.h < TILE) continue;
+        const m = detectVerticalMove(this.shadow32, this.screen32, this.width, r);
+        if (!m) continue;
+        moves.push({ encoding: Encoding.Copy, x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.x, srcY: m.srcY });
+        applyVerticalMove(this.shadow32, this.width, m);
+      }
+    }
+
+    const { cols } = this.grid;
+    const labels = new Uint8Array(cols * this.grid.rows);
+    const fill = new Uint32Array(labels.length);
+    for (const r of regions) {
+      const c0 = Math.floor(r.x / TILE);
+      const r0 = Math.floor(r.y / TILE);
+      const c1 = Math.ceil((r.x + r.w) / TILE);
+      const r1 = Math.ceil((r.y + r.h) / TILE);
+      for (let row = r0; row < r1; row++) {
+        for (let c = c0; c < c1; c++) {
+          const i = row * cols + c;
+          if (labels[i] !== 0) continue;
+          const t = tileRect(this.grid, c, row, c + 1, row + 1);
+          if (!full && this.tileUnchanged(t)) continue;
+          const { kind, pixel } = classifyTile(this.screen32, this.width, t);
+          labels[i] = kind;
+          fill[i] = pixel;
+        }
+      }
+    }
+
+    const sameFill = (a: number, b: number) => labels[a] !== TileKind.Fill || fill[a] === fill[b];
+    const merged = mergeTiles(this.grid, labels, { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill);
+    // A keystroke changes a glyph, not a tile: send only the box that differs.
+    if (!full) for (const m of merged) if (m.label !== TileKind.Fill) m.rect = this.changedBox(m.rect);
+    const encoded = await Promise.all(
+      merged.map(({ rect, label, firstTile }): FrameRect | Promise<FrameRect> => {
+        if (label === TileKind.Fill) {
+          const p = fill[firstTile]!;
+          return { encoding: Encoding.Fill, ...rect, r: p & 0xff, g: (p >>> 8) & 0xff, b: (p >>> 16) & 0xff };
+        }
+        return this.encodeImage(rect, label === TileKind.Photo ? Encoding.Jpeg : Encoding.Png);
+      }),
+    );
+    for (const { rect } of merged) this.commit(rect);
+    return [...moves, ...encoded];
+  }
+
+  private tileUnchanged(t: Rect): boolean {
+    const s = this.screen32;
+    const v = this.shadow32;
+    for (let y = t.y; y < t.y + t.h; y++) {
+      const start = y * this.width + t.x;
+      for (let i = start; i < start + t.w; i++) if (s[i] !== v[i]) return false;
+    }
+    return true;
+  }
+
+  /** The smallest rect within r holding every pixel where screen and shadow differ (r has at least one). */
+  private changedBox(r: Rect): Rect {
+    const s = this.screen32;
+    const v = this.shadow32;
+    const rowDiffers = (y: number) => {
+      const start = y * this.width + r.x;
+      for (let i = start; i < start + r.w; i++) if (s[i] !== v[i]) return true;
+      return false;
+    };
+    let top = r.y;
+    while (top < r.y + r.h - 1 && !rowDiffers(top)) top++;
+    let bottom = r.y + r.h - 1;
+    while (bottom > top && !rowDiffers(bottom)) bottom--;
+    let left = r.x + r.w;
+    let right = r.x - 1;
+    for (let y = top; y <= bottom; y++) {
+      const row = y * this.width;
+      for (let x = r.x; x < left; x++) if (s[row + x] !== v[row + x]) left = x;
+      for (let x = r.x + r.w - 1; x > right; x--) if (s[row + x] !== v[row + x]) right = x;
+    }
+    if (right < left) return r; // nothing differs after all; keep the rect as it was
+    return { x: left, y: top, w: right - left + 1, h: bottom - top + 1 };
+  }
+
+  private commit(r: Rect): void {
+    for (let y = r.y; y < r.y + r.h; y++) {
+      const start = (y * this.width + r.x) * 4;
+      this.shadow.set(this.screen.subarray(start, start + r.w * 4), start);
+    }
+  }
+
+  private async encodeImage(r: Rect, encoding: typeof Encoding.Jpeg | typeof Encoding.Png): Promise<FrameRect> {
+    // A packed copy: sharp reads it on its own thread while the next capture may
+    // already be writing into `screen`.
+    const rgba = Buffer.allocUnsafe(r.w * r.h * 4);
+    for (let j = 0; j < r.h; j++) {
+      const start = ((r.y + j) * this.width + r.x) * 4;
+      rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
+    }
+    const img = sharp(rgba, { raw: { width: r.w, height: r.h, channels: 4 } }).removeAlpha();
+    const data =
+      encoding === Encoding.Jpeg
+        ? await img.jpeg({ quality: this.quality, chromaSubsampling: "4:2:0" }).toBuffer()
+        : await img.png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+    if (data.byteLength + RECT_HEADER_BYTES + 4 > MAX_AGENT_MSG_BYTES - 64) {
+      throw new RangeError(`an encoded ${r.w}x${r.h} tile is ${data.byteLength} bytes, over the message limit`);
+    }
+    return { encoding, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  }
+}

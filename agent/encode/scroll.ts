@@ -1,0 +1,121 @@
+// Finds a vertical scroll inside a changed region by comparing row hashes of the
+// current screen with the screen the viewers already have. A terminal or a web page
+// that scrolls then costs one Copy rect plus the newly exposed rows, not a re-encode.
+import type { Rect } from "../../protocol/stream";
+
+/** Rows [y, y+h) x [x, x+w) of the new screen equal rows [srcY, srcY+h) of the old one. */
+export type VerticalMove = { x: number; y: number; w: number; h: number; srcY: number };
+
+export type ScrollOptions = {
+  /** Smallest band worth a Copy. */
+  minRows?: number;
+  /** Largest shift looked for, in rows. */
+  maxShift?: number;
+};
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Hash of each row segment of r; uniform rows (one colour) get flagged, they match any shift. */
+function rowHashes(px: Uint32Array, stride: number, r: Rect): { hash: Uint32Array; uniform: Uint8Array } {
+  const hash = new Uint32Array(r.h);
+  const uniform = new Uint8Array(r.h);
+  for (let j = 0; j < r.h; j++) {
+    const start = (r.y + j) * stride + r.x;
+    const first = px[start]!;
+    let h = FNV_OFFSET;
+    let same = 1;
+    for (let i = start; i < start + r.w; i++) {
+      const p = px[i]!;
+      if (p !== first) same = 0;
+      h = Math.imul(h ^ p, FNV_PRIME);
+    }
+    hash[j] = h >>> 0;
+    uniform[j] = same;
+  }
+  return { hash, uniform };
+}
+
+function rowsEqual(a: Uint32Array, b: Uint32Array, stride: number, x: number, w: number, ya: number, yb: number): boolean {
+  const ia = ya * stride + x;
+  const ib = yb * stride + x;
+  for (let i = 0; i < w; i++) if (a[ia + i] !== b[ib + i]) return false;
+  return true;
+}
+
+/**
+ * Looks for one vertical move of content within r between prev (what viewers show)
+ * and cur (the new capture). Both are full screens, one u32 per pixel, same stride.
+ */
+export function detectVerticalMove(
+  prev: Uint32Array,
+  cur: Uint32Array,
+  stride: number,
+  r: Rect,
+  opts: ScrollOptions = {},
+): VerticalMove | null {
+  const minRows = opts.minRows ?? 16;
+  const maxShift = Math.min(opts.maxShift ?? r.h - minRows, r.h - minRows);
+  if (r.h < 2 * minRows || maxShift <= 0 || r.w < 16) return null;
+  const p = rowHashes(prev, stride, r);
+  const c = rowHashes(cur, stride, r);
+
+  // Where each distinctive old row sits; a few positions per hash are plenty.
+  const where = new Map<number, number[]>();
+  for (let j = 0; j < r.h; j++) {
+    if (p.uniform[j]) continue;
+    const list = where.get(p.hash[j]!);
+    if (!list) where.set(p.hash[j]!, [j]);
+    else if (list.length < 4) list.push(j);
+  }
+  // Every changed, distinctive new row votes for the shifts that would explain it.
+  const votes = new Map<number, number>();
+  for (let j = 0; j < r.h; j++) {
+    if (c.uniform[j] || c.hash[j] === p.hash[j]) continue;
+    for (const pj of where.get(c.hash[j]!) ?? []) {
+      const s = pj - j;
+      if (s !== 0 && Math.abs(s) <= maxShift) votes.set(s, (votes.get(s) ?? 0) + 1);
+    }
+  }
+  let shift = 0;
+  let best = 0;
+  for (const [s, n] of votes) {
+    if (n > best) {
+      best = n;
+      shift = s;
+    }
+  }
+  if (best < minRows / 4) return null;
+
+  // The longest band of rows that the shift explains exactly.
+  let bandStart = 0;
+  let bandLen = 0;
+  let runStart = -1;
+  const lo = Math.max(0, -shift);
+  const hi = Math.min(r.h, r.h - shift);
+  for (let j = lo; j <= hi; j++) {
+    const match =
+      j < hi && c.hash[j] === p.hash[j + shift] && rowsEqual(cur, prev, stride, r.x, r.w, r.y + j, r.y + j + shift);
+    if (match && runStart < 0) runStart = j;
+    if (!match && runStart >= 0) {
+      if (j - runStart > bandLen) {
+        bandStart = runStart;
+        bandLen = j - runStart;
+      }
+      runStart = -1;
+    }
+  }
+  if (bandLen < minRows) return null;
+  return { x: r.x, y: r.y + bandStart, w: r.w, h: bandLen, srcY: r.y + bandStart + shift };
+}
+
+/** Applies a move to a screen buffer, the same way a viewer applies the Copy rect. */
+export function applyVerticalMove(px: Uint32Array, stride: number, m: VerticalMove): void {
+  // Copy in the direction that never reads a row already overwritten.
+  const up = m.srcY > m.y;
+  for (let k = 0; k < m.h; k++) {
+    const j = up ? k : m.h - 1 - k;
+    const src = (m.srcY + j) * stride + m.x;
+    px.copyWithin((m.y + j) * stride + m.x, src, src + m.w);
+  }
+}

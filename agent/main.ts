@@ -1,0 +1,143 @@
+// The agent command:
+//   npm run agent -- --server http://localhost:8787 --email E --password P [--name N]
+//                    [--config PATH] [--display :N | --virtual]
+// The first start signs in and registers this computer; the identity is saved so
+// later starts need only `npm run agent` (the server comes from the saved identity).
+import { hostname } from "node:os";
+import { parseArgs } from "node:util";
+import { AgentRunner } from "./agent-runner";
+import { type AgentIdentity, defaultConfigPath, loadIdentity, saveIdentity } from "./control/config";
+import { osName, registerAgent, ServerError } from "./control/register";
+import { stderrLog } from "./log";
+import type { ScreenSource } from "./screen/source";
+import { VirtualSource } from "./screen/virtual-source";
+import { AGENT_VERSION } from "./version";
+
+const USAGE = `Usage: npm run agent -- [options]
+  --server URL      Edgedesk server (needed the first time)
+  --email E         account e-mail (first start only)
+  --password P      account password (first start only)
+  --name N          computer name (default: host name)
+  --config PATH     identity file (default: ${defaultConfigPath()})
+  --display :N      X display on Linux (default: $DISPLAY)
+  --virtual         serve a synthetic desktop instead of a real screen
+  --help`;
+
+/** Exit codes a service manager or script can act on. */
+const Exit = { Ok: 0, Usage: 64, SignIn: 77, Failure: 1 } as const;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values: args } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: "string" },
+      email: { type: "string" },
+      password: { type: "string" },
+      name: { type: "string" },
+      config: { type: "string" },
+      display: { type: "string" },
+      virtual: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return Exit.Ok;
+  }
+  const log = stderrLog;
+  const configPath = args.config ?? defaultConfigPath();
+  const name = args.name ?? hostname();
+
+  const identity = await signIn({ server: args.server, email: args.email, password: args.password, name, configPath });
+  let runner: AgentRunner | undefined;
+  let displayLost = false;
+  const source = await openSource({
+    virtual: args.virtual,
+    display: args.display,
+    onLost: () => {
+      displayLost = true;
+      runner?.stop();
+    },
+  });
+  log("screen ready", { kind: source.kind, width: source.width, height: source.height });
+
+  runner = new AgentRunner({ identity, source, name, log });
+  const stop = () => runner?.stop();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const why = await runner.run();
+  await source.close();
+  if (displayLost) {
+    process.stderr.write("Lost the display; exiting so the service manager can restart the agent.\n");
+    return Exit.Failure;
+  }
+  if (why === "unauthorized") {
+    process.stderr.write(
+      `The server no longer accepts this computer's token. Sign in again:\n` +
+        `  npm run agent -- --server ${identity.server} --email E --password P\n`,
+    );
+    return Exit.SignIn;
+  }
+  if (why === "replaced") {
+    process.stderr.write("Another agent with this identity connected, so this one stopped.\n");
+    return Exit.Failure;
+  }
+  return Exit.Ok;
+}
+
+/**
+ * The saved identity when it belongs to the requested server; otherwise registers with
+ * the given credentials and saves the result.
+ */
+async function signIn(o: { server?: string; email?: string; password?: string; name: string; configPath: string }): Promise<AgentIdentity> {
+  const saved = await loadIdentity(o.configPath);
+  const server = o.server ? new URL(o.server).origin : saved?.server;
+  if (!server) throw new UsageError("No saved identity: give --server, --email and --password to sign in.");
+  if (saved && saved.server === server) return saved;
+  if (!o.email || !o.password) throw new UsageError(`Not signed in to ${server}: give --email and --password.`);
+  const { computerId, agentToken } = await registerAgent(server, {
+    email: o.email,
+    password: o.password,
+    name: o.name,
+    os: osName(),
+    agentVersion: AGENT_VERSION,
+    installed: false,
+  });
+  const identity = { server, computerId, agentToken };
+  await saveIdentity(o.configPath, identity);
+  stderrLog("registered this computer", { server, computerId, config: o.configPath });
+  return identity;
+}
+
+async function openSource(o: { virtual: boolean; display?: string; onLost: () => void }): Promise<ScreenSource> {
+  if (o.virtual) return new VirtualSource();
+  if (process.platform === "linux") {
+    // Backends load lazily: each pulls in platform code (an X client, native binaries).
+    const { openX11Source } = await import("./screen/x11-source");
+    return openX11Source({ display: o.display, log: stderrLog, onLost: o.onLost });
+  }
+  if (process.platform === "win32" || process.platform === "darwin") {
+    const { openNativeSource } = await import("./screen/native-source");
+    return openNativeSource({ log: stderrLog });
+  }
+  throw new UsageError(`No screen backend for ${process.platform}; run with --virtual.`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+      process.exit(Exit.Usage);
+    }
+    if (err instanceof ServerError) {
+      process.stderr.write(`Sign-in failed: ${err.message}\n`);
+      process.exit(err.status === 401 || err.status === 403 ? Exit.SignIn : Exit.Failure);
+    }
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(Exit.Failure);
+  },
+);

@@ -1,0 +1,61 @@
+// The one interface every screen backend (X11, virtual, later Windows/macOS) implements.
+// The stream session only talks to this, so a backend never sees the wire protocol.
+import type { Rect } from "../../protocol/stream";
+
+/**
+ * Pixels of one rectangle: RGBA, 4 bytes per pixel, rows packed (stride = width * 4),
+ * alpha always 255. Backends convert from their native layout (X11 gives BGRX) once,
+ * at capture, so the encoder has a single format to handle.
+ */
+export type RgbaImage = { width: number; height: number; data: Uint8Array };
+
+/** Called with the screen areas that changed; the rectangles may overlap. */
+export type DamageListener = (rects: readonly Rect[]) => void;
+
+export interface ScreenSource {
+  /** "x11", "virtual", ... for logs. */
+  readonly kind: string;
+  readonly width: number;
+  readonly height: number;
+  /** The whole screen when rect is omitted. The rect must lie inside the screen. */
+  capture(rect?: Rect): Promise<RgbaImage>;
+  /** Subscribes to change notifications; returns the unsubscribe function. */
+  onDamage(listener: DamageListener): () => void;
+  /** Absolute pointer position and the protocol's button bits (bit0 left, bit1 middle, bit2 right). */
+  pointer(x: number, y: number, buttons: number): void;
+  /** Wheel steps; positive = down/right. */
+  wheel(dx: number, dy: number): void;
+  /** An X11 keysym pressed (down) or released. */
+  key(keysym: number, down: boolean): void;
+  /** Releases every key and button this source pressed, so an ended session leaves nothing stuck. */
+  releaseInput(): void;
+  close(): Promise<void>;
+}
+
+/** Small fan-out used by the backends for onDamage. */
+export class DamageEmitter {
+  private readonly listeners = new Set<DamageListener>();
+
+  on(listener: DamageListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(rects: readonly Rect[]): void {
+    if (rects.length === 0) return;
+    for (const l of this.listeners) l(rects);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+}
+
+/** The whole screen, or rect checked against it. */
+export function captureRect(screen: { width: number; height: number }, rect?: Rect): Rect {
+  const r = rect ?? { x: 0, y: 0, w: screen.width, h: screen.height };
+  if (r.w <= 0 || r.h <= 0 || r.x < 0 || r.y < 0 || r.x + r.w > screen.width || r.y + r.h > screen.height) {
+    throw new RangeError(`capture rect ${r.x},${r.y} ${r.w}x${r.h} is outside the ${screen.width}x${screen.height} screen`);
+  }
+  return r;
+}

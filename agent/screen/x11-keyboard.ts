@@ -1,0 +1,96 @@
+// Keysym -> keycode for XTEST key injection. The viewer sends keysyms (what the user
+// meant), the X server wants keycodes (which key to press), so this looks the keysym up
+// in the server's keyboard mapping, adds or drops Shift where the mapping needs it,
+// and binds keysyms the layout lacks (accented letters, symbols) to a spare keycode.
+import { call, type XClient } from "./x11-connection";
+
+export const Keysym = { Shift_L: 0xffe1, Shift_R: 0xffe2 } as const;
+
+/** Where a keysym lives: its keycode, and whether it needs Shift (column 1). */
+export type KeyPlace = { keycode: number; shifted: boolean };
+
+export class X11Keyboard {
+  private minKeycode = 8;
+  private perKeycode = 1;
+  /** Keysyms per keycode, as the server has them. */
+  private rows: number[][] = [];
+  private places = new Map<number, KeyPlace>();
+  /** Keycodes with no keysyms, ours to bind; least recently used first. */
+  private spare: number[] = [];
+  /** Spare keycodes we have bound: still ours after a reload shows them non-empty. */
+  private readonly bound = new Set<number>();
+  private shiftKeycode = 0;
+
+  constructor(private readonly X: XClient, private readonly range: { min: number; max: number }) {}
+
+  /** Reads the server's mapping; again after a MappingNotify from another client. */
+  async load(): Promise<void> {
+    const count = this.range.max - this.range.min + 1;
+    const rows = await call<number[][]>(this.X, "GetKeyboardMapping", this.range.min, count);
+    this.minKeycode = this.range.min;
+    this.rows = rows;
+    this.perKeycode = rows[0]?.length ?? 1;
+    this.places.clear();
+    const spare: number[] = [];
+    rows.forEach((row, i) => {
+      const keycode = this.minKeycode + i;
+      if (this.bound.has(keycode) || row.every((k) => k === 0)) spare.push(keycode);
+      // Column 0 (plain) wins over column 1 (Shift), and a lower keycode over a higher one.
+      for (const col of [0, 1]) {
+        const sym = row[col];
+        if (!sym) continue;
+        const prev = this.places.get(sym);
+        if (!prev || (prev.shifted && col === 0)) this.places.set(sym, { keycode, shifted: col === 1 });
+      }
+    });
+    // Keep the order of keycodes we already used, so a reload does not recycle a bound one first.
+    this.spare = [...this.spare.filter((k) => spare.includes(k)), ...spare.filter((k) => !this.spare.includes(k))];
+    this.shiftKeycode = this.places.get(Keysym.Shift_L)?.keycode ?? this.places.get(Keysym.Shift_R)?.keycode ?? 0;
+  }
+
+  get shift(): number {
+    return this.shiftKeycode;
+  }
+
+  /** What pressing `keycode` types, with and without Shift. */
+  symbolsOf(keycode: number): { plain: number; shifted: number } {
+    const row = this.rows[keycode - this.minKeycode] ?? [];
+    return { plain: row[0] ?? 0, shifted: row[1] ?? 0 };
+  }
+
+  /**
+   * The key for a keysym, binding a spare keycode when the layout has none.
+   * `inUse` are keycodes currently held down, which must not be rebound.
+   */
+  placeOf(keysym: number, inUse: ReadonlySet<number>): KeyPlace | undefined {
+    const known = this.places.get(keysym);
+    if (known) {
+      this.touch(known.keycode);
+      return known;
+    }
+    const keycode = this.spare.find((k) => !inUse.has(k));
+    if (keycode === undefined) return undefined;
+    // Forget what this keycode typed before; bind the keysym in both columns so
+    // the Shift state cannot change what it types.
+    for (const [sym, place] of this.places) if (place.keycode === keycode) this.places.delete(sym);
+    const row = new Array<number>(this.perKeycode).fill(0);
+    row[0] = keysym;
+    if (this.perKeycode > 1) row[1] = keysym;
+    this.X.ChangeKeyboardMapping(keycode, this.perKeycode, row);
+    this.rows[keycode - this.minKeycode] = row;
+    this.bound.add(keycode);
+    const place = { keycode, shifted: false };
+    this.places.set(keysym, place);
+    this.touch(keycode);
+    return place;
+  }
+
+  /** Moves a spare keycode to the end of the reuse order. */
+  private touch(keycode: number): void {
+    const i = this.spare.indexOf(keycode);
+    if (i >= 0) {
+      this.spare.splice(i, 1);
+      this.spare.push(keycode);
+    }
+  }
+}

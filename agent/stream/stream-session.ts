@@ -1,0 +1,224 @@
+// One stream socket to a SessionRelay: screen updates out, viewer input in.
+// The update loop is driven by damage and by credit: damage marks tiles dirty, and
+// when the flow window has room the dirty tiles are captured, encoded and sent as one
+// Frame (split only at the 1 MiB message cap). Nothing is captured ahead of credit,
+// so a slow viewer gets fewer, fresher updates instead of a growing queue.
+import WebSocket from "ws";
+import {
+  CloseCode,
+  decodeViewerInput,
+  encodePong,
+  FrameFlags,
+  MAX_AGENT_MSG_BYTES,
+  MAX_VIEWER_MSG_BYTES,
+  ProtocolError,
+  splitFrame,
+  ViewerMsg,
+  type ViewerInput,
+} from "../../protocol/stream";
+import { DamageGrid } from "../encode/damage";
+import { type EncoderOptions, FrameEncoder } from "../encode/frame-encoder";
+import { type Log, silentLog } from "../log";
+import type { ScreenSource } from "../screen/source";
+import { FlowWindow } from "./flow-control";
+
+export type StreamSessionOptions = {
+  /** ws(s):// URL of the relay, ticket included. */
+  url: string;
+  source: ScreenSource;
+  /** Updates in flight before the agent waits for an ack. */
+  window?: number;
+  encoder?: EncoderOptions;
+  /**
+   * Local socket backlog above which no new update starts, whatever the credit: a
+   * viewer spamming Refresh (which resets the window) still cannot grow memory.
+   */
+  maxBufferedBytes?: number;
+  log?: Log;
+};
+
+export type StreamStats = {
+  /** Updates (seqs) sent. */
+  updates: number;
+  /** WebSocket messages sent, Pongs excluded. */
+  messages: number;
+  /** Frame bytes sent. */
+  bytes: number;
+  /** Milliseconds of capture + encode for the last update. */
+  lastUpdateMs: number;
+};
+
+export type SessionEnd = { code: number; reason: string };
+
+export class StreamSession {
+  readonly stats: StreamStats = { updates: 0, messages: 0, bytes: 0, lastUpdateMs: 0 };
+  /** Resolves when the socket has closed, with the code either side used. */
+  readonly ended: Promise<SessionEnd>;
+
+  private readonly ws: WebSocket;
+  private readonly source: ScreenSource;
+  private readonly damage: DamageGrid;
+  private readonly encoder: FrameEncoder;
+  private readonly window: FlowWindow;
+  private readonly maxBuffered: number;
+  private readonly log: Log;
+  private unsubscribe: (() => void) | undefined;
+  private seq = 0;
+  private needFull = true;
+  private busy = false;
+  private scheduled = false;
+  private open = false;
+  private buttons = 0;
+
+  constructor(opts: StreamSessionOptions) {
+    this.source = opts.source;
+    this.log = opts.log ?? silentLog;
+    this.damage = new DamageGrid(this.source.width, this.source.height);
+    this.encoder = new FrameEncoder(this.source.width, this.source.height, opts.encoder);
+    this.window = new FlowWindow(opts.window ?? 3);
+    this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
+    // maxPayload well above the protocol's limit, so an oversized message reaches our
+    // check and gets the documented TooLarge code rather than ws's generic 1009.
+    this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024 });
+    this.ws.binaryType = "nodebuffer";
+    this.ended = new Promise((resolve) => {
+      this.ws.on("close", (code, reason) => {
+        this.stop();
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+    this.ws.on("open", () => this.onOpen());
+    this.ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    this.ws.on("error", (err) => this.log("stream socket error", { error: err.message }));
+  }
+
+  /** Ends the session from this side. */
+  close(code: number = CloseCode.SessionEnded, reason = "session ended"): void {
+    this.stop();
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  private onOpen(): void {
+    this.open = true;
+    this.unsubscribe = this.source.onDamage((rects) => {
+      for (const r of rects) this.damage.add(r);
+      this.schedule();
+    });
+    // A viewer starts with nothing: the first update is a full key frame.
+    this.requestFull();
+  }
+
+  private stop(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    // Keys or buttons still held by this viewer would stay stuck on the remote screen.
+    this.buttons = 0;
+    try {
+      this.source.releaseInput();
+    } catch (err) {
+      this.log("could not release input", { error: String(err) });
+    }
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (!this.open) return;
+    if (!isBinary) return this.close(CloseCode.ProtocolViolation, "viewer messages are binary");
+    if (data.byteLength > MAX_VIEWER_MSG_BYTES) return this.close(CloseCode.TooLarge, "message too large");
+    let msg: ViewerInput;
+    try {
+      msg = decodeViewerInput(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.source);
+    } catch (err) {
+      if (err instanceof ProtocolError) return this.close(CloseCode.ProtocolViolation, err.message.slice(0, 120));
+      throw err;
+    }
+    try {
+      this.apply(msg);
+    } catch (err) {
+      // An input backend failure must not take the session (or the agent) down.
+      this.log("input failed", { type: msg.type, error: String(err) });
+    }
+  }
+
+  private apply(msg: ViewerInput): void {
+    switch (msg.type) {
+      case ViewerMsg.Ack:
+        if (this.window.ack(msg.seq)) this.schedule();
+        return;
+      case ViewerMsg.Pointer:
+        this.buttons = msg.buttons;
+        this.source.pointer(msg.x, msg.y, msg.buttons);
+        return;
+      case ViewerMsg.Wheel:
+        this.source.pointer(msg.x, msg.y, this.buttons);
+        this.source.wheel(msg.dx, msg.dy);
+        return;
+      case ViewerMsg.Key:
+        this.source.key(msg.keysym, msg.down);
+        return;
+      case ViewerMsg.Ping:
+        this.ws.send(encodePong(msg.t));
+        return;
+      case ViewerMsg.Refresh:
+        this.requestFull();
+        return;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private requestFull(): void {
+    this.needFull = true;
+    this.window.reset();
+    this.damage.addAll();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.busy || !this.open) return;
+    this.scheduled = true;
+    // setImmediate lets a burst of damage events from one read coalesce into one update.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump().catch((err) => {
+        this.log("screen update failed", { error: String(err) });
+        this.close(1011, "screen capture failed");
+      });
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy || !this.open || this.damage.isEmpty) return;
+    if (!this.window.hasCredit || this.ws.bufferedAmount > this.maxBuffered) return; // an ack or a drain resumes
+    this.busy = true;
+    try {
+      const started = performance.now();
+      const full = this.needFull;
+      this.needFull = false;
+      const regions = this.damage.take();
+      for (const r of regions) this.encoder.put(r, await this.source.capture(r));
+      const rects = await this.encoder.encode(regions, full);
+      if (!this.open || rects.length === 0) return; // damage that changed no pixel costs no credit
+      this.seq = (this.seq + 1) >>> 0;
+      const { width, height } = this.source;
+      const parts = splitFrame({ seq: this.seq, flags: full ? FrameFlags.full : 0, width, height, rects });
+      this.stats.lastUpdateMs = performance.now() - started;
+      this.window.sent(this.seq);
+      this.stats.updates++;
+      parts.forEach((part, i) => {
+        this.stats.messages++;
+        this.stats.bytes += part.byteLength;
+        // The last part's callback fires once it left the process: a drained backlog resumes the loop.
+        this.ws.send(part, i === parts.length - 1 ? () => this.schedule() : undefined);
+      });
+    } finally {
+      this.busy = false;
+      if (!this.damage.isEmpty) this.schedule();
+    }
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,183 @@
+// Registration, the identity file, the control socket and the agent command, against a
+// fake server that speaks the Worker's agent contract.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AgentRunner } from "../../agent/agent-runner";
+import { Backoff } from "../../agent/control/backoff";
+import { defaultConfigPath, loadIdentity, saveIdentity } from "../../agent/control/config";
+import { registerAgent, ServerError } from "../../agent/control/register";
+import { VirtualSource } from "../../agent/screen/virtual-source";
+import { CloseCode, FrameFlags } from "../../protocol/stream";
+import { ACCOUNT, AGENT_TOKEN, COMPUTER_ID, FakeServer } from "./helpers/fake-server";
+import { stopProcess } from "./helpers/xvfb";
+
+let server: FakeServer;
+let dir: string;
+const cleanups: (() => unknown)[] = [];
+
+beforeEach(async () => {
+  server = await new FakeServer().listen();
+  dir = mkdtempSync(join(tmpdir(), "edgedesk-agent-"));
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const registration = { ...ACCOUNT, name: "test-box", os: "linux" as const, agentVersion: "0.1.0", installed: false };
+
+function startRunner(opts: { heartbeatMs?: number } = {}) {
+  const source = new VirtualSource();
+  const runner = new AgentRunner({
+    identity: { server: server.origin, computerId: COMPUTER_ID, agentToken: AGENT_TOKEN },
+    source,
+    name: "test-box",
+    control: { heartbeatMs: opts.heartbeatMs ?? 30_000, backoff: { baseMs: 20, maxMs: 100 } },
+  });
+  const done = runner.run();
+  cleanups.push(() => source.close(), () => runner.stop());
+  return { runner, source, done };
+}
+
+describe("registration and identity", () => {
+  it("registers and keeps the identity in a file only the user can read", async () => {
+    const res = await registerAgent(server.origin, registration);
+    expect(res).toEqual({ computerId: COMPUTER_ID, agentToken: AGENT_TOKEN });
+    expect(server.registrations[0]).toMatchObject({ email: ACCOUNT.email, name: "test-box", os: "linux", installed: false });
+
+    const path = join(dir, "nested", "agent.json");
+    await saveIdentity(path, { server: server.origin, ...res });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(await loadIdentity(path)).toEqual({ server: server.origin, ...res });
+    expect(await loadIdentity(join(dir, "missing.json"))).toBeUndefined();
+  });
+
+  it("reports the server's message for wrong credentials", async () => {
+    const err = await registerAgent(server.origin, { ...registration, password: "nope" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect(err).toMatchObject({ status: 401, code: "invalid_credentials", message: "Wrong e-mail or password." });
+  });
+
+  it("puts the config in the user's config directory", () => {
+    expect(defaultConfigPath({ XDG_CONFIG_HOME: "/x" }, "linux")).toBe("/x/edgedesk/agent.json");
+    expect(defaultConfigPath({ HOME: "/home/u" }, "linux")).toBe("/home/u/.config/edgedesk/agent.json");
+  });
+
+  it("backs off exponentially with jitter, capped", () => {
+    const b = new Backoff({ baseMs: 1000, maxMs: 30_000, random: () => 1 });
+    expect([1, 2, 3, 4, 5, 6, 7].map(() => b.next())).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    const low = new Backoff({ baseMs: 1000, maxMs: 30_000, random: () => 0 });
+    expect(low.next()).toBe(500);
+  });
+});
+
+describe("control socket", () => {
+  it("says hello with its token, heartbeats, and opens and closes streams on request", async () => {
+    startRunner({ heartbeatMs: 50 });
+    const c = await within(server.nextControl(), "a control connection");
+    expect(c.request.headers.authorization).toBe(`Bearer ${AGENT_TOKEN}`);
+    await until(() => c.hellos.length > 0);
+    expect(c.hellos[0]).toEqual({
+      type: "hello",
+      name: "test-box",
+      os: "linux",
+      agentVersion: "0.1.0",
+      installed: false,
+      screen: { width: 1280, height: 720 },
+    });
+    await until(() => c.texts.includes("ping"));
+
+    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1") });
+    const viewer = await within(server.nextStream(), "a stream connection");
+    const first = await viewer.nextUpdate();
+    expect(first.frames[0]!.flags & FrameFlags.full).toBeTruthy();
+
+    server.send(c, { type: "close-stream", sessionId: "s1" });
+    expect((await within(viewer.closed, "the stream to close")).code).toBe(CloseCode.SessionEnded);
+  });
+
+  it("ignores a stream URL on another host", async () => {
+    const { runner } = startRunner();
+    const c = await within(server.nextControl(), "a control connection");
+    server.send(c, { type: "open-stream", sessionId: "evil", url: "ws://198.51.100.7/steal" });
+    server.send(c, { type: "open-stream", sessionId: "ok", url: server.streamUrl("ok") });
+    await within(server.nextStream(), "a stream connection");
+    expect([...runner.sessions.keys()]).toEqual(["ok"]);
+  });
+
+  it("reconnects after the connection drops", async () => {
+    startRunner();
+    const first = await within(server.nextControl(), "a control connection");
+    first.ws.terminate();
+    const second = await within(server.nextControl(), "a control connection");
+    await until(() => second.hellos.length > 0);
+    expect(server.controls).toHaveLength(2);
+  });
+
+  it("reconnects when heartbeats go unanswered", async () => {
+    server.answerPings = false;
+    startRunner({ heartbeatMs: 30 });
+    const first = await within(server.nextControl(), "a control connection");
+    await within(server.nextControl(), "a second control connection after silence");
+    expect(first.texts.filter((t) => t === "ping").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("stops for good on 4401 and does not reconnect", async () => {
+    server.closeControlWith = 4401;
+    const { done } = startRunner();
+    expect(await within(done, "the runner to stop")).toBe("unauthorized");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.controls).toHaveLength(1);
+  });
+});
+
+describe("agent command", () => {
+  const run = (args: string[]): ChildProcess => {
+    const child = spawn(process.execPath, ["--import", "tsx", "agent/main.ts", ...args], {
+      cwd: join(import.meta.dirname, "../.."),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    cleanups.push(() => stopProcess(child));
+    return child;
+  };
+  const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  it("signs in once, saves the identity, then runs from it; 4401 asks to sign in again", async () => {
+    const config = join(dir, "agent.json");
+    const signIn = ["--server", server.origin, "--email", ACCOUNT.email, "--password", ACCOUNT.password];
+    const first = run(["--virtual", ...signIn, "--name", "cli-box", "--config", config]);
+    const c = await within(server.nextControl(), "a control connection");
+    await until(() => c.hellos.length > 0);
+    expect(c.hellos[0]).toMatchObject({ name: "cli-box", screen: { width: 1280, height: 720 } });
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    first.kill("SIGTERM");
+    expect(await exited(first)).toBe(0);
+
+    // Second start: no password, identity from the file; the server now refuses the token.
+    server.closeControlWith = 4401;
+    const second = run(["--virtual", "--config", config]);
+    let stderr = "";
+    second.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    expect(await exited(second)).toBe(77);
+    expect(stderr).toContain("Sign in again");
+    expect(server.registrations).toHaveLength(1);
+    expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ server: server.origin, computerId: COMPUTER_ID });
+  });
+});
+
+/** Fails with a named reason instead of the test's generic timeout. */
+function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))]);
+}
+
+async function until(probe: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

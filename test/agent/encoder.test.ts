@@ -1,0 +1,100 @@
+// Encoder round trips: encode known images, decode with the protocol decoder and sharp,
+// compose like a viewer, compare pixels.
+import { describe, expect, it } from "vitest";
+import { Encoding, type FrameRect, FrameFlags, MAX_AGENT_MSG_BYTES, type Rect, splitFrame } from "../../protocol/stream";
+import { FrameEncoder } from "../../agent/encode/frame-encoder";
+import { Canvas, firstDifference, psnr } from "./helpers/compose";
+import { photoImage, uiImage } from "./helpers/images";
+
+const whole = (w: number, h: number): Rect => ({ x: 0, y: 0, w, h });
+
+async function roundTrip(canvas: Canvas, rects: FrameRect[], full: boolean, maxBytes = MAX_AGENT_MSG_BYTES) {
+  const messages = splitFrame({ seq: 7, flags: full ? FrameFlags.full : 0, width: canvas.width, height: canvas.height, rects }, maxBytes);
+  await canvas.applyMessages(messages);
+  return messages;
+}
+
+const kinds = (rects: FrameRect[]) => new Set(rects.map((r) => r.encoding));
+
+describe("frame encoder", () => {
+  it("sends UI content losslessly: PNG and Fill, pixel exact", async () => {
+    // Sizes that are not multiples of the tile size exercise the clipped edge tiles.
+    const [w, h] = [1000, 700];
+    const enc = new FrameEncoder(w, h);
+    const img = uiImage(w, h);
+    enc.put(whole(w, h), { width: w, height: h, data: img });
+    const rects = await enc.encode([whole(w, h)], true);
+    expect(kinds(rects)).toEqual(new Set([Encoding.Png, Encoding.Fill]));
+    const canvas = new Canvas(w, h);
+    const messages = await roundTrip(canvas, rects, true);
+    expect(messages).toHaveLength(1); // many rects, one message
+    expect(rects.length).toBeGreaterThan(10);
+    expect(firstDifference(canvas.data, img)).toBe(-1);
+  });
+
+  it("sends photographic content as JPEG at PSNR >= 30 dB", async () => {
+    const [w, h] = [640, 480];
+    const enc = new FrameEncoder(w, h);
+    const img = photoImage(w, h);
+    enc.put(whole(w, h), { width: w, height: h, data: img });
+    const rects = await enc.encode([whole(w, h)], true);
+    expect(kinds(rects)).toEqual(new Set([Encoding.Jpeg]));
+    const canvas = new Canvas(w, h);
+    await roundTrip(canvas, rects, true);
+    expect(psnr(canvas.data, img)).toBeGreaterThanOrEqual(30);
+  });
+
+  it("keeps every image rect within 512x256 so one always fits a message", async () => {
+    const [w, h] = [1920, 1080];
+    const enc = new FrameEncoder(w, h);
+    enc.put(whole(w, h), { width: w, height: h, data: photoImage(w, h) });
+    const rects = await enc.encode([whole(w, h)], true);
+    for (const r of rects) expect(r.w <= 512 && r.h <= 256).toBe(true);
+    // A tight message cap forces a split: every part decodes and the result is the same.
+    const split = new Canvas(w, h);
+    const messages = await roundTrip(split, rects, true, 64 * 1024);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages) expect(m.byteLength).toBeLessThanOrEqual(64 * 1024);
+    const single = new Canvas(w, h);
+    expect(await roundTrip(single, rects, true)).toHaveLength(1);
+    expect(firstDifference(split.data, single.data)).toBe(-1);
+  });
+
+  it("encodes only what changed, and nothing for damage without change", async () => {
+    const [w, h] = [640, 480];
+    const enc = new FrameEncoder(w, h);
+    const img = uiImage(w, h);
+    enc.put(whole(w, h), { width: w, height: h, data: img });
+    const canvas = new Canvas(w, h);
+    await roundTrip(canvas, await enc.encode([whole(w, h)], true), true);
+
+    // Damage reported over everything, but no pixel changed: an empty update.
+    enc.put(whole(w, h), { width: w, height: h, data: img });
+    expect(await enc.encode([whole(w, h)])).toEqual([]);
+
+    // Change a 10x10 square at 130,70: one rect, shrunk from its tile to the changed box.
+    const changed = img.slice();
+    for (let y = 70; y < 80; y++) for (let x = 130; x < 140; x++) changed.set([255, 0, 255, 255], (y * w + x) * 4);
+    enc.put(whole(w, h), { width: w, height: h, data: changed });
+    const rects = await enc.encode([{ x: 128, y: 64, w: 64, h: 64 }]);
+    expect(rects).toHaveLength(1);
+    expect(rects[0]).toMatchObject({ x: 130, y: 70, w: 10, h: 10 });
+    await roundTrip(canvas, rects, false);
+    expect(firstDifference(canvas.data, changed)).toBe(-1);
+  });
+
+  it("sends a solid area as Fill rects of a few bytes", async () => {
+    const [w, h] = [512, 512];
+    const enc = new FrameEncoder(w, h);
+    const img = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) img.set([12, 34, 56, 255], i * 4);
+    enc.put(whole(w, h), { width: w, height: h, data: img });
+    const rects = await enc.encode([whole(w, h)], true);
+    expect(kinds(rects)).toEqual(new Set([Encoding.Fill]));
+    expect(rects[0]).toMatchObject({ r: 12, g: 34, b: 56 });
+    const canvas = new Canvas(w, h);
+    const [message] = await roundTrip(canvas, rects, true);
+    expect(message!.byteLength).toBeLessThan(200);
+    expect(firstDifference(canvas.data, img)).toBe(-1);
+  });
+});

@@ -1,0 +1,75 @@
+// A reference viewer: applies Frame messages to an RGBA canvas the way the web app
+// does, decoding image rects with sharp. Tests compare its canvas with the source.
+import sharp from "sharp";
+import { decodeFrame, Encoding, type Frame, FrameFlags } from "../../../protocol/stream";
+
+export class Canvas {
+  readonly data: Uint8Array;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.data = new Uint8Array(width * height * 4);
+  }
+
+  async apply(frame: Frame): Promise<void> {
+    for (const r of frame.rects) {
+      switch (r.encoding) {
+        case Encoding.Fill:
+          for (let y = r.y; y < r.y + r.h; y++)
+            for (let x = r.x; x < r.x + r.w; x++) this.data.set([r.r, r.g, r.b, 255], (y * this.width + x) * 4);
+          break;
+        case Encoding.Copy: {
+          // Read the whole source first: source and destination may overlap.
+          const src = new Uint8Array(r.w * r.h * 4);
+          for (let j = 0; j < r.h; j++) {
+            const o = ((r.srcY + j) * this.width + r.srcX) * 4;
+            src.set(this.data.subarray(o, o + r.w * 4), j * r.w * 4);
+          }
+          for (let j = 0; j < r.h; j++) this.data.set(src.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
+          break;
+        }
+        default: {
+          const { data, info } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+          if (info.width !== r.w || info.height !== r.h) throw new Error(`tile is ${info.width}x${info.height}, rect says ${r.w}x${r.h}`);
+          for (let j = 0; j < r.h; j++) this.data.set(data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
+        }
+      }
+    }
+  }
+
+  /** Applies the messages of one update (all but the last without the final flag). */
+  async applyMessages(messages: readonly Uint8Array[]): Promise<Frame[]> {
+    const frames = messages.map((m) => decodeFrame(m));
+    frames.forEach((f, i) => {
+      const final = (f.flags & FrameFlags.final) !== 0;
+      if (final !== (i === frames.length - 1)) throw new Error("only the last message of an update may be final");
+      if (f.seq !== frames[0]!.seq) throw new Error("messages of one update must share a seq");
+    });
+    for (const f of frames) await this.apply(f);
+    return frames;
+  }
+}
+
+/** Peak signal-to-noise ratio over RGB, in dB (Infinity when equal). */
+export function psnr(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    for (let k = 0; k < 3; k++) {
+      const d = a[i + k]! - b[i + k]!;
+      sum += d * d;
+      n++;
+    }
+  }
+  if (sum === 0) return Infinity;
+  return 10 * Math.log10((255 * 255) / (sum / n));
+}
+
+/** Index of the first differing RGB pixel, or -1. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i += 4) {
+    if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) return i / 4;
+  }
+  return -1;
+}

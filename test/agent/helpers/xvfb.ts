@@ -1,0 +1,52 @@
+// Starts a private Xvfb for a test file. -displayfd lets the server pick a free display
+// number itself, so parallel test files never race for one.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export type Xvfb = { display: string; process: ChildProcess; stop(): Promise<void> };
+
+export function haveXvfb(): boolean {
+  return ["/usr/bin/Xvfb", "/usr/local/bin/Xvfb"].some((p) => existsSync(p));
+}
+
+export async function startXvfb(size = "1280x720x24"): Promise<Xvfb> {
+  const proc = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", size, "-nolisten", "tcp"], {
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const num = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const fail = (why: string) => reject(new Error(`Xvfb did not start: ${why}\n${stderr}`));
+    const timer = setTimeout(() => fail("timeout"), 10_000);
+    (proc.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) {
+        clearTimeout(timer);
+        resolve(out.trim());
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(`exited with ${code}`);
+    });
+  });
+  return {
+    display: `:${num}`,
+    process: proc,
+    stop: () => stopProcess(proc),
+  };
+}
+
+/** SIGTERM, then SIGKILL if the process lingers; resolves once it is gone. */
+export function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
+    proc.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    proc.kill("SIGTERM");
+  });
+}

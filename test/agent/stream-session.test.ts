@@ -1,0 +1,166 @@
+// The stream session against a real local WebSocket server acting as the viewer.
+import { afterEach, describe, expect, it } from "vitest";
+import { CloseCode, Encoding, FrameFlags, ViewerMsg } from "../../protocol/stream";
+import { VirtualSource } from "../../agent/screen/virtual-source";
+import { StreamSession } from "../../agent/stream/stream-session";
+import { Canvas, firstDifference, psnr } from "./helpers/compose";
+import { startViewerServer, type ViewerServer } from "./helpers/viewer";
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(window = 3) {
+  const server: ViewerServer = await startViewerServer();
+  const source = new VirtualSource();
+  const session = new StreamSession({ url: server.url, source, window });
+  cleanups.push(() => server.close(), () => source.close(), () => session.close());
+  const viewer = await server.connection;
+  return { server, source, session, viewer };
+}
+
+/** The canvas area without the clock, which may tick between capture and compare. */
+function withoutClock(source: VirtualSource, data: Uint8Array): Uint8Array {
+  const copy = data.slice();
+  for (let y = 0; y < 72; y++) copy.fill(0, y * source.width * 4, (y + 1) * source.width * 4);
+  return copy;
+}
+
+describe("stream session", () => {
+  it("sends a full key frame first that reproduces the screen", async () => {
+    const { source, viewer } = await setup();
+    const { messages, frames } = await viewer.nextUpdate();
+    expect(frames[0]!.flags & FrameFlags.full).toBeTruthy();
+    expect(frames[0]!.seq).toBe(1);
+    const canvas = new Canvas(source.width, source.height);
+    await canvas.applyMessages(messages);
+    const truth = await source.capture();
+    // JPEG only where the photo panel is; everything else is lossless.
+    expect(psnr(canvas.data, truth.data)).toBeGreaterThan(30);
+    const kinds = new Set(frames.flatMap((f) => f.rects.map((r) => r.encoding)));
+    expect(kinds.has(Encoding.Jpeg)).toBe(true);
+    const top = 400 * source.width * 4; // above the photo panel: must be exact
+    expect(firstDifference(withoutClock(source, canvas.data.subarray(0, top)), withoutClock(source, truth.data.subarray(0, top)))).toBe(-1);
+  });
+
+  it("answers a Ping with a Pong carrying the same value", async () => {
+    const { viewer } = await setup();
+    await viewer.nextUpdate();
+    viewer.send({ type: ViewerMsg.Ping, t: 0xdeadbeef });
+    for (;;) {
+      const m = await viewer.next();
+      if (m[0] !== 0x02) continue;
+      expect(m.byteLength).toBe(5);
+      expect(new DataView(m.buffer, m.byteOffset).getUint32(1, true)).toBe(0xdeadbeef);
+      break;
+    }
+  });
+
+  it("types keys into the screen and sends only the changed area", async () => {
+    const { source, viewer } = await setup();
+    const canvas = new Canvas(source.width, source.height);
+    await canvas.applyMessages((await viewer.nextUpdate()).messages);
+    viewer.send({ type: ViewerMsg.Ack, seq: 1 });
+    for (const ch of "hi") {
+      viewer.send({ type: ViewerMsg.Key, down: true, keysym: ch.charCodeAt(0) });
+      viewer.send({ type: ViewerMsg.Key, down: false, keysym: ch.charCodeAt(0) });
+    }
+    // Updates until the canvas shows the text; each is acked like a viewer would.
+    let bytes = 0;
+    for (;;) {
+      const u = await viewer.nextUpdate();
+      bytes += u.messages.reduce((n, m) => n + m.byteLength, 0);
+      await canvas.applyMessages(u.messages);
+      viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
+      expect(u.frames[0]!.flags & FrameFlags.full).toBe(0);
+      // The text field and status line; the photo panel is JPEG and never exact.
+      const field = { x: 0, y: 100, w: source.width, h: 120 };
+      const truth = await source.capture(field);
+      const shown = canvas.data.subarray(field.y * source.width * 4, (field.y + field.h) * source.width * 4);
+      if (firstDifference(shown, truth.data) === -1) break;
+    }
+    expect(source.typedText).toBe("hi");
+    expect(bytes).toBeLessThan(20_000);
+  });
+
+  it("stops at the window without acks and resumes with the newest state only", async () => {
+    const { source, session, viewer } = await setup(3);
+    const canvas = new Canvas(source.width, source.height);
+    const seqs: number[] = [];
+    // Move the pointer continuously; never ack.
+    let x = 10;
+    const mover = setInterval(() => {
+      x = (x + 7) % 1200;
+      viewer.send({ type: ViewerMsg.Pointer, x, y: 300, buttons: 0 });
+    }, 2);
+    cleanups.push(() => clearInterval(mover));
+    for (let i = 0; i < 3; i++) {
+      const u = await viewer.nextUpdate();
+      seqs.push(u.frames[0]!.seq);
+      await canvas.applyMessages(u.messages);
+    }
+    expect(seqs).toEqual([1, 2, 3]);
+    await new Promise((r) => setTimeout(r, 400));
+    clearInterval(mover);
+    // Hundreds of moves later: still three updates, nothing else sent or queued.
+    expect(viewer.pending).toBe(0);
+    expect(session.stats.updates).toBe(3);
+    const finalX = x;
+
+    viewer.send({ type: ViewerMsg.Ack, seq: 3 });
+    const u = await viewer.nextUpdate();
+    expect(u.frames[0]!.seq).toBe(4);
+    await canvas.applyMessages(u.messages);
+    // The one update after the ack brings the screen straight to the newest state.
+    const truth = await source.capture({ x: 0, y: 290, w: source.width, h: 30 });
+    const row = (y: number) => canvas.data.subarray(y * source.width * 4, (y + 30) * source.width * 4);
+    expect(firstDifference(row(290), truth.data)).toBe(-1);
+    // Pointer drawn at the last position: its outline pixel at (finalX, 300) is black.
+    const o = (300 * source.width + finalX) * 4;
+    expect([...canvas.data.subarray(o, o + 3)]).toEqual([0, 0, 0]);
+  });
+
+  it("closes with 4003 on an unknown message type and keeps serving new sessions", async () => {
+    const { viewer, source } = await setup();
+    await viewer.nextUpdate();
+    viewer.sendRaw(new Uint8Array([0x99, 0, 0]));
+    expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
+
+    // The process is alive and a new session on the same source works.
+    const again = await startViewerServer();
+    const s2 = new StreamSession({ url: again.url, source });
+    cleanups.push(() => again.close(), () => s2.close());
+    const v2 = await again.connection;
+    expect((await v2.nextUpdate()).frames[0]!.flags & FrameFlags.full).toBeTruthy();
+  });
+
+  it("closes with 4003 on a wrong length, an out-of-range value or a text message", async () => {
+    for (const bad of [
+      new Uint8Array([ViewerMsg.Ack, 1, 0, 0]),
+      new Uint8Array([ViewerMsg.Pointer, 0xff, 0xff, 0, 0, 0]),
+      "hello",
+    ]) {
+      const { viewer } = await setup();
+      viewer.sendRaw(bad);
+      expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
+    }
+  });
+
+  it("closes with 4004 on an oversized message", async () => {
+    const { viewer } = await setup();
+    viewer.sendRaw(new Uint8Array(1000).fill(ViewerMsg.Ping));
+    expect((await viewer.closed).code).toBe(CloseCode.TooLarge);
+  });
+
+  it("sends a full frame again on Refresh", async () => {
+    const { viewer } = await setup();
+    await viewer.nextUpdate();
+    viewer.send({ type: ViewerMsg.Refresh });
+    // A clock tick may already be on its way; the key frame follows within a few updates.
+    let u = await viewer.nextUpdate();
+    for (let i = 0; i < 3 && !(u.frames[0]!.flags & FrameFlags.full); i++) u = await viewer.nextUpdate();
+    expect(u.frames[0]!.flags & FrameFlags.full).toBeTruthy();
+    expect(u.frames[0]!.seq).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,102 @@
+// The whole agent path on a real display: an xterm on Xvfb, a stream session, and a
+// reference viewer. The viewer's canvas must match xwd's capture, and keys sent as
+// viewer input must run a command in the xterm.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Encoding, FrameFlags, ViewerMsg } from "../../protocol/stream";
+import { openX11Source, type X11Source } from "../../agent/screen/x11-source";
+import { StreamSession } from "../../agent/stream/stream-session";
+import { Canvas, firstDifference } from "./helpers/compose";
+import { startViewerServer, type Viewer, type ViewerServer } from "./helpers/viewer";
+import { haveXvfb, startXvfb, stopProcess, type Xvfb } from "./helpers/xvfb";
+import { xwdRoot } from "./helpers/xwd";
+
+describe.skipIf(!haveXvfb())("streaming an xterm", () => {
+  let xvfb: Xvfb;
+  let source: X11Source;
+  let server: ViewerServer;
+  let session: StreamSession;
+  let viewer: Viewer;
+  let xterm: ChildProcess;
+  let canvas: Canvas;
+  const dir = mkdtempSync(join(tmpdir(), "edgedesk-stream-"));
+
+  /** Applies and acks updates until the canvas equals xwd's view of the screen. */
+  async function settle(): Promise<{ updates: number; bytes: number; copies: number }> {
+    let updates = 0;
+    let bytes = 0;
+    let copies = 0;
+    for (;;) {
+      const u = await viewer.nextUpdate(8000);
+      updates++;
+      bytes += u.messages.reduce((n, m) => n + m.byteLength, 0);
+      copies += u.frames.flatMap((f) => f.rects).filter((r) => r.encoding === Encoding.Copy).length;
+      await canvas.applyMessages(u.messages);
+      viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
+      if (viewer.pending === 0) {
+        await new Promise((r) => setTimeout(r, 150)); // let trailing damage arrive
+        if (viewer.pending === 0 && firstDifference(canvas.data, xwdRoot(xvfb.display).data) === -1) return { updates, bytes, copies };
+      }
+    }
+  }
+
+  /** Types a line as viewer key input, Return included. */
+  function typeLine(text: string): void {
+    for (const ch of text) {
+      viewer.send({ type: ViewerMsg.Key, down: true, keysym: ch.charCodeAt(0) });
+      viewer.send({ type: ViewerMsg.Key, down: false, keysym: ch.charCodeAt(0) });
+    }
+    viewer.send({ type: ViewerMsg.Key, down: true, keysym: 0xff0d });
+    viewer.send({ type: ViewerMsg.Key, down: false, keysym: 0xff0d });
+  }
+
+  beforeAll(async () => {
+    xvfb = await startXvfb();
+    xterm = spawn("xterm", ["-geometry", "80x24+0+0", "-e", "/bin/sh"], {
+      env: { PATH: process.env.PATH, DISPLAY: xvfb.display, HOME: dir, LANG: "C.UTF-8", PS1: "$ " },
+      stdio: "ignore",
+    });
+    source = await openX11Source({ display: xvfb.display });
+    server = await startViewerServer();
+    session = new StreamSession({ url: server.url, source });
+    viewer = await server.connection;
+    canvas = new Canvas(source.width, source.height);
+  });
+
+  afterAll(async () => {
+    session?.close();
+    await server?.close();
+    await source?.close();
+    if (xterm) await stopProcess(xterm);
+    await xvfb?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows the screen exactly as xwd sees it, starting from a full frame", async () => {
+    const first = await viewer.nextUpdate();
+    expect(first.frames[0]!.flags & FrameFlags.full).toBeTruthy();
+    await canvas.applyMessages(first.messages);
+    viewer.send({ type: ViewerMsg.Ack, seq: first.frames[0]!.seq });
+    await settle(); // the xterm maps and draws after the key frame
+  });
+
+  it("runs a command typed as viewer key input and shows its output", async () => {
+    viewer.send({ type: ViewerMsg.Pointer, x: 100, y: 100, buttons: 0 }); // focus follows the pointer
+    const out = join(dir, "out.txt");
+    typeLine(`echo streamed > ${out}`);
+    await settle();
+    expect(readFileSync(out, "utf8")).toBe("streamed\n");
+  });
+
+  it("scrolls the xterm with Copy rects", async () => {
+    typeLine("seq 1 60"); // fills the terminal, so the next output scrolls it
+    await settle();
+    typeLine("seq 1 3");
+    const { copies, bytes } = await settle();
+    expect(copies).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(30_000);
+  });
+});

@@ -1,0 +1,152 @@
+// The live session end to end (issue 3): Xvfb with an xterm, the real agent on that display,
+// the real Worker, and headless Chromium driving the cabinet. Sign in, click Connect, see the
+// xterm's pixels on the canvas (compared with an xwd capture of the display), type a command
+// into the canvas and check what it did on the remote side. Then the same with --virtual.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { browserCookies, createAccount, signIn, waitForComputer, type Account } from "./backend";
+import { launchBrowser, repoRoot, screenshot } from "./harness";
+import { psnr } from "../agent/helpers/compose";
+import { startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
+import { xwdRoot } from "../agent/helpers/xwd";
+
+const baseUrl = inject("baseUrl");
+const tsxCli = join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
+
+let browser: Browser;
+let workDir: string;
+const processes: ChildProcess[] = [];
+const displays: Xvfb[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  workDir = mkdtempSync(join(tmpdir(), "edgedesk-session-"));
+});
+
+afterAll(async () => {
+  for (const p of processes.reverse()) await stopProcess(p);
+  for (const d of displays) await d.stop();
+  await browser?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Runs the agent command as a user would, logging to a file the failure message can show. */
+function startAgent(account: Account, name: string, screen: string[]): { proc: ChildProcess; log: string } {
+  const log = join(workDir, `${name}.log`);
+  const out = createWriteStream(log);
+  const proc = spawn(
+    process.execPath,
+    [tsxCli, "agent/main.ts", "--server", baseUrl, "--email", account.email, "--password", account.password, "--name", name, "--config", join(workDir, `${name}.json`), ...screen],
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  proc.stdout!.pipe(out);
+  proc.stderr!.pipe(out);
+  processes.push(proc);
+  return { proc, log };
+}
+
+async function computerIdByName(cookie: string, name: string, log: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${baseUrl}/api/computers`, { headers: { Cookie: cookie } });
+    const { computers } = (await res.json()) as { computers: { id: string; name: string; online: boolean }[] };
+    const c = computers.find((x) => x.name === name && x.online);
+    if (c) return c.id;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the agent "${name}" never came online; its log:\n${existsSync(log) ? readFileSync(log, "utf8").slice(-3000) : "(none)"}`);
+}
+
+/** Signs in, opens the list, clicks Connect and returns the connection window's page. */
+async function connectFromCabinet(cookie: string, computerId: string): Promise<{ context: BrowserContext; viewer: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addCookies(browserCookies(baseUrl, cookie));
+  const cabinet = await context.newPage();
+  await cabinet.goto(`${baseUrl}/computers`);
+  const row = cabinet.locator(`[data-computer-id="${computerId}"]`);
+  const [viewer] = await Promise.all([context.waitForEvent("page"), row.getByTestId("connect").click()]);
+  await viewer.waitForLoadState();
+  await expect.poll(() => viewer.getByTestId("viewer-state").textContent(), { timeout: 20_000 }).toBe("Connected");
+  return { context, viewer };
+}
+
+/** The canvas as RGBA (through a PNG, so no colour management or scaling is involved). */
+async function canvasRgba(viewer: Page): Promise<{ width: number; height: number; rgba: Uint8Array }> {
+  const dataUrl = await viewer.getByTestId("remote-screen").evaluate((c) => (c as HTMLCanvasElement).toDataURL("image/png"));
+  const { data, info } = await sharp(Buffer.from(dataUrl.split(",")[1]!, "base64")).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, rgba: new Uint8Array(data) };
+}
+
+describe("a live session with a real X display", () => {
+  test("connect from the cabinet, see the xterm, type a command that runs remotely", { timeout: 180_000 }, async () => {
+    const x = await startXvfb("1024x768x24");
+    displays.push(x);
+    const xterm = spawn("xterm", ["-geometry", "80x24+20+20", "-bg", "white", "-fg", "black", "-e", "bash", "--noprofile", "--norc"], {
+      env: { ...process.env, DISPLAY: x.display, PS1: "$ " },
+      stdio: "ignore",
+    });
+    processes.push(xterm);
+
+    const account = await createAccount(baseUrl, "session");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-xterm", ["--display", x.display]);
+    const computerId = await computerIdByName(cookie, "e2e-xterm", agent.log);
+    await waitForComputer(baseUrl, cookie, computerId, (c) => c.os === "linux");
+
+    const { context, viewer } = await connectFromCabinet(cookie, computerId);
+    const canvas = viewer.getByTestId("remote-screen");
+    await expect.poll(() => canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]), { timeout: 10_000 }).toEqual([1024, 768]);
+
+    // The canvas converges to what the X server shows: lossy tiles allowed, so PSNR, not equality.
+    await expect
+      .poll(async () => psnr((await canvasRgba(viewer)).rgba, xwdRoot(x.display).data), { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(30);
+
+    // Type into the canvas: the keys travel viewer -> relay -> agent -> XTEST -> xterm -> bash.
+    const marker = join(workDir, `typed-${Date.now()}.txt`);
+    await canvas.click({ position: { x: 200, y: 100 } });
+    await viewer.keyboard.type(`echo "Edgedesk E2E ok" > ${marker}`);
+    await viewer.keyboard.press("Enter");
+    await expect.poll(() => (existsSync(marker) ? readFileSync(marker, "utf8") : ""), { timeout: 15_000 }).toBe("Edgedesk E2E ok\n");
+
+    // And the echo shows up on the canvas too: the screen changed and still matches the display.
+    await expect
+      .poll(async () => psnr((await canvasRgba(viewer)).rgba, xwdRoot(x.display).data), { timeout: 15_000, interval: 500 })
+      .toBeGreaterThan(30);
+    await expect.poll(() => viewer.getByTestId("viewer-stats").textContent()).toMatch(/RTT \d+ ms/);
+    await screenshot(viewer, "session-xterm");
+    await context.close();
+  });
+});
+
+describe("a live session with the virtual screen", () => {
+  test("the --virtual agent needs no display and shows typed keys", { timeout: 120_000 }, async () => {
+    const account = await createAccount(baseUrl, "virtual");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-virtual", ["--virtual"]);
+    const computerId = await computerIdByName(cookie, "e2e-virtual", agent.log);
+    const { context, viewer } = await connectFromCabinet(cookie, computerId);
+    const canvas = viewer.getByTestId("remote-screen");
+    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
+    // The virtual desktop's text field (agent/screen/virtual-source.ts): 40,130, full width - 80, 40 high.
+    // The clock ticks elsewhere, so a change inside this box can only come from typing.
+    const field = async () => {
+      const { width, rgba } = await canvasRgba(viewer);
+      const rows: number[] = [];
+      for (let y = 130; y < 170; y++) for (let x = 40; x < width - 40; x++) rows.push(...rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 3));
+      return rows.join(",");
+    };
+    await viewer.waitForTimeout(1000);
+    const before = await field();
+    await canvas.click({ position: { x: 50, y: 50 } });
+    await viewer.keyboard.type("hello edgedesk");
+    await expect.poll(field, { timeout: 10_000 }).not.toBe(before);
+    await screenshot(viewer, "session-virtual");
+    await context.close();
+  });
+});
