@@ -147,6 +147,14 @@ describe("a live session with the virtual screen", () => {
     await viewer.keyboard.type("hello edgedesk");
     await expect.poll(field, { timeout: 10_000 }).not.toBe(before);
     await screenshot(viewer, "session-virtual");
+
+    // The agent goes away: the window says so and offers a retry, which reports the computer offline.
+    await stopProcess(agent.proc);
+    await expect.poll(() => viewer.getByTestId("viewer-state").textContent(), { timeout: 15_000 }).toBe("Offline");
+    await expect.poll(() => viewer.getByRole("status").textContent()).toContain("The remote computer disconnected.");
+    await viewer.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => viewer.getByRole("status").textContent(), { timeout: 15_000 }).toContain("is offline. Start the Edgedesk agent");
+    await expect(viewer.getByRole("button", { name: "Retry" }).isVisible()).resolves.toBe(true);
     await context.close();
   });
 });
