@@ -1,14 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
+import { SystemInfo } from "../protocol/api";
 import {
   ControlCloseCode,
   HEARTBEAT_PING,
   HEARTBEAT_PONG,
   MAX_CONTROL_MSG_BYTES,
+  MAX_SCREENSHOT_BYTES,
+  SCREENSHOT_MSG,
   type AgentToHub,
   type HubToAgent,
+  type OpenStream,
 } from "../protocol/control";
+import { notifyComputerChanged } from "../worker/computers/notify";
 import { openDb } from "../worker/db/client";
-import { setAgentFacts, setComputerPresence } from "../worker/queries/computers";
+import { findComputerSecrets, setAgentFacts, setComputerPresence, setScreenshot, setSystemInfo } from "../worker/queries/computers";
 
 /** Headers the Worker sets when it forwards an authenticated agent socket here. */
 export const HUB_HEADERS = {
@@ -59,12 +64,21 @@ export class ComputerHub extends DurableObject<Env> {
       },
     });
     await this.ctx.storage.setAlarm(now + SWEEP_INTERVAL_MS);
+    const db = openDb(this.env.DB);
+    const secrets = await findComputerSecrets(db, computerId);
+    this.sendTo(server, { type: "settings", allowNonAdminConfig: secrets?.allowNonAdminConfig ?? false });
+    await notifyComputerChanged(this.env, db, computerId);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** Asks the connected agent to open a stream socket; false when no agent is connected. */
-  async openStream(sessionId: string, url: string): Promise<boolean> {
-    return this.sendToAgent({ type: "open-stream", sessionId, url });
+  async openStream(sessionId: string, url: string, signIn?: OpenStream["signIn"]): Promise<boolean> {
+    return this.sendToAgent({ type: "open-stream", sessionId, url, ...(signIn ? { signIn } : {}) });
+  }
+
+  /** Passes a settings change from the cabinet to the agent, if it is connected. */
+  async pushSettings(allowNonAdminConfig: boolean): Promise<boolean> {
+    return this.sendToAgent({ type: "settings", allowNonAdminConfig });
   }
 
   async closeStream(sessionId: string): Promise<boolean> {
@@ -77,9 +91,12 @@ export class ComputerHub extends DurableObject<Env> {
 
   private sendToAgent(message: HubToAgent): boolean {
     const [agent] = this.ctx.getWebSockets("agent");
-    if (!agent) return false;
+    return agent ? this.sendTo(agent, message) : false;
+  }
+
+  private sendTo(ws: WebSocket, message: HubToAgent): boolean {
     try {
-      agent.send(JSON.stringify(message));
+      ws.send(JSON.stringify(message));
       return true;
     } catch {
       return false;
@@ -87,17 +104,26 @@ export class ComputerHub extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const hello = parseAgentMessage(message);
-    if (!hello) {
-      ws.close(ControlCloseCode.ProtocolViolation, "expected a JSON hello");
+    const { computerId } = ws.deserializeAttachment() as AgentAttachment;
+    const db = openDb(this.env.DB);
+    if (typeof message !== "string") {
+      const image = parseScreenshot(message);
+      if (!image) return ws.close(ControlCloseCode.ProtocolViolation, "expected a WebP screenshot message");
+      // One object per computer: a new thumbnail replaces the old one.
+      const key = `screenshots/${computerId}.webp`;
+      await this.env.FILES.put(key, image, { httpMetadata: { contentType: "image/webp" } });
+      await setScreenshot(db, computerId, key, Date.now());
+      await notifyComputerChanged(this.env, db, computerId);
       return;
     }
-    const { computerId } = ws.deserializeAttachment() as AgentAttachment;
-    await setAgentFacts(openDb(this.env.DB), computerId, {
-      os: hello.os,
-      agentVersion: hello.agentVersion,
-      installed: hello.installed,
-    });
+    const m = parseAgentMessage(message);
+    if (!m) return ws.close(ControlCloseCode.ProtocolViolation, "expected a hello or system-info message");
+    if (m.type === "hello") {
+      await setAgentFacts(db, computerId, { os: m.os, agentVersion: m.agentVersion, installed: m.installed });
+    } else {
+      await setSystemInfo(db, computerId, JSON.stringify({ collectedAt: new Date().toISOString(), info: m.info }));
+    }
+    await notifyComputerChanged(this.env, db, computerId);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -132,13 +158,25 @@ export class ComputerHub extends DurableObject<Env> {
     const remaining = this.ctx.getWebSockets("agent").filter((s) => s !== ws && s.readyState === WebSocket.OPEN);
     if (remaining.length > 0) return;
     const computerId = await this.ctx.storage.get<string>("computerId");
-    if (computerId) await setComputerPresence(openDb(this.env.DB), computerId, { online: false, at: Date.now() });
+    if (!computerId) return;
+    const db = openDb(this.env.DB);
+    await setComputerPresence(db, computerId, { online: false, at: Date.now() });
+    await notifyComputerChanged(this.env, db, computerId);
   }
 }
 
+/** A screenshot message: SCREENSHOT_MSG then a WebP file ("RIFF" size "WEBP"), size-limited. */
+export function parseScreenshot(message: ArrayBuffer): Uint8Array | undefined {
+  const bytes = new Uint8Array(message);
+  if (bytes.length < 13 || bytes.length > MAX_SCREENSHOT_BYTES + 1 || bytes[0] !== SCREENSHOT_MSG) return undefined;
+  const tag = (o: number) => String.fromCharCode(...bytes.subarray(o, o + 4));
+  if (tag(1) !== "RIFF" || tag(9) !== "WEBP") return undefined;
+  return bytes.subarray(1);
+}
+
 /** Validates a control message from the agent; undefined for anything malformed. */
-export function parseAgentMessage(message: string | ArrayBuffer): AgentToHub | undefined {
-  if (typeof message !== "string" || message.length > MAX_CONTROL_MSG_BYTES) return undefined;
+export function parseAgentMessage(message: string): AgentToHub | undefined {
+  if (message.length > MAX_CONTROL_MSG_BYTES) return undefined;
   let m: unknown;
   try {
     m = JSON.parse(message);
@@ -147,6 +185,10 @@ export function parseAgentMessage(message: string | ArrayBuffer): AgentToHub | u
   }
   if (typeof m !== "object" || m === null) return undefined;
   const o = m as Record<string, unknown>;
+  if (o.type === "system-info") {
+    const info = SystemInfo.safeParse(o.info);
+    return info.success ? { type: "system-info", info: info.data } : undefined;
+  }
   const screen = o.screen as Record<string, unknown> | undefined;
   const ok =
     o.type === "hello" &&

@@ -86,6 +86,15 @@ export class SessionRelay extends DurableObject<Env> {
     await this.finish();
   }
 
+  /**
+   * Called when the session is created, before anyone connects: remembers the session and
+   * arms the lone-peer timer, so a session nobody joins still gets its history row closed.
+   */
+  async expect(sessionId: string): Promise<void> {
+    await this.ctx.storage.put("sessionId", sessionId);
+    if (this.ctx.getWebSockets().length === 0) await this.armLonePeerTimer();
+  }
+
   /** Ends the session for everyone (the operator's "End", a plan limit, ...). */
   async end(reason = "ended"): Promise<void> {
     for (const ws of this.viewers()) this.notify(ws, { type: "ended", reason });

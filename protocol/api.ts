@@ -52,6 +52,7 @@ export const User = z
     firstName: z.string(),
     lastName: z.string(),
     planId: z.string(),
+    plan: z.object({ id: z.string(), name: z.string(), maxComputers: z.number(), maxConcurrentSessions: z.number() }),
     createdAt: z.string().openapi({ format: "date-time" }),
   })
   .openapi("User");
@@ -71,6 +72,21 @@ export const Computer = z
     /** "owner", or "shared" when another user shared it with the viewer. */
     access: z.enum(["owner", "shared"]),
     ownerEmail: z.string(),
+    /** The owner's name from the profile, or the e-mail when none is set. */
+    ownerName: z.string(),
+    /** The viewer's own favorite mark (F2.14). */
+    favorite: z.boolean(),
+    /** Set while the status is "restricted": when the computer becomes "disabled" (F2.7). */
+    restrictedUntil: z.string().nullable().openapi({ format: "date-time" }),
+    /** Thumbnail of the screen, refreshed once a minute while online (F2.6); null until the first one. */
+    screenshotUrl: z.string().nullable(),
+    screenshotAt: z.string().nullable().openapi({ format: "date-time" }),
+    hasSystemInfo: z.boolean(),
+    settings: z.object({
+      allowNonAdminConfig: z.boolean(),
+      /** Whether remote OS credentials are stored; they are never sent back (F2.10). */
+      hasCredentials: z.boolean(),
+    }),
     agentVersion: z.string(),
     publicAccess: z.boolean(),
     location: z.object({ ip: z.string(), city: z.string(), country: z.string() }),
@@ -90,8 +106,19 @@ const DisplayName = z
   .max(64, "A name has at most 64 characters.")
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "A name cannot contain control characters.");
 
+const Credentials = z
+  .object({
+    username: z.string().min(1, "Enter the remote account's user name.").max(256),
+    password: z.string().max(1024),
+  })
+  .strict();
+
 export const UpdateComputerRequest = z
   .object({
+    allowNonAdminConfig: z.boolean().optional(),
+    publicAccess: z.boolean().optional(),
+    /** Remote OS account for automatic sign-in and locking (F2.10); null removes it. Write-only. */
+    credentials: Credentials.nullable().optional(),
     name: DisplayName.optional(),
     group: z
       .string()
@@ -135,6 +162,48 @@ export const StartSessionResponse = z
   })
   .openapi("StartSessionResponse");
 
+export const FavoriteRequest = z.object({ favorite: z.boolean() }).strict().openapi("FavoriteRequest");
+
+export const Share = z
+  .object({ userId: z.string(), email: z.string(), name: z.string(), createdAt: z.string().openapi({ format: "date-time" }) })
+  .openapi("Share");
+export const ShareList = z.object({ shares: z.array(Share) }).openapi("ShareList");
+export const ShareRequest = z.object({ email: Email }).strict().openapi("ShareRequest");
+export const ShareIdParam = z.object({
+  id: z.uuid("A computer id is a UUID.").openapi({ param: { name: "id", in: "path" } }),
+  userId: z.uuid("A user id is a UUID.").openapi({ param: { name: "userId", in: "path" } }),
+});
+
+/** System information as the agent reports it (F2.8); the hub validates it with this schema. */
+export const SystemInfo = z.object({
+  general: z.object({
+    os: z.string(),
+    osVersion: z.string(),
+    hostname: z.string(),
+    user: z.string(),
+    cpu: z.string(),
+    cores: z.number(),
+    memoryBytes: z.number(),
+    uptimeSeconds: z.number(),
+    agentVersion: z.string(),
+  }),
+  detail: z.object({
+    disks: z.array(z.object({ name: z.string(), type: z.string(), sizeBytes: z.number(), usedBytes: z.number().optional(), mount: z.string().optional() })),
+    network: z.array(z.object({ name: z.string(), mac: z.string(), ipv4: z.array(z.string()), ipv6: z.array(z.string()), speedMbps: z.number().optional() })),
+    displays: z.array(z.object({ name: z.string(), width: z.number(), height: z.number(), primary: z.boolean() })),
+    bios: z.object({ vendor: z.string(), version: z.string(), date: z.string() }).optional(),
+    board: z.object({ manufacturer: z.string(), model: z.string(), serial: z.string().optional() }).optional(),
+  }),
+});
+export const SystemInfoResponse = z
+  .object({ collectedAt: z.string().openapi({ format: "date-time" }), info: SystemInfo })
+  .openapi("SystemInfo");
+
+/** Pushed to open cabinet tabs over GET /api/events (WebSocket), from the account's AccountHub. */
+export type AccountEvent =
+  | { type: "computer"; computer: Computer }
+  | { type: "computer-removed"; id: string };
+
 export const Health = z.object({ status: z.literal("ok"), time: z.string() }).openapi("Health");
 
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -149,3 +218,6 @@ export type UpdateComputerRequest = z.infer<typeof UpdateComputerRequest>;
 export type RegisterComputerRequest = z.infer<typeof RegisterComputerRequest>;
 export type RegisterComputerResponse = z.infer<typeof RegisterComputerResponse>;
 export type StartSessionResponse = z.infer<typeof StartSessionResponse>;
+export type Share = z.infer<typeof Share>;
+export type SystemInfoResponse = z.infer<typeof SystemInfoResponse>;
+export type SystemInfo = z.infer<typeof SystemInfo>;

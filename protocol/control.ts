@@ -3,6 +3,8 @@
 // Heartbeats are the plain text "ping", answered "pong" by the runtime's auto-response
 // without waking the Durable Object.
 
+import type { SystemInfo } from "./api";
+
 export const HEARTBEAT_PING = "ping";
 export const HEARTBEAT_PONG = "pong";
 
@@ -17,7 +19,24 @@ export type AgentHello = {
   screen: { width: number; height: number };
 };
 
-export type AgentToHub = AgentHello;
+/**
+ * System information (F2.8), sent after the hello and again whenever it changes (not on a
+ * timer: the hub writes it to D1). The shape is the API's SystemInfo schema.
+ */
+export type { SystemInfo };
+
+export type AgentSystemInfo = { type: "system-info"; info: SystemInfo };
+
+export type AgentToHub = AgentHello | AgentSystemInfo;
+
+/**
+ * A screenshot thumbnail (F2.6), once a minute while the agent runs: a BINARY control
+ * message whose first byte is SCREENSHOT_MSG and the rest a WebP image of at most
+ * MAX_SCREENSHOT_BYTES, at most 480 px wide. The hub stores it in R2.
+ */
+export const SCREENSHOT_MSG = 0x01;
+export const MAX_SCREENSHOT_BYTES = 256 * 1024;
+export const SCREENSHOT_INTERVAL_MS = 60_000;
 
 /** Tells the agent to open a stream socket for one session. */
 export type OpenStream = {
@@ -25,12 +44,25 @@ export type OpenStream = {
   sessionId: string;
   /** Absolute ws(s):// URL of the SessionRelay endpoint, ticket included. */
   url: string;
+  /**
+   * F2.10: the remote OS account to sign in to for this session, when the owner stored
+   * one. Sent only with a session and never stored by the agent. When the session ends the
+   * agent locks the account again only if it was locked when the session began.
+   */
+  signIn?: { username: string; password: string };
 };
 
 /** Tells the agent to close its stream for a session (ended from history, limits, ...). */
 export type CloseStream = { type: "close-stream"; sessionId: string };
 
-export type HubToAgent = OpenStream | CloseStream;
+/** Settings the owner changes in the cabinet that the agent enforces (F2.10). */
+export type AgentSettings = {
+  type: "settings";
+  /** Whether users of the remote computer without administrator rights may change the agent's settings or quit it. */
+  allowNonAdminConfig: boolean;
+};
+
+export type HubToAgent = OpenStream | CloseStream | AgentSettings;
 
 /** Close codes on the control socket. */
 export const ControlCloseCode = {
@@ -43,4 +75,4 @@ export const ControlCloseCode = {
 } as const;
 
 /** Largest control message accepted, in bytes. */
-export const MAX_CONTROL_MSG_BYTES = 16 * 1024;
+export const MAX_CONTROL_MSG_BYTES = 64 * 1024;

@@ -4,6 +4,10 @@ declare namespace Cloudflare {
   interface Env {
     /** Signs the short-lived stream tickets (HS256). Dev servers fall back to a fixed value. */
     TICKET_SECRET?: string;
+    /** Seals remote OS credentials at rest (AES-GCM). Dev servers fall back to a fixed value. */
+    CREDENTIALS_KEY?: string;
+    /** Lets the demo agent register the demo computer (POST /api/agent/register-demo). */
+    DEMO_AGENT_KEY?: string;
     /** Base URL used in e-mails; defaults to the request's origin. */
     PUBLIC_URL?: string;
     SMTP_HOST?: string;

@@ -19,6 +19,8 @@ async function linkComputer(): Promise<Linked> {
 
 async function connectControl(l: Linked): Promise<TestSocket> {
   const control = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+  // The hub greets every agent with its settings (F2.10).
+  expect(JSON.parse((await control.next(isText)) as string)).toEqual({ type: "settings", allowNonAdminConfig: false });
   control.ws.send(JSON.stringify({ type: "hello", name: "test-box", os: "linux", agentVersion: "0.1.0", installed: false, screen: { width: 640, height: 480 } }));
   return control;
 }

@@ -5,6 +5,7 @@ import { newId, randomToken, sha256Hex } from "../lib/bytes";
 import { mailTransport } from "../mail/transport";
 import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
 import { deleteOtherAuthSessions, insertAuthSession } from "../queries/auth-sessions";
+import { grantDemoComputers } from "../queries/sharing";
 import { activateUser, findUserByEmail, insertUser, setPasswordHash, type UserRow } from "../queries/users";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
@@ -58,6 +59,8 @@ export async function verifyCredentials(env: Env, db: Db, input: { email: string
   if (user.status === "pending") {
     const now = Date.now();
     await activateUser(db, user.id, now);
+    // F2.2: every account gets the demo computer on its first login.
+    await grantDemoComputers(db, user.id);
     user.status = "active";
     user.activatedAt = now;
   }

@@ -1,53 +1,141 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { computers, shares, users } from "../db/schema";
+import { computers } from "../db/schema";
 
 export type ComputerRow = typeof computers.$inferSelect;
 export type Access = "owner" | "shared";
 
-/** The columns a viewer may see: never the sealed credentials or the agent secret hash. */
-const visible = {
-  id: computers.id,
-  ownerId: computers.ownerId,
-  name: computers.name,
-  os: computers.os,
-  agentVersion: computers.agentVersion,
-  groupName: computers.groupName,
-  online: computers.online,
-  installed: computers.installed,
-  publicAccess: computers.publicAccess,
-  publicIp: computers.publicIp,
-  city: computers.city,
-  country: computers.country,
-  lastSeenAt: computers.lastSeenAt,
-  lastConnectedAt: computers.lastConnectedAt,
-  isDemo: computers.isDemo,
-  createdAt: computers.createdAt,
-  ownerEmail: users.email,
-};
-
-export type VisibleComputer = Pick<ComputerRow, Exclude<keyof typeof visible, "ownerEmail">> & {
+/** A computer as one user sees it: never the sealed credentials or the agent secret hash. */
+export type VisibleComputer = Pick<
+  ComputerRow,
+  | "id"
+  | "ownerId"
+  | "name"
+  | "os"
+  | "agentVersion"
+  | "groupName"
+  | "online"
+  | "installed"
+  | "publicAccess"
+  | "allowNonAdminConfig"
+  | "publicIp"
+  | "city"
+  | "country"
+  | "screenshotAt"
+  | "lastSeenAt"
+  | "lastConnectedAt"
+  | "isDemo"
+  | "createdAt"
+> & {
   ownerEmail: string;
+  ownerName: string;
   access: Access;
+  favorite: boolean;
+  hasCredentials: boolean;
+  hasSystemInfo: boolean;
+  /** 1 for the owner's oldest computer; above the plan's limit means Restricted/Disabled (F2.7). */
+  rankInOwner: number;
+  ownerMaxComputers: number;
 };
 
-function accessOf(ownerId: string, userId: string): Access {
-  return ownerId === userId ? "owner" : "shared";
-}
+type RawVisible = {
+  id: string;
+  owner_id: string;
+  name: string;
+  os: ComputerRow["os"];
+  agent_version: string;
+  group_name: string;
+  online: number;
+  installed: number;
+  public_access: number;
+  allow_non_admin_config: number;
+  public_ip: string;
+  city: string;
+  country: string;
+  screenshot_at: number | null;
+  last_seen_at: number | null;
+  last_connected_at: number | null;
+  is_demo: number;
+  created_at: number;
+  owner_email: string;
+  owner_first_name: string;
+  owner_last_name: string;
+  favorite: number;
+  has_credentials: number;
+  has_system_info: number;
+  rank_in_owner: number;
+  owner_max_computers: number;
+};
 
 /**
- * Every computer the user may reach: owned or shared with them. One query however many
- * computers there are (the list is the cabinet's hottest read).
+ * The visible computers of a user, in one statement however many there are (the list is the
+ * cabinet's hottest read). The rank of each computer among its owner's computers is computed
+ * over all of that owner's computers (not only the visible ones), so a shared computer gets
+ * the same plan status for everyone.
  */
+function visibleSql(userId: string, onlyId?: string) {
+  return sql`
+    WITH owners AS (
+      SELECT ${userId} AS owner_id
+      UNION SELECT c.owner_id FROM shares s JOIN computers c ON c.id = s.computer_id WHERE s.user_id = ${userId}
+    ),
+    ranked AS (
+      SELECT id, row_number() OVER (PARTITION BY owner_id ORDER BY created_at, id) AS rank_in_owner
+      FROM computers WHERE owner_id IN (SELECT owner_id FROM owners)
+    )
+    SELECT c.id, c.owner_id, c.name, c.os, c.agent_version, c.group_name, c.online, c.installed,
+           c.public_access, c.allow_non_admin_config, c.public_ip, c.city, c.country, c.screenshot_at,
+           c.last_seen_at, c.last_connected_at, c.is_demo, c.created_at,
+           u.email AS owner_email, u.first_name AS owner_first_name, u.last_name AS owner_last_name,
+           EXISTS (SELECT 1 FROM favorites f WHERE f.user_id = ${userId} AND f.computer_id = c.id) AS favorite,
+           c.credentials_sealed IS NOT NULL AS has_credentials,
+           c.system_info IS NOT NULL AS has_system_info,
+           r.rank_in_owner, p.max_computers AS owner_max_computers
+    FROM computers c
+    JOIN ranked r ON r.id = c.id
+    JOIN users u ON u.id = c.owner_id
+    JOIN plans p ON p.id = u.plan_id
+    WHERE (c.owner_id = ${userId} OR EXISTS (SELECT 1 FROM shares s WHERE s.computer_id = c.id AND s.user_id = ${userId}))
+      ${onlyId ? sql`AND c.id = ${onlyId}` : sql``}
+    ORDER BY lower(c.name), c.id`;
+}
+
+function fromRaw(r: RawVisible, userId: string): VisibleComputer {
+  const ownerName = `${r.owner_first_name} ${r.owner_last_name}`.trim();
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    name: r.name,
+    os: r.os,
+    agentVersion: r.agent_version,
+    groupName: r.group_name,
+    online: r.online === 1,
+    installed: r.installed === 1,
+    publicAccess: r.public_access === 1,
+    allowNonAdminConfig: r.allow_non_admin_config === 1,
+    publicIp: r.public_ip,
+    city: r.city,
+    country: r.country,
+    screenshotAt: r.screenshot_at,
+    lastSeenAt: r.last_seen_at,
+    lastConnectedAt: r.last_connected_at,
+    isDemo: r.is_demo === 1,
+    createdAt: r.created_at,
+    ownerEmail: r.owner_email,
+    ownerName: ownerName || r.owner_email,
+    access: r.owner_id === userId ? "owner" : "shared",
+    favorite: r.favorite === 1,
+    hasCredentials: r.has_credentials === 1,
+    hasSystemInfo: r.has_system_info === 1,
+    rankInOwner: r.rank_in_owner,
+    ownerMaxComputers: r.owner_max_computers,
+  };
+}
+
+/** Every computer the user may reach: owned or shared with them, sorted by name. */
 export async function listVisibleComputers(db: Db, userId: string): Promise<VisibleComputer[]> {
-  const rows = await db
-    .select(visible)
-    .from(computers)
-    .innerJoin(users, eq(users.id, computers.ownerId))
-    .leftJoin(shares, and(eq(shares.computerId, computers.id), eq(shares.userId, userId)))
-    .where(or(eq(computers.ownerId, userId), eq(shares.userId, userId)))
-    .orderBy(sql`lower(${computers.name})`);
-  return rows.map((r) => ({ ...r, access: accessOf(r.ownerId, userId) }));
+  const rows = await db.all<RawVisible>(visibleSql(userId));
+  return rows.map((r) => fromRaw(r, userId));
 }
 
 /**
@@ -55,17 +143,13 @@ export async function listVisibleComputers(db: Db, userId: string): Promise<Visi
  * Returns undefined both for "does not exist" and "not yours", so the two look the same.
  */
 export async function findVisibleComputer(db: Db, userId: string, computerId: string): Promise<VisibleComputer | undefined> {
-  const row = await db
-    .select(visible)
-    .from(computers)
-    .innerJoin(users, eq(users.id, computers.ownerId))
-    .leftJoin(shares, and(eq(shares.computerId, computers.id), eq(shares.userId, userId)))
-    .where(and(eq(computers.id, computerId), or(eq(computers.ownerId, userId), eq(shares.userId, userId))))
-    .get();
-  return row && { ...row, access: accessOf(row.ownerId, userId) };
+  const [row] = await db.all<RawVisible>(visibleSql(userId, computerId));
+  return row && fromRaw(row, userId);
 }
 
-export async function updateComputer(db: Db, id: string, patch: { name?: string; groupName?: string }): Promise<void> {
+export type ComputerPatch = Partial<Pick<ComputerRow, "name" | "groupName" | "allowNonAdminConfig" | "publicAccess" | "credentialsSealed">>;
+
+export async function updateComputer(db: Db, id: string, patch: ComputerPatch): Promise<void> {
   const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length === 0) return;
   await db.update(computers).set(set).where(eq(computers.id, id));
@@ -75,14 +159,9 @@ export async function deleteComputer(db: Db, id: string): Promise<void> {
   await db.delete(computers).where(eq(computers.id, id));
 }
 
-/** Removes the user's own share of someone else's computer (a shared user "removes" it from their list). */
-export async function deleteShare(db: Db, computerId: string, userId: string): Promise<void> {
-  await db.delete(shares).where(and(eq(shares.computerId, computerId), eq(shares.userId, userId)));
-}
-
 export async function insertComputer(
   db: Db,
-  row: { id: string; ownerId: string; name: string; os: ComputerRow["os"]; agentVersion?: string; agentSecretHash?: string; isDemo?: boolean },
+  row: { id: string; ownerId: string; name: string; os: ComputerRow["os"]; agentVersion?: string; agentSecretHash?: string; isDemo?: boolean; installed?: boolean },
 ): Promise<void> {
   await db.insert(computers).values(row);
 }
@@ -121,4 +200,47 @@ export async function setAgentFacts(
 
 export async function touchLastConnected(db: Db, id: string, at: number): Promise<void> {
   await db.update(computers).set({ lastConnectedAt: at }).where(eq(computers.id, id));
+}
+
+/** The owner and every user the computer is shared with. */
+export async function usersWhoSee(db: Db, computerId: string): Promise<string[]> {
+  const rows = await db.all<{ user_id: string }>(sql`
+    SELECT owner_id AS user_id FROM computers WHERE id = ${computerId}
+    UNION SELECT user_id FROM shares WHERE computer_id = ${computerId}`);
+  return rows.map((r) => r.user_id);
+}
+
+/** What a connection needs beyond what the viewer sees: the sealed credentials and the agent setting. */
+export async function findComputerSecrets(db: Db, computerId: string): Promise<Pick<ComputerRow, "credentialsSealed" | "allowNonAdminConfig"> | undefined> {
+  return db
+    .select({ credentialsSealed: computers.credentialsSealed, allowNonAdminConfig: computers.allowNonAdminConfig })
+    .from(computers)
+    .where(eq(computers.id, computerId))
+    .get();
+}
+
+export async function setSystemInfo(db: Db, id: string, json: string): Promise<void> {
+  await db.update(computers).set({ systemInfo: json }).where(eq(computers.id, id));
+}
+
+export async function findSystemInfo(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.select({ s: computers.systemInfo }).from(computers).where(eq(computers.id, id)).get();
+  return row?.s ?? undefined;
+}
+
+export async function setScreenshot(db: Db, id: string, key: string, at: number): Promise<void> {
+  await db.update(computers).set({ screenshotKey: key, screenshotAt: at }).where(eq(computers.id, id));
+}
+
+export async function findScreenshotKey(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.select({ k: computers.screenshotKey }).from(computers).where(eq(computers.id, id)).get();
+  return row?.k ?? undefined;
+}
+
+/** Sessions not yet ended on the owner's computers, for the plan's concurrent-session limit (F8.1). */
+export async function countActiveSessionsOfOwner(db: Db, ownerId: string): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`
+    SELECT count(*) AS n FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
+    WHERE c.owner_id = ${ownerId} AND rs.ended_at IS NULL`);
+  return row?.n ?? 0;
 }

@@ -1,8 +1,10 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { RegisterComputerRequest, RegisterComputerResponse } from "../../protocol/api";
 import { ControlCloseCode } from "../../protocol/control";
 import { HUB_HEADERS } from "../../durable-objects/computer-hub";
 import { verifyCredentials } from "../auth/accounts";
+import { demoAgentKey, registerDemoComputer } from "../computers/demo";
+import { ApiError } from "../errors";
 import { openDb } from "../db/client";
 import { newId, randomToken, sha256Hex, timingSafeEqual } from "../lib/bytes";
 import { clientIp } from "../lib/request";
@@ -42,6 +44,29 @@ export const agentRoutes = router()
       return c.json({ computerId, agentToken }, 201);
     },
   );
+
+/** The demo agent (F2.2) registers with a key instead of an account. */
+agentRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/agent/register-demo",
+    operationId: "registerDemoComputer",
+    tags: ["Agent"],
+    summary: "Register the demo computer that every account can try (F2.2)",
+    description: "Needs the DEMO_AGENT_KEY secret in the X-Demo-Key header.",
+    request: {
+      headers: z.object({ "x-demo-key": z.string().max(256) }),
+      body: jsonBody(z.object({ name: z.string().trim().min(1).max(64) }).strict().openapi("RegisterDemoRequest")),
+    },
+    responses: { 201: jsonResponse(RegisterComputerResponse, "The demo computer is registered and shared."), 400: errors[400], 403: errors[403] },
+  }),
+  async (c) => {
+    const key = demoAgentKey(c.env);
+    const given = new TextEncoder().encode(c.req.valid("header")["x-demo-key"]);
+    if (!key || !timingSafeEqual(given, new TextEncoder().encode(key))) throw new ApiError("forbidden", "Wrong demo agent key.");
+    return c.json(await registerDemoComputer(openDb(c.env.DB), c.req.valid("json").name), 201);
+  },
+);
 
 /**
  * The agent's control socket. Authenticated here (bearer token against the stored hash),

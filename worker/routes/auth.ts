@@ -7,7 +7,7 @@ import { sha256Hex } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
 import { deleteAuthSession } from "../queries/auth-sessions";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
-import { toUserDto } from "./dto";
+import { userWithPlan } from "./dto";
 
 export function cabinetUrl(env: Env, requestUrl: string): string {
   return env.PUBLIC_URL || new URL(requestUrl).origin;
@@ -48,9 +48,10 @@ export const authRoutes = router()
     }),
     async (c) => {
       const { email, password } = c.req.valid("json");
-      const { user, token } = await login(c.env, openDb(c.env.DB), { email, password, ip: clientIp(c), userAgent: userAgent(c) });
+      const db = openDb(c.env.DB);
+      const { user, token } = await login(c.env, db, { email, password, ip: clientIp(c), userAgent: userAgent(c) });
       setSessionCookie(c, token);
-      return c.json({ user: toUserDto(user) }, 200);
+      return c.json({ user: await userWithPlan(db, user) }, 200);
     },
   )
   .openapi(

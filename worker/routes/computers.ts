@@ -1,14 +1,44 @@
 import { createRoute } from "@hono/zod-openapi";
-import { ComputerIdParam, ComputerList, ComputerResponse, UpdateComputerRequest } from "../../protocol/api";
+import {
+  ComputerIdParam,
+  ComputerList,
+  ComputerResponse,
+  FavoriteRequest,
+  SystemInfoResponse,
+  UpdateComputerRequest,
+} from "../../protocol/api";
 import { requireUser } from "../auth/session-cookie";
-import { openDb } from "../db/client";
+import { notifyComputerChanged, notifyComputerRemoved } from "../computers/notify";
+import { openDb, type Db } from "../db/client";
 import { ApiError } from "../errors";
-import { deleteComputer, deleteShare, findVisibleComputer, listVisibleComputers, updateComputer } from "../queries/computers";
+import { seal } from "../lib/seal";
+import {
+  deleteComputer,
+  findScreenshotKey,
+  findSystemInfo,
+  findVisibleComputer,
+  listVisibleComputers,
+  updateComputer,
+  usersWhoSee,
+  type ComputerPatch,
+  type VisibleComputer,
+} from "../queries/computers";
+import { deleteShareOf, setFavorite } from "../queries/sharing";
 import { toComputerDto } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
-const notFound = () => new ApiError("not_found", "No such computer in your list.");
-const security = [{ session: [] }];
+export const security = [{ session: [] }];
+
+/** The computer if the user may see it; 404 otherwise (the same as for one that does not exist). */
+export async function visibleOr404(db: Db, userId: string, computerId: string): Promise<VisibleComputer> {
+  const computer = await findVisibleComputer(db, userId, computerId);
+  if (!computer) throw new ApiError("not_found", "No such computer in your list.");
+  return computer;
+}
+
+export function assertOwner(computer: VisibleComputer, what: string): void {
+  if (computer.access !== "owner") throw new ApiError("forbidden", `Only the owner can ${what}.`);
+}
 
 export const computerRoutes = router();
 computerRoutes.use("/computers", requireUser);
@@ -27,7 +57,8 @@ computerRoutes
     }),
     async (c) => {
       const rows = await listVisibleComputers(openDb(c.env.DB), c.get("user").id);
-      return c.json({ computers: rows.map(toComputerDto) }, 200);
+      const now = Date.now();
+      return c.json({ computers: rows.map((r) => toComputerDto(r, now)) }, 200);
     },
   )
   .openapi(
@@ -42,8 +73,7 @@ computerRoutes
       responses: { 200: jsonResponse(ComputerResponse, "The computer."), 400: errors[400], 401: errors[401], 404: errors[404] },
     }),
     async (c) => {
-      const computer = await findVisibleComputer(openDb(c.env.DB), c.get("user").id, c.req.valid("param").id);
-      if (!computer) throw notFound();
+      const computer = await visibleOr404(openDb(c.env.DB), c.get("user").id, c.req.valid("param").id);
       return c.json({ computer: toComputerDto(computer) }, 200);
     },
   )
@@ -53,7 +83,8 @@ computerRoutes
       path: "/computers/{id}",
       operationId: "updateComputer",
       tags: ["Computers"],
-      summary: "Rename a computer or set its group (F2.10); owner only",
+      summary: "Change a computer's settings (F2.10, F2.11 public access); owner only",
+      description: "Credentials are write-only: they are sealed with AES-GCM and never returned; `null` removes them.",
       security,
       request: { params: ComputerIdParam, body: jsonBody(UpdateComputerRequest) },
       responses: {
@@ -68,11 +99,20 @@ computerRoutes
       const db = openDb(c.env.DB);
       const userId = c.get("user").id;
       const { id } = c.req.valid("param");
-      const computer = await findVisibleComputer(db, userId, id);
-      if (!computer) throw notFound();
-      if (computer.access !== "owner") throw new ApiError("forbidden", "Only the owner can change this computer's settings.");
+      assertOwner(await visibleOr404(db, userId, id), "change this computer's settings");
       const body = c.req.valid("json");
-      await updateComputer(db, id, { name: body.name, groupName: body.group });
+      const patch: ComputerPatch = {
+        name: body.name,
+        groupName: body.group,
+        allowNonAdminConfig: body.allowNonAdminConfig,
+        publicAccess: body.publicAccess,
+      };
+      if (body.credentials !== undefined) {
+        patch.credentialsSealed = body.credentials === null ? null : await seal(c.env, id, JSON.stringify(body.credentials));
+      }
+      await updateComputer(db, id, patch);
+      if (body.allowNonAdminConfig !== undefined) await c.env.COMPUTER_HUB.getByName(id).pushSettings(body.allowNonAdminConfig);
+      await notifyComputerChanged(c.env, db, id);
       return c.json({ computer: toComputerDto((await findVisibleComputer(db, userId, id))!) }, 200);
     },
   )
@@ -92,10 +132,84 @@ computerRoutes
       const db = openDb(c.env.DB);
       const userId = c.get("user").id;
       const { id } = c.req.valid("param");
-      const computer = await findVisibleComputer(db, userId, id);
-      if (!computer) throw notFound();
-      if (computer.access === "owner") await deleteComputer(db, id);
-      else await deleteShare(db, id, userId);
+      const computer = await visibleOr404(db, userId, id);
+      if (computer.access === "owner") {
+        const audience = await usersWhoSee(db, id);
+        const screenshot = await findScreenshotKey(db, id);
+        await deleteComputer(db, id);
+        if (screenshot) await c.env.FILES.delete(screenshot);
+        await notifyComputerRemoved(c.env, audience, id);
+      } else {
+        await deleteShareOf(db, id, userId);
+        await notifyComputerRemoved(c.env, [userId], id);
+      }
       return c.body(null, 204);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/computers/{id}/favorite",
+      operationId: "setFavorite",
+      tags: ["Computers"],
+      summary: "Mark or unmark a computer as one of the user's favorites (F2.14)",
+      security,
+      request: { params: ComputerIdParam, body: jsonBody(FavoriteRequest) },
+      responses: { 200: jsonResponse(ComputerResponse, "The computer."), 400: errors[400], 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      const db = openDb(c.env.DB);
+      const userId = c.get("user").id;
+      const { id } = c.req.valid("param");
+      await visibleOr404(db, userId, id);
+      await setFavorite(db, userId, id, c.req.valid("json").favorite);
+      // A favorite is personal: only this user's tabs hear of it.
+      await notifyComputerChanged(c.env, db, id, userId);
+      return c.json({ computer: toComputerDto((await findVisibleComputer(db, userId, id))!) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/computers/{id}/system-info",
+      operationId: "getSystemInfo",
+      tags: ["Computers"],
+      summary: "System information reported by the agent (F2.8)",
+      security,
+      request: { params: ComputerIdParam },
+      responses: {
+        200: jsonResponse(SystemInfoResponse, "General and detailed information."),
+        400: errors[400],
+        401: errors[401],
+        404: errors[404],
+      },
+    }),
+    async (c) => {
+      const db = openDb(c.env.DB);
+      const { id } = c.req.valid("param");
+      await visibleOr404(db, c.get("user").id, id);
+      const json = await findSystemInfo(db, id);
+      if (!json) throw new ApiError("not_found", "The agent has not reported system information yet.");
+      return c.json(JSON.parse(json) as SystemInfoResponse, 200);
+    },
   );
+
+// An image, not JSON: kept out of the OpenAPI helpers but behind the same access check.
+computerRoutes.get("/computers/:id/screenshot", async (c) => {
+  const id = c.req.param("id");
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ApiError("invalid_input", "id: A computer id is a UUID.");
+  const db = openDb(c.env.DB);
+  await visibleOr404(db, c.get("user").id, id);
+  const key = await findScreenshotKey(db, id);
+  const object = key && (await c.env.FILES.get(key));
+  if (!object) throw new ApiError("not_found", "No screenshot yet.");
+  return new Response(object.body, {
+    headers: {
+      "Content-Type": "image/webp",
+      // The URL carries the capture time (?v=), so a browser may keep each one; "private"
+      // because only users with access may see it.
+      "Cache-Control": "private, max-age=86400, immutable",
+      ETag: object.httpEtag,
+    },
+  });
+});

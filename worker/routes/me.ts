@@ -4,7 +4,7 @@ import { changePassword } from "../auth/accounts";
 import { requireUser, sessionToken } from "../auth/session-cookie";
 import { openDb } from "../db/client";
 import { sha256Hex } from "../lib/bytes";
-import { toUserDto } from "./dto";
+import { userWithPlan } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
 export const meRoutes = router();
@@ -21,7 +21,7 @@ meRoutes
       summary: "The signed-in user",
       responses: { 200: jsonResponse(UserResponse, "The signed-in user."), 401: errors[401] },
     }),
-    (c) => c.json({ user: toUserDto(c.get("user")) }, 200),
+    async (c) => c.json({ user: await userWithPlan(openDb(c.env.DB), c.get("user")) }, 200),
   )
   .openapi(
     createRoute({

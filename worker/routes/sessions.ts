@@ -5,11 +5,24 @@ import { openDb } from "../db/client";
 import { ApiError } from "../errors";
 import { newId } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
-import { findVisibleComputer, touchLastConnected } from "../queries/computers";
+import { computerStatus } from "../computers/status";
+import type { Db } from "../db/client";
+import { unseal } from "../lib/seal";
+import { countActiveSessionsOfOwner, findComputerSecrets, touchLastConnected } from "../queries/computers";
+import { findPlan } from "../queries/plans";
+import { findUserById } from "../queries/users";
+import { visibleOr404 } from "./computers";
 import { endRemoteSession, insertRemoteSession } from "../queries/remote-sessions";
 import { mintTicket } from "../sessions/tickets";
 import { toComputerDto } from "./dto";
 import { errors, jsonResponse, router } from "./openapi";
+
+/** The remote OS account stored for automatic sign-in (F2.10), opened only for a session. */
+async function storedSignIn(env: Env, db: Db, computerId: string): Promise<{ username: string; password: string } | undefined> {
+  const sealed = (await findComputerSecrets(db, computerId))?.credentialsSealed;
+  const json = sealed ? await unseal(env, computerId, sealed) : undefined;
+  return json ? (JSON.parse(json) as { username: string; password: string }) : undefined;
+}
 
 export const sessionRoutes = router();
 sessionRoutes.use("/computers/:id/sessions", requireUser);
@@ -30,16 +43,25 @@ sessionRoutes.openapi(
       400: errors[400],
       401: errors[401],
       404: errors[404],
-      409: { description: "The computer is offline.", content: errors[404].content },
+      403: errors[403],
+      409: { description: "The computer is offline, or the plan's concurrent-session limit is reached.", content: errors[404].content },
     },
   }),
   async (c) => {
     const db = openDb(c.env.DB);
     const user = c.get("user");
-    const computer = await findVisibleComputer(db, user.id, c.req.valid("param").id);
-    if (!computer) throw new ApiError("not_found", "No such computer in your list.");
-    const sessionId = newId();
+    const computer = await visibleOr404(db, user.id, c.req.valid("param").id);
     const now = Date.now();
+    const { status } = computerStatus(computer, now);
+    if (status === "disabled") {
+      throw new ApiError("computer_disabled", `${computer.name} is disabled: the plan's computer limit is exceeded. Remove a computer or upgrade the plan.`);
+    }
+    const owner = await findUserById(db, computer.ownerId);
+    const plan = owner && (await findPlan(db, owner.planId));
+    if (plan && (await countActiveSessionsOfOwner(db, computer.ownerId)) >= plan.maxConcurrentSessions) {
+      throw new ApiError("plan_limit", `The ${plan.name} plan allows ${plan.maxConcurrentSessions} concurrent session(s). End a session first.`);
+    }
+    const sessionId = newId();
     await insertRemoteSession(db, {
       id: sessionId,
       computerId: computer.id,
@@ -56,14 +78,18 @@ sessionRoutes.openapi(
     ]);
     const origin = new URL(c.req.url);
     const wsOrigin = `${origin.protocol === "https:" ? "wss" : "ws"}://${origin.host}`;
+    const signIn = await storedSignIn(c.env, db, computer.id);
     const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(
       sessionId,
       `${wsOrigin}/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`,
+      signIn,
     );
     if (!told) {
       await endRemoteSession(db, sessionId, now);
       throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
     }
+    // If neither side ever connects, the relay still closes the history row after its timeout.
+    await c.env.SESSION_RELAY.getByName(sessionId).expect(sessionId);
     await touchLastConnected(db, computer.id, now);
     return c.json(
       {

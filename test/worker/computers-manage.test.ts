@@ -1,0 +1,285 @@
+// Issue 5 on the Worker: statuses and plan limits, sharing, favorites, credentials at rest,
+// agent reports (system info, screenshots), live events, the demo computer, and the access
+// matrix over every new route.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { computerStatus, RESTRICTED_DAYS } from "../../worker/computers/status";
+import { unseal } from "../../worker/lib/seal";
+import { activeUser, api, mailedPassword, sessionCookie, uniqueEmail } from "./helpers";
+import { isText, openSocket, type TestSocket } from "./sockets";
+
+const DAY = 24 * 3600_000;
+/** A 1x1 lossless WebP. */
+const WEBP = Uint8Array.from(atob("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="), (ch) => ch.charCodeAt(0));
+
+type Computer = { id: string; name: string; status: string; restrictedUntil: string | null; favorite: boolean; access: string; ownerName: string; screenshotUrl: string | null; hasSystemInfo: boolean; settings: { hasCredentials: boolean; allowNonAdminConfig: boolean } };
+
+async function link(user: { email: string; password: string }, name = "box") {
+  const res = await api("/api/agent/register", { body: { email: user.email, password: user.password, name, os: "linux", agentVersion: "0.1.0", installed: true } });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { computerId: string; agentToken: string };
+}
+
+async function control(l: { computerId: string; agentToken: string }): Promise<TestSocket> {
+  const s = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+  await s.next(isText); // settings
+  s.ws.send(JSON.stringify({ type: "hello", name: "box", os: "linux", agentVersion: "0.1.0", installed: true, screen: { width: 800, height: 600 } }));
+  return s;
+}
+
+async function computer(cookie: string, id: string): Promise<Computer> {
+  const res = await api(`/api/computers/${id}`, { cookie });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { computer: Computer }).computer;
+}
+
+const sysinfo = {
+  general: { os: "Debian GNU/Linux", osVersion: "12", hostname: "box", user: "ada", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 33, uptimeSeconds: 3600, agentVersion: "0.1.0" },
+  detail: {
+    disks: [{ name: "sda", type: "SSD", sizeBytes: 2 ** 37 }],
+    network: [{ name: "eth0", mac: "00:11:22:33:44:55", ipv4: ["192.0.2.10"], ipv6: [] }],
+    displays: [{ name: "Virtual-1", width: 1920, height: 1080, primary: true }],
+  },
+};
+
+describe("statuses and plan limits (F2.7, F8.1)", () => {
+  const base = { online: true, installed: true, isDemo: false, rankInOwner: 1, ownerMaxComputers: 3, createdAt: 0 };
+
+  it("derives the status from presence within the limit", () => {
+    expect(computerStatus(base, 0).status).toBe("online");
+    expect(computerStatus({ ...base, installed: false }, 0).status).toBe("not_installed");
+    expect(computerStatus({ ...base, online: false }, 0).status).toBe("offline");
+  });
+
+  it("restricts a computer beyond the limit for 10 days from when it was added, then disables it", () => {
+    const over = { ...base, rankInOwner: 4, createdAt: Date.UTC(2026, 0, 1) };
+    const justBefore = over.createdAt + RESTRICTED_DAYS * DAY - 1;
+    expect(computerStatus(over, over.createdAt)).toEqual({ status: "restricted", restrictedUntil: over.createdAt + RESTRICTED_DAYS * DAY });
+    expect(computerStatus(over, justBefore).status).toBe("restricted");
+    expect(computerStatus(over, justBefore + 1)).toEqual({ status: "disabled", restrictedUntil: null });
+    expect(computerStatus({ ...over, isDemo: true }, justBefore + 1).status).toBe("online");
+  });
+
+  it("applies the owner's plan in the list: the newest computers beyond the limit, disabled ones cannot connect", async () => {
+    const u = await activeUser("plan");
+    const now = Date.now();
+    const ages = [30, 20, 15, 3, 12]; // days ago; the free plan allows 3 computers
+    const ids: string[] = [];
+    for (const [i, days] of ages.entries()) {
+      const id = crypto.randomUUID();
+      ids.push(id);
+      await env.DB.prepare("INSERT INTO computers (id, owner_id, name, os, online, installed, created_at) VALUES (?, ?, ?, 'linux', 1, 1, ?)")
+        .bind(id, u.id, `pc${i}`, now - days * DAY)
+        .run();
+    }
+    const { computers } = (await (await api("/api/computers", { cookie: u.cookie })).json()) as { computers: Computer[] };
+    const byName = Object.fromEntries(computers.map((c) => [c.name, c]));
+    // Oldest three (30, 20, 15 days) are within the plan; then 12 days (4th) and 3 days (5th).
+    expect([byName.pc0!.status, byName.pc1!.status, byName.pc2!.status]).toEqual(["online", "online", "online"]);
+    expect(byName.pc4!.status).toBe("disabled");
+    expect(byName.pc3!.status).toBe("restricted");
+    expect(Date.parse(byName.pc3!.restrictedUntil!)).toBeCloseTo(now - 3 * DAY + RESTRICTED_DAYS * DAY, -4);
+
+    const refused = await api(`/api/computers/${ids[4]}/sessions`, { method: "POST", cookie: u.cookie });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: "computer_disabled" } });
+  });
+
+  it("limits concurrent sessions to the plan's number", async () => {
+    const u = await activeUser("concurrent");
+    const l = await link(u);
+    const c = await control(l);
+    expect((await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: u.cookie })).status).toBe(201);
+    const second = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: u.cookie });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ error: { code: "plan_limit" } });
+    c.ws.close();
+  });
+});
+
+describe("sharing (F2.11) and favorites (F2.14)", () => {
+  it("shares by e-mail, shows the owner's name, lists and revokes", async () => {
+    const owner = await activeUser("sharer");
+    const friend = await activeUser("friend");
+    const { computerId } = await link(owner);
+
+    const unknown = await api(`/api/computers/${computerId}/shares`, { body: { email: uniqueEmail("nobody") }, cookie: owner.cookie });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: "user_not_found" } });
+    expect((await api(`/api/computers/${computerId}/shares`, { body: { email: owner.email }, cookie: owner.cookie })).status).toBe(400);
+
+    const shared = await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email.toUpperCase() }, cookie: owner.cookie });
+    expect(shared.status).toBe(201);
+    expect(await shared.json()).toMatchObject({ userId: friend.id, email: friend.email });
+    expect((await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie })).status).toBe(409);
+
+    expect(await computer(friend.cookie, computerId)).toMatchObject({ access: "shared", ownerName: owner.email });
+    const list = (await (await api(`/api/computers/${computerId}/shares`, { cookie: owner.cookie })).json()) as { shares: { userId: string }[] };
+    expect(list.shares.map((s) => s.userId)).toEqual([friend.id]);
+    // The friend may look but not manage.
+    expect((await api(`/api/computers/${computerId}/shares`, { cookie: friend.cookie })).status).toBe(403);
+
+    expect((await api(`/api/computers/${computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect((await api(`/api/computers/${computerId}`, { cookie: friend.cookie })).status).toBe(404);
+  });
+
+  it("keeps favorites per user", async () => {
+    const owner = await activeUser("fav");
+    const friend = await activeUser("fav2");
+    const { computerId } = await link(owner);
+    await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    const res = await api(`/api/computers/${computerId}/favorite`, { method: "PUT", body: { favorite: true }, cookie: friend.cookie });
+    expect(res.status).toBe(200);
+    expect((await computer(friend.cookie, computerId)).favorite).toBe(true);
+    expect((await computer(owner.cookie, computerId)).favorite).toBe(false);
+    await api(`/api/computers/${computerId}/favorite`, { method: "PUT", body: { favorite: false }, cookie: friend.cookie });
+    expect((await computer(friend.cookie, computerId)).favorite).toBe(false);
+  });
+});
+
+describe("settings and credentials at rest (F2.10)", () => {
+  it("seals credentials, never returns them, and hands them to the agent only with a session", async () => {
+    const u = await activeUser("creds");
+    const l = await link(u);
+    const res = await api(`/api/computers/${l.computerId}`, {
+      method: "PATCH",
+      body: { credentials: { username: "ada", password: "s3cret-remote-pw" }, allowNonAdminConfig: true, publicAccess: true },
+      cookie: u.cookie,
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain("s3cret-remote-pw");
+    expect(JSON.parse(text).computer).toMatchObject({ settings: { hasCredentials: true, allowNonAdminConfig: true } });
+
+    const sealed = (await env.DB.prepare("SELECT credentials_sealed AS s FROM computers WHERE id = ?").bind(l.computerId).first("s")) as string;
+    expect(sealed).toMatch(/^v1:/);
+    expect(sealed).not.toContain("ada");
+    expect(await unseal(env, l.computerId, sealed)).toBe(JSON.stringify({ username: "ada", password: "s3cret-remote-pw" }));
+    // Bound to its row: the same ciphertext does not open for another computer.
+    expect(await unseal(env, crypto.randomUUID(), sealed)).toBeUndefined();
+
+    const c = await control(l);
+    await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: u.cookie });
+    const order = JSON.parse((await c.next((m) => isText(m) && m.includes("open-stream"))) as string);
+    expect(order.signIn).toEqual({ username: "ada", password: "s3cret-remote-pw" });
+
+    // Changing the agent setting reaches the connected agent.
+    await api(`/api/computers/${l.computerId}`, { method: "PATCH", body: { allowNonAdminConfig: false }, cookie: u.cookie });
+    expect(JSON.parse((await c.next((m) => isText(m) && m.includes("settings"))) as string)).toEqual({ type: "settings", allowNonAdminConfig: false });
+
+    await api(`/api/computers/${l.computerId}`, { method: "PATCH", body: { credentials: null }, cookie: u.cookie });
+    expect((await computer(u.cookie, l.computerId)).settings.hasCredentials).toBe(false);
+    c.ws.close();
+  });
+});
+
+describe("agent reports: system info and screenshots (F2.6, F2.8)", () => {
+  it("stores system info and serves it to users with access", async () => {
+    const u = await activeUser("sys");
+    const l = await link(u);
+    expect((await api(`/api/computers/${l.computerId}/system-info`, { cookie: u.cookie })).status).toBe(404);
+    const c = await control(l);
+    c.ws.send(JSON.stringify({ type: "system-info", info: sysinfo }));
+    await expect.poll(async () => (await computer(u.cookie, l.computerId)).hasSystemInfo).toBe(true);
+    const res = await api(`/api/computers/${l.computerId}/system-info`, { cookie: u.cookie });
+    expect(await res.json()).toMatchObject({ info: sysinfo, collectedAt: expect.any(String) });
+    c.ws.close();
+  });
+
+  it("closes an agent that sends malformed system info (4003)", async () => {
+    const u = await activeUser("sysbad");
+    const c = await control(await link(u));
+    c.ws.send(JSON.stringify({ type: "system-info", info: { general: "nope" } }));
+    expect((await c.closed).code).toBe(4003);
+  });
+
+  it("stores the screenshot in R2 and serves it with caching headers", async () => {
+    const u = await activeUser("shot");
+    const l = await link(u);
+    const c = await control(l);
+    c.ws.send(Uint8Array.of(0x01, ...WEBP));
+    await expect.poll(async () => (await computer(u.cookie, l.computerId)).screenshotUrl).toMatch(/^\/api\/computers\/.+\/screenshot\?v=\d+$/);
+    const url = (await computer(u.cookie, l.computerId)).screenshotUrl!;
+    const res = await api(url, { cookie: u.cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("image/webp");
+    expect(res.headers.get("Cache-Control")).toContain("private");
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(WEBP);
+    // Not a WebP: refused.
+    c.ws.send(Uint8Array.of(0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
+    expect((await c.closed).code).toBe(4003);
+  });
+});
+
+describe("live events (AccountHub)", () => {
+  it("pushes a status change to the owner's open tab and to users it is shared with", async () => {
+    const owner = await activeUser("live");
+    const friend = await activeUser("live2");
+    const l = await link(owner);
+    await api(`/api/computers/${l.computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    const tab = await openSocket("/api/events", { Cookie: owner.cookie });
+    const friendTab = await openSocket("/api/events", { Cookie: friend.cookie });
+    const c = await control(l);
+    const online = (m: string | ArrayBuffer) => isText(m) && m.includes('"status":"online"');
+    expect(JSON.parse((await tab.next(online)) as string)).toMatchObject({ type: "computer", computer: { id: l.computerId, status: "online", access: "owner" } });
+    expect(JSON.parse((await friendTab.next(online)) as string)).toMatchObject({ computer: { id: l.computerId, access: "shared" } });
+    c.ws.close();
+    expect(JSON.parse((await tab.next((m) => isText(m) && m.includes('"status":"offline"'))) as string)).toMatchObject({ computer: { online: false } });
+    tab.ws.close();
+    friendTab.ws.close();
+  });
+
+  it("refuses the event socket without a session", async () => {
+    const res = await api("/api/events", { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("the demo computer (F2.2)", () => {
+  it("is registered with the demo key and given to every account on its first login", async () => {
+    expect((await api("/api/agent/register-demo", { body: { name: "Demo" }, headers: { "X-Demo-Key": "wrong" } })).status).toBe(403);
+    const res = await api("/api/agent/register-demo", { body: { name: "Demo computer" }, headers: { "X-Demo-Key": "edgedesk-local-demo-agent-key" } });
+    expect(res.status).toBe(201);
+    const { computerId } = (await res.json()) as { computerId: string };
+
+    const email = uniqueEmail("newbie");
+    await api("/api/auth/register", { body: { email } });
+    const cookie = sessionCookie(await api("/api/auth/login", { body: { email, password: await mailedPassword(email) } }));
+    const { computers } = (await (await api("/api/computers", { cookie })).json()) as { computers: (Computer & { isDemo: boolean })[] };
+    expect(computers.find((c) => c.id === computerId)).toMatchObject({ isDemo: true, access: "shared", ownerName: "Edgedesk demo" });
+  });
+});
+
+describe("access matrix over the computer routes", () => {
+  it("answers 404 to a user without access, and changes nothing", async () => {
+    const owner = await activeUser("owner5");
+    const stranger = await activeUser("stranger5");
+    const l = await link(owner);
+    const c = await control(l);
+    c.ws.send(JSON.stringify({ type: "system-info", info: sysinfo }));
+    c.ws.send(Uint8Array.of(0x01, ...WEBP));
+    await expect.poll(async () => (await computer(owner.cookie, l.computerId)).screenshotUrl).not.toBeNull();
+    const id = l.computerId;
+    const routes: [string, string, unknown?][] = [
+      ["GET", `/api/computers/${id}`],
+      ["PATCH", `/api/computers/${id}`, { name: "x", credentials: { username: "u", password: "p" } }],
+      ["DELETE", `/api/computers/${id}`],
+      ["PUT", `/api/computers/${id}/favorite`, { favorite: true }],
+      ["GET", `/api/computers/${id}/system-info`],
+      ["GET", `/api/computers/${id}/screenshot`],
+      ["GET", `/api/computers/${id}/shares`],
+      ["POST", `/api/computers/${id}/shares`, { email: stranger.email }],
+      ["DELETE", `/api/computers/${id}/shares/${stranger.id}`],
+      ["POST", `/api/computers/${id}/sessions`],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await api(path, { method, body, cookie: stranger.cookie });
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    expect(c.messages.filter((m) => isText(m) && m.includes("open-stream"))).toEqual([]);
+    const after = await computer(owner.cookie, id);
+    expect(after).toMatchObject({ name: "box", favorite: false, settings: { hasCredentials: false } });
+    expect((await (await api(`/api/computers/${id}/shares`, { cookie: owner.cookie })).json()) as unknown).toEqual({ shares: [] });
+    c.ws.close();
+  });
+});

@@ -1,0 +1,22 @@
+// Live events for open cabinet tabs (F2.13): when a computer changes, every user who sees it
+// gets the computer as they see it (their own favorite mark and access), through their
+// AccountHub. Called from routes and from the ComputerHub; never on the frame path.
+import type { AccountEvent } from "../../protocol/api";
+import type { Db } from "../db/client";
+import { findVisibleComputer, usersWhoSee } from "../queries/computers";
+import { toComputerDto } from "../routes/dto";
+
+export async function notifyComputerChanged(env: Env, db: Db, computerId: string, onlyUserId?: string): Promise<void> {
+  const userIds = onlyUserId ? [onlyUserId] : await usersWhoSee(db, computerId);
+  await Promise.all(
+    userIds.map(async (userId) => {
+      const c = await findVisibleComputer(db, userId, computerId);
+      const event: AccountEvent = c ? { type: "computer", computer: toComputerDto(c) } : { type: "computer-removed", id: computerId };
+      await env.ACCOUNT_HUB.getByName(userId).publish([event]);
+    }),
+  );
+}
+
+export async function notifyComputerRemoved(env: Env, userIds: string[], computerId: string): Promise<void> {
+  await Promise.all(userIds.map((u) => env.ACCOUNT_HUB.getByName(u).publish([{ type: "computer-removed", id: computerId }])));
+}
