@@ -85,6 +85,12 @@ export class ComputerHub extends DurableObject<Env> {
     return this.sendToAgent({ type: "close-stream", sessionId });
   }
 
+  /** Closes the agent's socket for good (the computer or its account was deleted): 4401 tells it to stop. */
+  async disconnect(reason: string): Promise<void> {
+    for (const ws of this.ctx.getWebSockets("agent")) ws.close(ControlCloseCode.Unauthorized, reason.slice(0, 100));
+    await this.ctx.storage.deleteAll();
+  }
+
   async isOnline(): Promise<boolean> {
     return this.ctx.getWebSockets("agent").length > 0;
   }

@@ -51,6 +51,12 @@ export const User = z
     mustChangePassword: z.boolean(),
     firstName: z.string(),
     lastName: z.string(),
+    country: z.string(),
+    language: z.string(),
+    timeZone: z.string(),
+    timeFormat: z.enum(["12h", "24h"]),
+    /** Whether the introductory tour was shown (F1.6). */
+    tourDone: z.boolean(),
     planId: z.string(),
     plan: z.object({ id: z.string(), name: z.string(), maxComputers: z.number(), maxConcurrentSessions: z.number() }),
     createdAt: z.string().openapi({ format: "date-time" }),
@@ -204,6 +210,65 @@ export type AccountEvent =
   | { type: "computer"; computer: Computer }
   | { type: "computer-removed"; id: string };
 
+const Name = z.string().trim().max(64, "A name has at most 64 characters.").refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "A name cannot contain control characters.");
+
+export const UpdateProfileRequest = z
+  .object({
+    firstName: Name.optional(),
+    lastName: Name.optional(),
+    country: z.string().regex(/^([A-Z]{2})?$/, "country: Use a two-letter country code such as DE.").optional(),
+    language: z.enum(["", "en", "de"]).optional(),
+    /** An IANA time zone such as Europe/Berlin; "" follows the browser. */
+    timeZone: z.string().max(64).optional(),
+    timeFormat: z.enum(["12h", "24h"]).optional(),
+    tourDone: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("UpdateProfileRequest");
+
+export const DeleteAccountRequest = z.object({ password: Password }).strict().openapi("DeleteAccountRequest");
+
+export const RecoverRequest = z.object({ email: Email }).strict().openapi("RecoverRequest");
+export const ResetPasswordRequest = z
+  .object({ token: z.string().min(20).max(100), newPassword: NewPassword })
+  .strict()
+  .openapi("ResetPasswordRequest");
+
+export const HistoryQuery = z.object({
+  computerId: z.uuid("computerId: A computer id is a UUID.").optional(),
+  /** ISO date-time: sessions that started at or after it. */
+  from: z.iso.datetime({ offset: true, message: "from: Use an ISO date-time." }).optional(),
+  /** ISO date-time: sessions that started before it. */
+  to: z.iso.datetime({ offset: true, message: "to: Use an ISO date-time." }).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const HistoryEntry = z
+  .object({
+    id: z.string(),
+    computerId: z.string(),
+    computerName: z.string(),
+    /** The viewer's e-mail, or null for a guest or a deleted account. */
+    viewerEmail: z.string().nullable(),
+    /** "outgoing": this account connected; "incoming": someone connected to this account's computer. */
+    direction: z.enum(["outgoing", "incoming"]),
+    source: z.enum(["cabinet", "permalink", "support", "shared"]),
+    viewerIp: z.string(),
+    viewerAgent: z.string(),
+    startedAt: z.string().openapi({ format: "date-time" }),
+    endedAt: z.string().nullable().openapi({ format: "date-time" }),
+    durationSeconds: z.number().nullable(),
+    active: z.boolean(),
+  })
+  .openapi("HistoryEntry");
+export const HistoryPage = z
+  .object({ entries: z.array(HistoryEntry), total: z.number(), page: z.number(), pageSize: z.number() })
+  .openapi("HistoryPage");
+export const SessionIdParam = z.object({
+  id: z.uuid("A session id is a UUID.").openapi({ param: { name: "id", in: "path" } }),
+});
+
 export const Health = z.object({ status: z.literal("ok"), time: z.string() }).openapi("Health");
 
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -221,3 +286,6 @@ export type StartSessionResponse = z.infer<typeof StartSessionResponse>;
 export type Share = z.infer<typeof Share>;
 export type SystemInfoResponse = z.infer<typeof SystemInfoResponse>;
 export type SystemInfo = z.infer<typeof SystemInfo>;
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+export type HistoryPage = z.infer<typeof HistoryPage>;

@@ -18,6 +18,7 @@ const statusByCode = {
   already_shared: 409,
   plan_limit: 409,
   user_not_found: 404,
+  invalid_token: 400,
   computer_disabled: 403,
   payload_too_large: 413,
   rate_limited: 429,

@@ -162,3 +162,16 @@ export const mailOutbox = sqliteTable("mail_outbox", {
   html: text("html").notNull(),
   createdAt: integer("created_at").notNull().default(now),
 });
+
+/** Password recovery links (F1.5): single use, expiring; only a SHA-256 of the token is kept. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("password_resets_user").on(t.userId)],
+);

@@ -50,3 +50,21 @@ export function alreadyRegisteredMail(to: string, cabinetUrl: string): MailMessa
   ]);
   return { to, subject, text, html };
 }
+
+/** F1.5: the recovery link. It does not say whether other addresses have accounts. */
+export function recoveryMail(to: string, link: string): MailMessage {
+  const subject = "Reset your Edgedesk password";
+  const text = [
+    "Someone (hopefully you) asked to reset the password of this Edgedesk account.",
+    "",
+    `Choose a new password here (the link works once, for one hour): ${link}`,
+    "",
+    "If you did not ask, ignore this message: your password stays as it is.",
+  ].join("\n");
+  const html = layout(subject, [
+    "Someone (hopefully you) asked to reset the password of this Edgedesk account.",
+    `<a href="${escapeHtml(link)}">Choose a new password</a> (the link works once, for one hour).`,
+    "If you did not ask, ignore this message: your password stays as it is.",
+  ]);
+  return { to, subject, text, html };
+}

@@ -29,3 +29,7 @@ export async function deleteAuthSession(db: Db, tokenHash: string): Promise<void
 export async function deleteOtherAuthSessions(db: Db, userId: string, keepTokenHash: string): Promise<void> {
   await db.delete(authSessions).where(and(eq(authSessions.userId, userId), ne(authSessions.tokenHash, keepTokenHash)));
 }
+
+export async function deleteAllAuthSessions(db: Db, userId: string): Promise<void> {
+  await db.delete(authSessions).where(eq(authSessions.userId, userId));
+}

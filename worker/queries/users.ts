@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
 
@@ -26,8 +26,20 @@ export async function insertUser(db: Db, row: { id: string; email: string; passw
   return inserted.length === 1;
 }
 
-export async function activateUser(db: Db, id: string, at: number): Promise<void> {
-  await db.update(users).set({ status: "active", activatedAt: at }).where(eq(users.id, id));
+export async function activateUser(db: Db, id: string, at: number, opts: { onlyIfPending?: boolean } = {}): Promise<void> {
+  const cond = opts.onlyIfPending ? and(eq(users.id, id), eq(users.status, "pending")) : eq(users.id, id);
+  await db.update(users).set({ status: "active", activatedAt: at }).where(cond);
+}
+
+export type ProfilePatch = Partial<Pick<UserRow, "firstName" | "lastName" | "country" | "language" | "timeZone" | "timeFormat" | "tourDone">>;
+
+export async function updateProfile(db: Db, id: string, patch: ProfilePatch): Promise<void> {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length > 0) await db.update(users).set(set).where(eq(users.id, id));
+}
+
+export async function deleteUser(db: Db, id: string): Promise<void> {
+  await db.delete(users).where(eq(users.id, id));
 }
 
 export async function setPasswordHash(db: Db, id: string, passwordHash: string, mustChangePassword: boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { LoginRequest, RegisterRequest, RegisterResponse, UserResponse } from "../../protocol/api";
+import { LoginRequest, RecoverRequest, RegisterRequest, RegisterResponse, ResetPasswordRequest, UserResponse } from "../../protocol/api";
+import { requestRecovery, resetPassword } from "../auth/recovery";
 import { login, register } from "../auth/accounts";
 import { clearSessionCookie, sessionToken, setSessionCookie } from "../auth/session-cookie";
 import { openDb } from "../db/client";
@@ -67,6 +68,39 @@ export const authRoutes = router()
       const token = sessionToken(c);
       if (token) await deleteAuthSession(openDb(c.env.DB), await sha256Hex(token));
       clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/recover",
+      operationId: "recoverPassword",
+      tags: ["Accounts"],
+      summary: "E-mail a single-use link to reset the password (F1.5)",
+      description: "Always answers the same, whether or not the address has an account.",
+      request: { body: jsonBody(RecoverRequest) },
+      responses: { 202: jsonResponse(RegisterResponse, "If the address has an account, a link is on its way."), 400: errors[400] },
+    }),
+    async (c) => {
+      const { email } = c.req.valid("json");
+      await requestRecovery(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url));
+      return c.json({ status: "sent" as const, message: `If ${email} has an account, we sent it a link to reset the password.` }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/reset",
+      operationId: "resetPassword",
+      tags: ["Accounts"],
+      summary: "Set a new password with the token from a recovery link (F1.5)",
+      request: { body: jsonBody(ResetPasswordRequest) },
+      responses: { 204: { description: "The password is set; every session was signed out." }, 400: errors[400] },
+    }),
+    async (c) => {
+      const { token, newPassword } = c.req.valid("json");
+      await resetPassword(c.env, openDb(c.env.DB), token, newPassword);
       return c.body(null, 204);
     },
   );

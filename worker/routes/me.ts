@@ -1,7 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { ChangePasswordRequest, UserResponse } from "../../protocol/api";
+import { ChangePasswordRequest, DeleteAccountRequest, UpdateProfileRequest, UserResponse } from "../../protocol/api";
+import { deleteAccount } from "../auth/delete-account";
+import { ApiError } from "../errors";
+import { findUserById, updateProfile } from "../queries/users";
 import { changePassword } from "../auth/accounts";
-import { requireUser, sessionToken } from "../auth/session-cookie";
+import { clearSessionCookie, requireUser, sessionToken } from "../auth/session-cookie";
 import { openDb } from "../db/client";
 import { sha256Hex } from "../lib/bytes";
 import { userWithPlan } from "./dto";
@@ -41,4 +44,50 @@ meRoutes
       });
       return c.body(null, 204);
     },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/me",
+      operationId: "updateProfile",
+      tags: ["Accounts"],
+      summary: "Update the profile (F1.7): name, country, language, time zone and format",
+      request: { body: jsonBody(UpdateProfileRequest) },
+      responses: { 200: jsonResponse(UserResponse, "The updated user."), 400: errors[400], 401: errors[401] },
+    }),
+    async (c) => {
+      const db = openDb(c.env.DB);
+      const body = c.req.valid("json");
+      if (body.timeZone && !isTimeZone(body.timeZone)) {
+        throw new ApiError("invalid_input", `timeZone: ${body.timeZone} is not a time zone; use one such as Europe/Berlin.`);
+      }
+      const id = c.get("user").id;
+      await updateProfile(db, id, body);
+      return c.json({ user: await userWithPlan(db, (await findUserById(db, id))!) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/me",
+      operationId: "deleteAccount",
+      tags: ["Accounts"],
+      summary: "Delete the account and all its data (F1.9); needs the current password",
+      request: { body: jsonBody(DeleteAccountRequest) },
+      responses: { 204: { description: "Deleted; the cookie is cleared." }, 400: errors[400], 401: errors[401], 403: errors[403] },
+    }),
+    async (c) => {
+      await deleteAccount(c.env, openDb(c.env.DB), c.get("user"), c.req.valid("json").password);
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
   );
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,192 @@
+// Issue 6 on the Worker: profile, password recovery, connection history with "End", and
+// account deletion that leaves nothing behind; each with its security cases.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { CloseCode } from "../../protocol/stream";
+import { activeUser, api, outbox, uniqueEmail } from "./helpers";
+import { isText, openSocket } from "./sockets";
+
+const WEBP = Uint8Array.from(atob("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="), (ch) => ch.charCodeAt(0));
+
+async function linkAndConnect(user: { email: string; password: string }, name = "box") {
+  const res = await api("/api/agent/register", { body: { email: user.email, password: user.password, name, os: "linux", agentVersion: "0.1.0", installed: true } });
+  const l = (await res.json()) as { computerId: string; agentToken: string };
+  const control = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+  await control.next(isText);
+  return { ...l, control };
+}
+
+async function startSession(cookie: string, computerId: string, control: Awaited<ReturnType<typeof linkAndConnect>>["control"]) {
+  const res = await api(`/api/computers/${computerId}/sessions`, { method: "POST", cookie });
+  expect(res.status).toBe(201);
+  const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
+  const order = JSON.parse((await control.next((m) => isText(m) && m.includes("open-stream"))) as string) as { url: string };
+  const viewer = await openSocket(viewerPath);
+  const agent = await openSocket(new URL(order.url).pathname + new URL(order.url).search);
+  await viewer.next((m) => isText(m) && m.includes('"agent":true'));
+  return { sessionId, viewer, agent };
+}
+
+describe("profile (F1.7)", () => {
+  it("saves name, country, language, time zone and format; refuses what is not valid", async () => {
+    const u = await activeUser("profile");
+    const res = await api("/api/me", { method: "PATCH", body: { firstName: "Ada", lastName: "Lovelace", country: "DE", language: "de", timeZone: "Europe/Berlin", timeFormat: "12h", tourDone: true }, cookie: u.cookie });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ user: { firstName: "Ada", lastName: "Lovelace", country: "DE", language: "de", timeZone: "Europe/Berlin", timeFormat: "12h", tourDone: true } });
+    for (const body of [{ timeZone: "Mars/Olympus" }, { country: "Germany" }, { language: "fr" }, { timeFormat: "13h" }, { email: "x@y.z" }]) {
+      expect((await api("/api/me", { method: "PATCH", body, cookie: u.cookie })).status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await (await api("/api/me", { cookie: u.cookie })).json()).toMatchObject({ user: { timeZone: "Europe/Berlin" } });
+  });
+});
+
+describe("password recovery (F1.5)", () => {
+  const link = async (email: string) => {
+    const mail = (await outbox()).find((m) => m.to === email && m.subject === "Reset your Edgedesk password");
+    return /reset-password\?token=([A-Za-z0-9_%-]+)/.exec(mail?.text ?? "")?.[1];
+  };
+
+  it("answers the same for unknown addresses and sends nothing", async () => {
+    const email = uniqueEmail("ghost");
+    const res = await api("/api/auth/recover", { body: { email } });
+    expect(res.status).toBe(202);
+    expect(await link(email)).toBeUndefined();
+  });
+
+  it("mails a single-use link that sets a new password and signs every browser out", async () => {
+    const u = await activeUser("forgot");
+    const res = await api("/api/auth/recover", { body: { email: u.email } });
+    expect(res.status).toBe(202);
+    const token = decodeURIComponent((await link(u.email))!);
+    expect(token.length).toBeGreaterThan(20);
+    expect((await api("/api/auth/reset", { body: { token, newPassword: "a brand new password" } })).status).toBe(204);
+    expect((await api("/api/me", { cookie: u.cookie })).status).toBe(401);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: u.password } })).status).toBe(401);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: "a brand new password" } })).status).toBe(200);
+    // Used once: the second try is refused and changes nothing.
+    const again = await api("/api/auth/reset", { body: { token, newPassword: "yet another password" } });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toMatchObject({ error: { code: "invalid_token" } });
+    expect((await api("/api/auth/login", { body: { email: u.email, password: "a brand new password" } })).status).toBe(200);
+  });
+
+  it("refuses an expired link", async () => {
+    const u = await activeUser("late");
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const token = decodeURIComponent((await link(u.email))!);
+    await env.DB.prepare("UPDATE password_resets SET expires_at = ? WHERE user_id = ?").bind(Date.now() - 1, u.id).run();
+    expect((await api("/api/auth/reset", { body: { token, newPassword: "a brand new password" } })).status).toBe(400);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: u.password } })).status).toBe(200);
+  });
+});
+
+describe("connection history (F5)", () => {
+  it("lists sessions by the account and to its computers, filters, paginates, and ends an active one", async () => {
+    const owner = await activeUser("hist");
+    const friend = await activeUser("hist2");
+    const { computerId, control } = await linkAndConnect(owner, "history-box");
+    await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    // Past sessions, written as the relay would have.
+    const day = 24 * 3600_000;
+    for (let i = 0; i < 30; i++) {
+      await env.DB.prepare("INSERT INTO remote_sessions (id, computer_id, user_id, source, started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(crypto.randomUUID(), computerId, i % 2 ? friend.id : owner.id, i % 2 ? "shared" : "cabinet", Date.UTC(2026, 9, 1) + i * day, Date.UTC(2026, 9, 1) + i * day + 90_000)
+        .run();
+    }
+    const { sessionId, viewer, agent } = await startSession(friend.cookie, computerId, control);
+
+    const page1 = (await (await api("/api/history?pageSize=10", { cookie: owner.cookie })).json()) as { entries: { id: string; active: boolean; direction: string; durationSeconds: number | null }[]; total: number };
+    expect(page1.total).toBe(31);
+    expect(page1.entries).toHaveLength(10);
+    expect(page1.entries[0]).toMatchObject({ id: sessionId, active: true, direction: "incoming", durationSeconds: null });
+    const page4 = (await (await api("/api/history?pageSize=10&page=4", { cookie: owner.cookie })).json()) as { entries: unknown[] };
+    expect(page4.entries).toHaveLength(1);
+    const october = (await (await api(`/api/history?computerId=${computerId}&from=2026-10-01T00:00:00Z&to=2026-10-11T00:00:00Z`, { cookie: owner.cookie })).json()) as { total: number; entries: { durationSeconds: number }[] };
+    expect(october.total).toBe(10);
+    expect(october.entries[0]!.durationSeconds).toBe(90);
+    // The friend sees only their own sessions (outgoing), not the owner's.
+    const friendView = (await (await api("/api/history", { cookie: friend.cookie })).json()) as { total: number; entries: { direction: string }[] };
+    expect(friendView.total).toBe(16);
+    expect(new Set(friendView.entries.map((e) => e.direction))).toEqual(new Set(["outgoing"]));
+
+    // A stranger can neither see nor end it.
+    const stranger = await activeUser("hist3");
+    expect(((await (await api("/api/history", { cookie: stranger.cookie })).json()) as { total: number }).total).toBe(0);
+    expect((await api(`/api/history/${sessionId}/end`, { method: "POST", cookie: stranger.cookie })).status).toBe(404);
+    expect(viewer.ws.readyState).toBe(WebSocket.OPEN);
+
+    // The owner ends the friend's session: both sides are closed at the relay.
+    expect((await api(`/api/history/${sessionId}/end`, { method: "POST", cookie: owner.cookie })).status).toBe(204);
+    expect((await viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await agent.closed).code).toBe(CloseCode.SessionEnded);
+    const after = (await (await api(`/api/history?pageSize=1`, { cookie: owner.cookie })).json()) as { entries: { active: boolean }[] };
+    expect(after.entries[0]!.active).toBe(false);
+    control.ws.close();
+  });
+
+  it("validates the filters", async () => {
+    const u = await activeUser("histbad");
+    for (const q of ["page=0", "pageSize=1000", "from=yesterday", "computerId=nope"]) {
+      expect((await api(`/api/history?${q}`, { cookie: u.cookie })).status, q).toBe(400);
+    }
+  });
+});
+
+describe("account deletion (F1.9)", () => {
+  it("needs the current password and changes nothing without it", async () => {
+    const u = await activeUser("keep");
+    const res = await api("/api/me", { method: "DELETE", body: { password: "not it" }, cookie: u.cookie });
+    expect(res.status).toBe(403);
+    expect((await api("/api/me", { cookie: u.cookie })).status).toBe(200);
+  });
+
+  it("removes every row, object and live socket of the account", async () => {
+    const u = await activeUser("leaver");
+    const other = await activeUser("stayer");
+    const { computerId, control } = await linkAndConnect(u, "leaving-box");
+    control.ws.send(Uint8Array.of(0x01, ...WEBP));
+    control.ws.send(JSON.stringify({ type: "system-info", info: { general: { os: "x", osVersion: "1", hostname: "h", user: "u", cpu: "c", cores: 1, memoryBytes: 1, uptimeSeconds: 1, agentVersion: "0" }, detail: { disks: [], network: [], displays: [] } } }));
+    await expect.poll(async () => (await env.FILES.list({ prefix: `screenshots/${computerId}` })).objects.length).toBe(1);
+    // Shares both ways, a favorite, a recovery token, history, an open tab and a live session.
+    await api(`/api/computers/${computerId}/shares`, { body: { email: other.email }, cookie: u.cookie });
+    const theirs = await linkAndConnect(other, "other-box");
+    await api(`/api/computers/${theirs.computerId}/shares`, { body: { email: u.email }, cookie: other.cookie });
+    await api(`/api/computers/${theirs.computerId}/favorite`, { method: "PUT", body: { favorite: true }, cookie: u.cookie });
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const tab = await openSocket("/api/events", { Cookie: u.cookie });
+    const live = await startSession(u.cookie, computerId, control);
+
+    const res = await api("/api/me", { method: "DELETE", body: { password: u.password }, cookie: u.cookie });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Set-Cookie")).toMatch(/edgedesk_session=;/);
+
+    expect((await control.closed).code).toBe(4401);
+    expect((await live.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await tab.closed).code).toBe(4000);
+    expect((await api("/api/me", { cookie: u.cookie })).status).toBe(401);
+    expect((await env.FILES.list({ prefix: `screenshots/${computerId}` })).objects).toEqual([]);
+
+    const left = await env.DB.prepare(`
+      SELECT (SELECT count(*) FROM users WHERE id = ?1) + (SELECT count(*) FROM computers WHERE owner_id = ?1 OR id = ?2)
+           + (SELECT count(*) FROM shares WHERE user_id = ?1 OR computer_id = ?2) + (SELECT count(*) FROM favorites WHERE user_id = ?1)
+           + (SELECT count(*) FROM auth_sessions WHERE user_id = ?1) + (SELECT count(*) FROM password_resets WHERE user_id = ?1)
+           + (SELECT count(*) FROM remote_sessions WHERE user_id = ?1 OR computer_id = ?2) AS n`).bind(u.id, computerId).first("n");
+    expect(left).toBe(0);
+    // The other account is untouched.
+    expect((await api(`/api/computers/${theirs.computerId}`, { cookie: other.cookie })).status).toBe(200);
+    theirs.control.ws.close();
+  });
+});
+
+describe("security of the new routes", () => {
+  it("refuses them all without a session", async () => {
+    for (const [method, path, body] of [
+      ["PATCH", "/api/me", { firstName: "x" }],
+      ["DELETE", "/api/me", { password: "x" }],
+      ["GET", "/api/history", undefined],
+      ["POST", `/api/history/${crypto.randomUUID()}/end`, undefined],
+    ] as const) {
+      expect((await api(path, { method, body })).status, `${method} ${path}`).toBe(401);
+    }
+  });
+});

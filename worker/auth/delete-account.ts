@@ -1,0 +1,30 @@
+// F1.9: deleting an account removes everything of it. D1 rows go by foreign-key cascade from
+// the user (computers, their shares and history, the user's shares, favorites, sessions,
+// recovery tokens, branding, support connections); R2 objects and live sockets are not in
+// D1, so they are removed here first.
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { ApiError } from "../errors";
+import { deleteUser, type UserRow } from "../queries/users";
+import { passwordIterations } from "./accounts";
+import { verifyPassword } from "./password";
+
+export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string): Promise<void> {
+  const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
+  if (!check.ok) throw new ApiError("wrong_password", "The password is not correct.");
+
+  const owned = await db.all<{ id: string; screenshot_key: string | null }>(
+    sql`SELECT id, screenshot_key FROM computers WHERE owner_id = ${user.id}`,
+  );
+  const live = await db.all<{ id: string }>(sql`
+    SELECT rs.id FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
+    WHERE rs.ended_at IS NULL AND (rs.user_id = ${user.id} OR c.owner_id = ${user.id})`);
+
+  await Promise.all(live.map((s) => env.SESSION_RELAY.getByName(s.id).end("the account was deleted")));
+  await Promise.all(owned.map((c) => env.COMPUTER_HUB.getByName(c.id).disconnect("the account was deleted")));
+  const keys = owned.flatMap((c) => (c.screenshot_key ? [c.screenshot_key] : []));
+  if (keys.length > 0) await env.FILES.delete(keys);
+
+  await deleteUser(db, user.id);
+  await env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted");
+}

@@ -1,0 +1,44 @@
+// Password recovery (F1.5): an e-mailed link with a single-use token that expires in an
+// hour. The request answers the same whether or not the address has an account.
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { passwordResets } from "../db/schema";
+import { ApiError } from "../errors";
+import { randomToken, sha256Hex } from "../lib/bytes";
+import { mailTransport } from "../mail/transport";
+import { recoveryMail } from "../mail/templates";
+import { deleteAllAuthSessions } from "../queries/auth-sessions";
+import { activateUser, findUserByEmail, setPasswordHash } from "../queries/users";
+import { passwordIterations } from "./accounts";
+import { hashPassword } from "./password";
+
+export const RESET_TTL_MS = 60 * 60_000;
+/** Recovery mails per address per hour: enough for a typo, too few to flood a mailbox. */
+const MAILS_PER_HOUR = 3;
+
+export async function requestRecovery(env: Env, db: Db, email: string, cabinetUrl: string): Promise<void> {
+  const user = await findUserByEmail(db, email);
+  if (!user) return;
+  const limiter = env.RATE_LIMITER.getByName(`recover:${user.id}`);
+  if ((await limiter.retryAfterMs(MAILS_PER_HOUR, 3600_000)) > 0) return;
+  await limiter.recordFailure(3600_000);
+  const token = randomToken();
+  await db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
+  await mailTransport(env, db).send(recoveryMail(user.email, `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`));
+}
+
+/** Sets the new password if the token is live; the token is spent and every session ends. */
+export async function resetPassword(env: Env, db: Db, token: string, newPassword: string): Promise<void> {
+  const now = Date.now();
+  // Spending the token is the check: only one request can flip used_at from NULL.
+  const [spent] = await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(and(eq(passwordResets.tokenHash, await sha256Hex(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+    .returning({ userId: passwordResets.userId });
+  if (!spent) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
+  await setPasswordHash(db, spent.userId, await hashPassword(newPassword, passwordIterations(env)), false);
+  // Whoever knew the old password is signed out; a pending account is now proven.
+  await activateUser(db, spent.userId, now, { onlyIfPending: true });
+  await deleteAllAuthSessions(db, spent.userId);
+}
