@@ -4,6 +4,20 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/** Google and Facebook both pointed at the local OpenID Connect server from the global setup. */
+function oauthProviders(port: number): Record<string, string> {
+  const base = `http://127.0.0.1:${port}`;
+  const out: Record<string, string> = {};
+  for (const p of ["GOOGLE", "FACEBOOK"]) {
+    out[`OAUTH_${p}_CLIENT_ID`] = `edgedesk-test-${p.toLowerCase()}`;
+    out[`OAUTH_${p}_CLIENT_SECRET`] = "test-secret";
+    out[`OAUTH_${p}_AUTHORIZE_URL`] = `${base}/authorize`;
+    out[`OAUTH_${p}_TOKEN_URL`] = `${base}/token`;
+    out[`OAUTH_${p}_USERINFO_URL`] = `${base}/userinfo`;
+  }
+  return out;
+}
+
 export default defineConfig({
   plugins: [
     cloudflareTest(async ({ inject }) => ({
@@ -14,6 +28,8 @@ export default defineConfig({
           DEV_MODE: "true",
           SMTP_TEST_PORT: String(inject("smtpPort")),
           SMTP_TEST_INBOX_PORT: String(inject("smtpInboxPort")),
+          OIDC_TEST_CONTROL_PORT: String(inject("oidcControlPort")),
+          ...oauthProviders(inject("oidcPort")),
         },
       },
     })),
@@ -21,6 +37,6 @@ export default defineConfig({
   test: {
     include: ["test/worker/**/*.test.ts"],
     setupFiles: ["./test/worker/setup.ts"],
-    globalSetup: ["./test/worker/smtp-server.global.ts"],
+    globalSetup: ["./test/worker/smtp-server.global.ts", "./test/worker/oidc-server.global.ts"],
   },
 });

@@ -13,6 +13,7 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { historyRoutes } from "./routes/history";
 import { meRoutes } from "./routes/me";
+import { oauthRoutes } from "./routes/oauth";
 import { sessionRoutes } from "./routes/sessions";
 import { shareRoutes } from "./routes/shares";
 import { streamRoutes } from "./routes/stream";
@@ -25,6 +26,7 @@ api.use("*", bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError
 
 api.route("/", healthRoutes);
 api.route("/", authRoutes);
+api.route("/", oauthRoutes);
 api.route("/", meRoutes);
 api.route("/", computerRoutes);
 api.route("/", sessionRoutes);

@@ -19,6 +19,7 @@ const statusByCode = {
   plan_limit: 409,
   user_not_found: 404,
   invalid_token: 400,
+  oauth_failed: 400,
   computer_disabled: 403,
   payload_too_large: 413,
   rate_limited: 429,

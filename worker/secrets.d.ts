@@ -8,6 +8,17 @@ declare namespace Cloudflare {
     CREDENTIALS_KEY?: string;
     /** Lets the demo agent register the demo computer (POST /api/agent/register-demo). */
     DEMO_AGENT_KEY?: string;
+    /** Social sign-in (F1.3): a provider is on when its client id is set; URLs default to the provider's. */
+    OAUTH_GOOGLE_CLIENT_ID?: string;
+    OAUTH_GOOGLE_CLIENT_SECRET?: string;
+    OAUTH_GOOGLE_AUTHORIZE_URL?: string;
+    OAUTH_GOOGLE_TOKEN_URL?: string;
+    OAUTH_GOOGLE_USERINFO_URL?: string;
+    OAUTH_FACEBOOK_CLIENT_ID?: string;
+    OAUTH_FACEBOOK_CLIENT_SECRET?: string;
+    OAUTH_FACEBOOK_AUTHORIZE_URL?: string;
+    OAUTH_FACEBOOK_TOKEN_URL?: string;
+    OAUTH_FACEBOOK_USERINFO_URL?: string;
     /** Base URL used in e-mails; defaults to the request's origin. */
     PUBLIC_URL?: string;
     SMTP_HOST?: string;

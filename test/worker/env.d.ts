@@ -9,6 +9,8 @@ declare global {
       SMTP_TEST_PORT: string;
       /** Port of the HTTP endpoint that lists what that SMTP server received. */
       SMTP_TEST_INBOX_PORT: string;
+      /** Control endpoint of the local OpenID Connect server: POST the next identity. */
+      OIDC_TEST_CONTROL_PORT: string;
     }
   }
 }
@@ -17,5 +19,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     smtpPort: number;
     smtpInboxPort: number;
+    oidcPort: number;
+    oidcControlPort: number;
   }
 }

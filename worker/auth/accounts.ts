@@ -75,15 +75,20 @@ export async function login(
   input: { email: string; password: string; ip: string; userAgent: string },
 ): Promise<SignIn> {
   const user = await verifyCredentials(env, db, input);
+  return { user, token: await openSession(db, user.id, input) };
+}
+
+/** A new signed-in session; returns the token for the cookie (D1 keeps only its hash). */
+export async function openSession(db: Db, userId: string, from: { ip: string; userAgent: string }): Promise<string> {
   const token = randomToken();
   await insertAuthSession(db, {
     tokenHash: await sha256Hex(token),
-    userId: user.id,
+    userId,
     expiresAt: Date.now() + SESSION_TTL_MS,
-    userAgent: input.userAgent,
-    ip: input.ip,
+    userAgent: from.userAgent,
+    ip: from.ip,
   });
-  return { user, token };
+  return token;
 }
 
 /** F1.2 / F1.8: needs the current password; other browsers are signed out. */

@@ -175,3 +175,15 @@ export const passwordResets = sqliteTable(
   },
   (t) => [index("password_resets_user").on(t.userId)],
 );
+
+/** Social sign-in links (F1.3): which provider account belongs to which user. */
+export const oauthAccounts = sqliteTable(
+  "oauth_accounts",
+  {
+    provider: text("provider", { enum: ["google", "facebook"] }).notNull(),
+    subject: text("subject").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.subject] }), index("oauth_accounts_user").on(t.userId)],
+);

@@ -1,0 +1,79 @@
+// Social sign-in (F1.3) end to end against a real local OpenID Connect server: the browser's
+// redirects are followed by hand, so state, PKCE and cookies are all exercised for real.
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { activeUser, api, env, mailedPassword, ORIGIN, uniqueEmail } from "./helpers";
+
+async function nextIdentity(identity: { sub: string; email: string; email_verified?: boolean; given_name?: string; family_name?: string }) {
+  await fetch(`http://127.0.0.1:${env.OIDC_TEST_CONTROL_PORT}/`, {
+    method: "POST",
+    body: JSON.stringify({ email_verified: true, given_name: "Grace", family_name: "Hopper", ...identity }),
+  });
+}
+
+const cookieOf = (res: Response, name: string) => new RegExp(`${name}=([^;]*)`).exec(res.headers.get("Set-Cookie") ?? "")?.[1];
+
+/** Start -> provider's authorize (auto-approves) -> callback, like a browser would. */
+async function signInWith(provider: "google" | "facebook", tamper?: (callback: URL) => void) {
+  const start = await SELF.fetch(`${ORIGIN}/api/auth/oauth/${provider}/start`, { redirect: "manual" });
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.headers.get("Location")!);
+  expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+  expect(authorize.searchParams.get("state")).toBeTruthy();
+  const state = cookieOf(start, "edgedesk_oauth")!;
+  const approved = await fetch(authorize, { redirect: "manual" });
+  const callback = new URL(approved.headers.get("Location")!);
+  expect(callback.pathname).toBe(`/api/auth/oauth/${provider}/callback`);
+  tamper?.(callback);
+  return SELF.fetch(`${ORIGIN}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { Cookie: `edgedesk_oauth=${state}` } });
+}
+
+describe("sign-in with Google or Facebook (F1.3)", () => {
+  it("creates an active account at once, signs in, and e-mails a password", async () => {
+    const email = uniqueEmail("google");
+    await nextIdentity({ sub: `g-${email}`, email });
+    const done = await signInWith("google");
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/computers");
+    const cookie = `edgedesk_session=${cookieOf(done, "edgedesk_session")}`;
+    const me = (await (await api("/api/me", { cookie })).json()) as { user: { email: string; status: string; firstName: string } };
+    expect(me.user).toMatchObject({ email, status: "active", firstName: "Grace" });
+    const password = await mailedPassword(email);
+    expect((await api("/api/auth/login", { body: { email, password } })).status).toBe(200);
+  });
+
+  it("links an existing account with the same e-mail instead of duplicating it", async () => {
+    const u = await activeUser("linked");
+    await nextIdentity({ sub: `fb-${u.email}`, email: u.email });
+    const done = await signInWith("facebook");
+    expect(done.headers.get("Location")).toBe("/computers");
+    const me = (await (await api("/api/me", { cookie: `edgedesk_session=${cookieOf(done, "edgedesk_session")}` })).json()) as { user: { id: string } };
+    expect(me.user.id).toBe(u.id);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(u.email).first("n")).toBe(1);
+    // Linked by subject now: a later sign-in finds the same account even if the address changed.
+    await nextIdentity({ sub: `fb-${u.email}`, email: uniqueEmail("renamed") });
+    const again = await signInWith("facebook");
+    const me2 = (await (await api("/api/me", { cookie: `edgedesk_session=${cookieOf(again, "edgedesk_session")}` })).json()) as { user: { id: string } };
+    expect(me2.user.id).toBe(u.id);
+  });
+
+  it("refuses a wrong state, a wrong code and an unverified address, without signing in", async () => {
+    const email = uniqueEmail("evil");
+    await nextIdentity({ sub: `g-${email}`, email });
+    const badState = await signInWith("google", (cb) => cb.searchParams.set("state", "forged-state-value"));
+    expect(badState.headers.get("Location")).toMatch(/^\/login\?error=/);
+    expect(badState.headers.get("Set-Cookie") ?? "").not.toContain("edgedesk_session=");
+
+    const badCode = await signInWith("google", (cb) => cb.searchParams.set("code", "not-a-code"));
+    expect(badCode.headers.get("Location")).toMatch(/^\/login\?error=/);
+
+    await nextIdentity({ sub: `g2-${email}`, email, email_verified: false });
+    const unverified = await signInWith("google");
+    expect(decodeURIComponent(unverified.headers.get("Location")!)).toContain("no verified e-mail");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(0);
+  });
+
+  it("refuses an unknown provider as invalid input", async () => {
+    expect((await SELF.fetch(`${ORIGIN}/api/auth/oauth/myspace/start`, { redirect: "manual" })).status).toBe(400);
+  });
+});

@@ -1,0 +1,54 @@
+// Social sign-in providers (F1.3). Endpoints and client ids come from configuration; the
+// defaults are the providers' public endpoints. A provider without a client id is off.
+
+export type ProviderName = "google" | "facebook";
+
+export type OAuthProvider = {
+  name: ProviderName;
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  userInfoUrl: string;
+  scopes: string[];
+  /** Reads the provider's user-info answer; undefined when it has no verified e-mail. */
+  profile(info: Record<string, unknown>): OAuthProfile | undefined;
+};
+
+export type OAuthProfile = { subject: string; email: string; firstName: string; lastName: string };
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+export function oauthProvider(env: Env, name: string): OAuthProvider | undefined {
+  if (name === "google" && env.OAUTH_GOOGLE_CLIENT_ID) {
+    return {
+      name,
+      clientId: env.OAUTH_GOOGLE_CLIENT_ID,
+      clientSecret: env.OAUTH_GOOGLE_CLIENT_SECRET ?? "",
+      authorizeUrl: env.OAUTH_GOOGLE_AUTHORIZE_URL ?? "https://accounts.google.com/o/oauth2/v2/auth",
+      tokenUrl: env.OAUTH_GOOGLE_TOKEN_URL ?? "https://oauth2.googleapis.com/token",
+      userInfoUrl: env.OAUTH_GOOGLE_USERINFO_URL ?? "https://openidconnect.googleapis.com/v1/userinfo",
+      scopes: ["openid", "email", "profile"],
+      profile: (i) =>
+        // OpenID Connect: only a verified address may sign in to (or create) an account.
+        str(i.sub) && str(i.email) && i.email_verified === true
+          ? { subject: str(i.sub), email: str(i.email), firstName: str(i.given_name), lastName: str(i.family_name) }
+          : undefined,
+    };
+  }
+  if (name === "facebook" && env.OAUTH_FACEBOOK_CLIENT_ID) {
+    return {
+      name,
+      clientId: env.OAUTH_FACEBOOK_CLIENT_ID,
+      clientSecret: env.OAUTH_FACEBOOK_CLIENT_SECRET ?? "",
+      authorizeUrl: env.OAUTH_FACEBOOK_AUTHORIZE_URL ?? "https://www.facebook.com/v19.0/dialog/oauth",
+      tokenUrl: env.OAUTH_FACEBOOK_TOKEN_URL ?? "https://graph.facebook.com/v19.0/oauth/access_token",
+      userInfoUrl: env.OAUTH_FACEBOOK_USERINFO_URL ?? "https://graph.facebook.com/me?fields=id,email,first_name,last_name",
+      scopes: ["email", "public_profile"],
+      // Facebook returns an e-mail only once the address is confirmed.
+      profile: (i) =>
+        str(i.id) && str(i.email) ? { subject: str(i.id), email: str(i.email), firstName: str(i.first_name), lastName: str(i.last_name) } : undefined,
+    };
+  }
+  return undefined;
+}

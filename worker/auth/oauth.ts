@@ -1,0 +1,72 @@
+// Social sign-in (F1.3) with arctic's OAuth 2.0 client: authorization code with PKCE and a
+// state checked against an HttpOnly cookie. A new account is active at once and gets an
+// e-mailed password; an existing account with the same e-mail is linked, never duplicated.
+import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client } from "arctic";
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { oauthAccounts } from "../db/schema";
+import { ApiError } from "../errors";
+import { newId } from "../lib/bytes";
+import { mailTransport } from "../mail/transport";
+import { welcomeMail } from "../mail/templates";
+import { grantDemoComputers } from "../queries/sharing";
+import { activateUser, findUserByEmail, findUserById, insertUser, updateProfile, type UserRow } from "../queries/users";
+import { passwordIterations } from "./accounts";
+import type { OAuthProfile, OAuthProvider } from "./oauth-providers";
+import { generatePassword, hashPassword } from "./password";
+
+export type OAuthStart = { url: URL; state: string; codeVerifier: string };
+
+function client(provider: OAuthProvider, redirectUri: string): OAuth2Client {
+  return new OAuth2Client(provider.clientId, provider.clientSecret || null, redirectUri);
+}
+
+export function startOAuth(provider: OAuthProvider, redirectUri: string): OAuthStart {
+  const state = generateState();
+  const codeVerifier = generateCodeVerifier();
+  const url = client(provider, redirectUri).createAuthorizationURLWithPKCE(provider.authorizeUrl, state, CodeChallengeMethod.S256, codeVerifier, provider.scopes);
+  return { url, state, codeVerifier };
+}
+
+/** Exchanges the code (with the PKCE verifier) and reads the provider's profile of the user. */
+export async function finishOAuth(provider: OAuthProvider, redirectUri: string, code: string, codeVerifier: string): Promise<OAuthProfile> {
+  let accessToken: string;
+  try {
+    const tokens = await client(provider, redirectUri).validateAuthorizationCode(provider.tokenUrl, code, codeVerifier);
+    accessToken = tokens.accessToken();
+  } catch {
+    throw new ApiError("oauth_failed", `${provider.name} did not confirm the sign-in. Try again.`);
+  }
+  const res = await fetch(provider.userInfoUrl, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } });
+  if (!res.ok) throw new ApiError("oauth_failed", `${provider.name} did not tell us who you are. Try again.`);
+  const profile = provider.profile((await res.json()) as Record<string, unknown>);
+  if (!profile) throw new ApiError("oauth_failed", `${provider.name} gave no verified e-mail address; sign in with e-mail instead.`);
+  return profile;
+}
+
+/** The user behind a provider profile: already linked, linked now by e-mail, or created. */
+export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, p: OAuthProfile, cabinetUrl: string): Promise<UserRow> {
+  const [linked] = await db.all<{ user_id: string }>(
+    sql`SELECT user_id FROM oauth_accounts WHERE provider = ${provider.name} AND subject = ${p.subject}`,
+  );
+  if (linked) return (await findUserById(db, linked.user_id))!;
+
+  let user = await findUserByEmail(db, p.email);
+  if (!user) {
+    const password = generatePassword();
+    const id = newId();
+    await insertUser(db, { id, email: p.email, passwordHash: await hashPassword(password, passwordIterations(env)) });
+    await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64) });
+    // F1.3: a password is e-mailed too, so the account also works without the provider.
+    await mailTransport(env, db).send(welcomeMail(p.email, password, cabinetUrl));
+    user = (await findUserById(db, id))!;
+  }
+  if (user.status === "pending") {
+    // The provider vouches for the address: the account is active at once.
+    await activateUser(db, user.id, Date.now());
+    await grantDemoComputers(db, user.id);
+    user = (await findUserById(db, user.id))!;
+  }
+  await db.insert(oauthAccounts).values({ provider: provider.name, subject: p.subject, userId: user.id }).onConflictDoNothing();
+  return user;
+}
