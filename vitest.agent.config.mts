@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/agent/**/*.test.ts"],
     environment: "node",
-    testTimeout: 20_000,
+    // Generous: the X11 tests wait for a real X server and xterm, which are slow on a loaded machine.
+    testTimeout: 60_000,
     hookTimeout: 20_000,
   },
 });

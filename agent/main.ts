@@ -1,16 +1,18 @@
 // The agent command:
 //   npm run agent -- --server http://localhost:8787 --email E --password P [--name N]
-//                    [--config PATH] [--display :N | --virtual]
+//                    [--config PATH] [--display :N | --virtual] [--installed]
 // The first start signs in and registers this computer; the identity is saved so
 // later starts need only `npm run agent` (the server comes from the saved identity).
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { AgentRunner } from "./agent-runner";
-import { type AgentIdentity, defaultConfigPath, loadIdentity, saveIdentity } from "./control/config";
+import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
 import type { ScreenSource } from "./screen/source";
 import { VirtualSource } from "./screen/virtual-source";
+import { platformSessionLock } from "./session-lock";
+import { UnsupportedSessionLock } from "./session-lock/unsupported";
 import { AGENT_VERSION } from "./version";
 
 const USAGE = `Usage: npm run agent -- [options]
@@ -21,6 +23,8 @@ const USAGE = `Usage: npm run agent -- [options]
   --config PATH     identity file (default: ${defaultConfigPath()})
   --display :N      X display on Linux (default: $DISPLAY)
   --virtual         serve a synthetic desktop instead of a real screen
+  --installed       the agent runs as an installed service (set by the installer
+                    or service unit; without it the computer shows "Not installed")
   --help`;
 
 /** Exit codes a service manager or script can act on. */
@@ -39,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: "string" },
       display: { type: "string" },
       virtual: { type: "boolean", default: false },
+      installed: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -51,7 +56,10 @@ async function main(argv: string[]): Promise<number> {
   const configPath = args.config ?? defaultConfigPath();
   const name = args.name ?? hostname();
 
-  const identity = await signIn({ server: args.server, email: args.email, password: args.password, name, configPath });
+  const installed = args.installed;
+  const identity = await signIn({ server: args.server, email: args.email, password: args.password, name, configPath, installed });
+  // An installed agent takes the file over from whoever created it (see protectFor).
+  if (installed) await protectFor(configPath, identity, { installed });
   let runner: AgentRunner | undefined;
   let displayLost = false;
   const source = await openSource({
@@ -64,7 +72,17 @@ async function main(argv: string[]): Promise<number> {
   });
   log("screen ready", { kind: source.kind, width: source.width, height: source.height });
 
-  runner = new AgentRunner({ identity, source, name, log });
+  runner = new AgentRunner({
+    identity,
+    source,
+    name,
+    installed,
+    configPath,
+    sessionLock: args.virtual
+      ? new UnsupportedSessionLock("virtual screen")
+      : platformSessionLock({ display: args.display ?? process.env.DISPLAY, typer: source, log }),
+    log,
+  });
   const stop = () => runner?.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -92,7 +110,14 @@ async function main(argv: string[]): Promise<number> {
  * The saved identity when it belongs to the requested server; otherwise registers with
  * the given credentials and saves the result.
  */
-async function signIn(o: { server?: string; email?: string; password?: string; name: string; configPath: string }): Promise<AgentIdentity> {
+async function signIn(o: {
+  server?: string;
+  email?: string;
+  password?: string;
+  name: string;
+  configPath: string;
+  installed: boolean;
+}): Promise<AgentIdentity> {
   const saved = await loadIdentity(o.configPath);
   const server = o.server ? new URL(o.server).origin : saved?.server;
   if (!server) throw new UsageError("No saved identity: give --server, --email and --password to sign in.");
@@ -104,10 +129,10 @@ async function signIn(o: { server?: string; email?: string; password?: string; n
     name: o.name,
     os: osName(),
     agentVersion: AGENT_VERSION,
-    installed: false,
+    installed: o.installed,
   });
   const identity = { server, computerId, agentToken };
-  await saveIdentity(o.configPath, identity);
+  await saveIdentity(o.configPath, identity, { installed: o.installed });
   stderrLog("registered this computer", { server, computerId, config: o.configPath });
   return identity;
 }

@@ -1,15 +1,24 @@
 // The agent's identity on disk: which server it belongs to, its computer id and its
-// agent token. The token is a credential, so the file is private to the user (0600).
-import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+// agent token, plus the settings the server pushed (F2.10). The token is a credential, so
+// the file is private to its owner (0600); see protectFor for the installed agent.
+import { chmod, chown, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export type AgentIdentity = {
   /** Base URL of the Edgedesk server, e.g. https://edgedesk.example. */
   server: string;
   computerId: string;
   agentToken: string;
+  /**
+   * The owner's "allow configuring the agent without administrator rights" (AgentSettings);
+   * absent until the server first sends it, which counts as false.
+   */
+  allowNonAdminConfig?: boolean;
 };
+
+/** How the agent runs, which decides who may own and change the file. */
+export type SaveOptions = { installed?: boolean; uid?: number };
 
 export class ConfigError extends Error {}
 
@@ -42,15 +51,39 @@ export async function loadIdentity(path: string): Promise<AgentIdentity | undefi
   if (!o || typeof o.server !== "string" || typeof o.computerId !== "string" || typeof o.agentToken !== "string") {
     throw new ConfigError(`${path} lacks server, computerId or agentToken; remove it and sign in again`);
   }
-  return { server: o.server, computerId: o.computerId, agentToken: o.agentToken };
+  const identity: AgentIdentity = { server: o.server, computerId: o.computerId, agentToken: o.agentToken };
+  if (typeof o.allowNonAdminConfig === "boolean") identity.allowNonAdminConfig = o.allowNonAdminConfig;
+  return identity;
 }
 
-/** Writes the identity atomically (temp file + rename), readable by this user only. */
-export async function saveIdentity(path: string, identity: AgentIdentity): Promise<void> {
+/** Writes the identity atomically (temp file + rename), readable by its owner only. */
+export async function saveIdentity(path: string, identity: AgentIdentity, opts: SaveOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
   // writeFile's mode only applies to new files, and the umask may have widened it.
   await chmod(tmp, 0o600);
   await rename(tmp, path);
+  await protectFor(path, identity, opts);
+}
+
+/**
+ * Who may change the agent's configuration. The file always stays 0600 (it holds the
+ * agent token, so it is never opened to other users, whatever the setting). When the
+ * agent is installed (runs as a root service) and non-administrators may not configure
+ * it, the file and its edgedesk/ directory are made root's: a user who created them
+ * before the install can then no longer edit, replace or delete them.
+ */
+export async function protectFor(path: string, identity: AgentIdentity, opts: SaveOptions = {}): Promise<"root-only" | "owner-only"> {
+  const uid = opts.uid ?? process.getuid?.() ?? -1;
+  await chmod(path, 0o600);
+  if (!opts.installed || uid !== 0 || identity.allowNonAdminConfig === true) return "owner-only";
+  await chown(path, 0, 0);
+  const dir = dirname(path);
+  // Only our own directory: never a home or a shared config root.
+  if (basename(dir) === "edgedesk") {
+    await chown(dir, 0, 0);
+    await chmod(dir, 0o700);
+  }
+  return "root-only";
 }

@@ -6,6 +6,8 @@ import { EventEmitter } from "node:events";
 import WebSocket from "ws";
 import {
   type AgentHello,
+  type AgentSettings,
+  type AgentToHub,
   type CloseStream,
   ControlCloseCode,
   HEARTBEAT_PING,
@@ -24,6 +26,9 @@ export type ControlClientOptions = {
   hello: () => AgentHello;
   onOpenStream: (msg: OpenStream) => void;
   onCloseStream: (msg: CloseStream) => void;
+  onSettings?: (msg: AgentSettings) => void;
+  /** After the hello on every (re)connect: the moment to send what the hub keeps per connection. */
+  onOnline?: () => void;
   heartbeatMs?: number;
   backoff?: BackoffOptions;
   /** A connection open this long counts as healthy: the next failure starts the backoff afresh. */
@@ -81,7 +86,21 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
 
   /** Sends a fresh hello (after the name or screen changed). */
   sendHello(): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(this.opts.hello()));
+    this.send(this.opts.hello());
+  }
+
+  /** Sends a JSON control message; false when the socket is not open (it is not queued). */
+  send(msg: AgentToHub): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Sends a binary control message (a screenshot); false when the socket is not open. */
+  sendBinary(data: Uint8Array): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(data, { binary: true });
+    return true;
   }
 
   private setState(s: ControlState): void {
@@ -112,6 +131,7 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
       this.log("control socket open", { server: this.opts.server });
       this.sendHello();
       this.startHeartbeat(ws);
+      this.opts.onOnline?.();
     });
     ws.on("message", (data, isBinary) => {
       this.lastHeard = Date.now();
@@ -143,6 +163,8 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
       this.opts.onOpenStream(msg);
     } else if (isCloseStream(msg)) {
       this.opts.onCloseStream(msg);
+    } else if (isSettings(msg)) {
+      this.opts.onSettings?.(msg);
     } else {
       // Newer servers may send more; an old agent just skips what it does not know.
       this.log("ignored an unknown control message", { type: (msg as { type?: unknown })?.type });
@@ -202,8 +224,14 @@ function isOpenStream(m: unknown): m is OpenStream {
     o.sessionId.length > 0 &&
     o.sessionId.length <= 128 &&
     typeof o.url === "string" &&
-    URL.canParse(o.url)
+    URL.canParse(o.url) &&
+    (o.signIn == null || (typeof o.signIn.username === "string" && typeof o.signIn.password === "string"))
   );
+}
+
+function isSettings(m: unknown): m is AgentSettings {
+  const o = m as Partial<AgentSettings> | null;
+  return !!o && o.type === "settings" && typeof o.allowNonAdminConfig === "boolean";
 }
 
 function isCloseStream(m: unknown): m is CloseStream {

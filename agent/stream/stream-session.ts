@@ -19,7 +19,7 @@ import {
 import { DamageGrid } from "../encode/damage";
 import { type EncoderOptions, FrameEncoder } from "../encode/frame-encoder";
 import { type Log, silentLog } from "../log";
-import type { ScreenSource } from "../screen/source";
+import type { RgbaImage, ScreenSource } from "../screen/source";
 import { FlowWindow } from "./flow-control";
 
 export type StreamSessionOptions = {
@@ -90,6 +90,20 @@ export class StreamSession {
     this.ws.on("open", () => this.onOpen());
     this.ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.ws.on("error", (err) => this.log("stream socket error", { error: err.message }));
+  }
+
+  /** Whether a capture + encode is running right now. */
+  get capturing(): boolean {
+    return this.busy;
+  }
+
+  /**
+   * A copy of the latest full-screen capture this session holds (every pixel captured at
+   * least once after its first update), for a thumbnail that costs no capture.
+   */
+  snapshot(): RgbaImage | undefined {
+    if (!this.open || this.stats.updates === 0) return undefined;
+    return { width: this.source.width, height: this.source.height, data: this.encoder.screen.slice() };
   }
 
   /** Ends the session from this side. */

@@ -149,10 +149,11 @@ describe("agent command", () => {
   it("signs in once, saves the identity, then runs from it; 4401 asks to sign in again", async () => {
     const config = join(dir, "agent.json");
     const signIn = ["--server", server.origin, "--email", ACCOUNT.email, "--password", ACCOUNT.password];
-    const first = run(["--virtual", ...signIn, "--name", "cli-box", "--config", config]);
+    const first = run(["--virtual", ...signIn, "--name", "cli-box", "--config", config, "--installed"]);
     const c = await within(server.nextControl(), "a control connection");
     await until(() => c.hellos.length > 0);
-    expect(c.hellos[0]).toMatchObject({ name: "cli-box", screen: { width: 1280, height: 720 } });
+    expect(c.hellos[0]).toMatchObject({ name: "cli-box", installed: true, screen: { width: 1280, height: 720 } });
+    expect(server.registrations[0]).toMatchObject({ installed: true });
     expect(statSync(config).mode & 0o777).toBe(0o600);
     first.kill("SIGTERM");
     expect(await exited(first)).toBe(0);

@@ -4,14 +4,23 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
-import type { AgentHello, HubToAgent } from "../../../protocol/control";
+import type { AgentHello, AgentToHub, HubToAgent, SystemInfo } from "../../../protocol/control";
 import { Viewer } from "./viewer";
 
 export const ACCOUNT = { email: "ada@example.com", password: "correct horse battery" };
 export const COMPUTER_ID = "5b1d3f0e-8c1a-4d6e-9f7a-0c2b4e6d8a10";
 export const AGENT_TOKEN = "agent-token-1234567890";
 
-export type ControlConnection = { ws: WebSocket; hellos: AgentHello[]; texts: string[]; request: IncomingMessage };
+export type ControlConnection = {
+  ws: WebSocket;
+  hellos: AgentHello[];
+  systemInfos: SystemInfo[];
+  /** Binary control messages (screenshots), with the time each arrived. */
+  binaries: { data: Buffer; at: number }[];
+  texts: string[];
+  request: IncomingMessage;
+  openedAt: number;
+};
 
 export class FakeServer {
   readonly registrations: unknown[] = [];
@@ -105,9 +114,13 @@ export class FakeServer {
   }
 
   private onControl(ws: WebSocket, request: IncomingMessage): void {
-    const c: ControlConnection = { ws, hellos: [], texts: [], request };
+    const c: ControlConnection = { ws, hellos: [], systemInfos: [], binaries: [], texts: [], request, openedAt: Date.now() };
     this.controls.push(c);
-    ws.on("message", (data) => {
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) {
+        c.binaries.push({ data: Buffer.from(data as Buffer), at: Date.now() });
+        return;
+      }
       const text = data.toString();
       c.texts.push(text);
       // The runtime's auto-response in the real hub.
@@ -115,7 +128,9 @@ export class FakeServer {
         if (this.answerPings) ws.send("pong");
         return;
       }
-      c.hellos.push(JSON.parse(text) as AgentHello);
+      const msg = JSON.parse(text) as AgentToHub;
+      if (msg.type === "hello") c.hellos.push(msg);
+      else if (msg.type === "system-info") c.systemInfos.push(msg.info);
     });
     if (this.closeControlWith !== undefined) ws.close(this.closeControlWith, "refused");
     const waiter = this.controlWaiters.shift();

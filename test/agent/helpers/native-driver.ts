@@ -37,6 +37,14 @@ const deadline = Date.now() + 5000;
 while (!existsSync(`${out}X`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 await new Promise((r) => setTimeout(r, 200));
 const typed = existsSync(`${out}X`);
+// On a loaded machine the first poll (the baseline) can come after the typing; one more
+// key on the prompt then is a change the poller must see.
+if (damage.length === 0) {
+  source.key(0x20, true);
+  source.key(0x20, false);
+  const until = Date.now() + 3000;
+  while (damage.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
 
 const seen = { width: source.width, height: source.height, captureDiff, pointer: [p.rootX, p.rootY], typed, damaged: damage.length > 0 };
 process.stdout.write(`${JSON.stringify(seen)}\n`);
