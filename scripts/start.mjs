@@ -2,8 +2,10 @@
 // 1. applies the D1 migrations to the local database (.wrangler/state),
 // 2. builds the web app,
 // 3. runs the Worker with `wrangler dev` on http://localhost:8787 (local D1, R2, Durable
-//    Objects, the dev e-mail outbox at /dev/mail).
+//    Objects, the dev e-mail outbox at /dev/mail),
+// 4. runs the demo agent (a --virtual screen) that every account sees as its demo computer (F2.2).
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 
 const port = process.env.PORT ?? "8787";
 
@@ -34,7 +36,39 @@ async function waitForHealth() {
   return false;
 }
 
+// The local demo computer's identity lives beside the local database, so both reset together.
+const demoConfig = ".wrangler/demo-agent.json";
+// The key wrangler dev accepts without configuration (worker/computers/demo.ts).
+const DEV_DEMO_KEY = "edgedesk-local-demo-agent-key";
+
+async function registerDemo() {
+  const res = await fetch(`http://localhost:${port}/api/agent/register-demo`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: `http://localhost:${port}`, "X-Demo-Key": DEV_DEMO_KEY },
+    body: JSON.stringify({ name: "Demo computer" }),
+  });
+  if (!res.ok) throw new Error(`demo registration failed: ${res.status} ${await res.text()}`);
+  const { computerId, agentToken } = await res.json();
+  mkdirSync(".wrangler", { recursive: true });
+  writeFileSync(demoConfig, JSON.stringify({ server: `http://localhost:${port}`, computerId, agentToken }), { mode: 0o600 });
+}
+
+let demoRestarts = 0;
+async function startDemoAgent() {
+  if (!existsSync(demoConfig)) await registerDemo();
+  const agent = spawn("npx", ["tsx", "agent/main.ts", "--virtual", "--installed", "--config", demoConfig], { stdio: ["ignore", "ignore", "inherit"] });
+  children.push(agent);
+  agent.on("exit", (code) => {
+    // 77: the server no longer knows this identity (the local database was reset): register anew.
+    if (code === 77 && demoRestarts++ < 1) {
+      rmSync(demoConfig, { force: true });
+      void startDemoAgent();
+    }
+  });
+}
+
 if (await waitForHealth()) {
+  await startDemoAgent().catch((err) => console.error(`The demo computer did not start: ${err.message}`));
   console.log(`\nEdgedesk is running: http://localhost:${port}  (dev outbox: http://localhost:${port}/dev/mail)\n`);
 }
 
