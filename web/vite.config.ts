@@ -18,6 +18,6 @@ export default defineConfig({
   },
   server: {
     // `vite dev` for UI work: API calls go to a running `wrangler dev`.
-    proxy: { "/api": "http://127.0.0.1:8787", "/dev": "http://127.0.0.1:8787" },
+    proxy: { "/api": { target: "http://127.0.0.1:8787", ws: true }, "/dev": "http://127.0.0.1:8787" },
   },
 });

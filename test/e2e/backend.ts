@@ -2,8 +2,8 @@
 // the agent would: accounts through /api/auth, computers through /api/agent/register, presence
 // through the agent's control WebSocket. Nothing here is mocked.
 import WebSocket from "ws";
-import type { AgentHello } from "../../protocol/control";
-import type { Computer } from "../../protocol/api";
+import { SCREENSHOT_MSG, type AgentHello, type AgentSystemInfo } from "../../protocol/control";
+import type { Computer, SystemInfo } from "../../protocol/api";
 import { readPasswordFromOutbox, uniqueEmail } from "./harness";
 
 /** fetch against the Worker, with the Origin header its CSRF check wants on state-changing requests. */
@@ -173,4 +173,57 @@ export function agentCloseCode(baseUrl: string, linked: LinkedComputer, timeoutM
       resolve(code);
     });
   });
+}
+
+/** PATCH /api/computers/:id with any settings (F2.10). */
+export async function updateComputer(baseUrl: string, cookie: string, computerId: string, body: Record<string, unknown>): Promise<Computer> {
+  const response = await apiFetch(baseUrl, `/api/computers/${computerId}`, { method: "PATCH", cookie, body });
+  await expectStatus(response, 200, `PATCH /api/computers/${computerId}`);
+  return ((await response.json()) as { computer: Computer }).computer;
+}
+
+/** POST /api/computers/:id/shares (F2.11). */
+export async function shareComputer(baseUrl: string, cookie: string, computerId: string, email: string): Promise<void> {
+  const response = await apiFetch(baseUrl, `/api/computers/${computerId}/shares`, { method: "POST", cookie, body: { email } });
+  await expectStatus(response, 201, `POST /api/computers/${computerId}/shares`);
+}
+
+/** POST /api/computers/:id/sessions, as the Connect button does; sets the computer's last connection. */
+export async function startSession(baseUrl: string, cookie: string, computerId: string): Promise<void> {
+  const response = await apiFetch(baseUrl, `/api/computers/${computerId}/sessions`, { method: "POST", cookie });
+  await expectStatus(response, 201, `POST /api/computers/${computerId}/sessions`);
+}
+
+/** System information as an agent reports it on its control socket (F2.8). */
+export function sendSystemInfo(agent: AgentConnection, info: SystemInfo): void {
+  const message: AgentSystemInfo = { type: "system-info", info };
+  agent.socket.send(JSON.stringify(message));
+}
+
+/** A screenshot thumbnail as an agent sends it: SCREENSHOT_MSG then the WebP file (F2.6). */
+export function sendScreenshot(agent: AgentConnection, webp: Uint8Array): void {
+  const message = new Uint8Array(webp.length + 1);
+  message[0] = SCREENSHOT_MSG;
+  message.set(webp, 1);
+  agent.socket.send(message);
+}
+
+/** A small desktop-like WebP (a wallpaper, a taskbar and a window) made with sharp, as the agent's thumbnails are. */
+export async function desktopThumbnail(options: { wallpaper: [string, string]; title: string; width?: number; height?: number }): Promise<Uint8Array> {
+  const { default: sharp } = await import("sharp");
+  const width = options.width ?? 480;
+  const height = options.height ?? 300;
+  const escapeXml = (s: string) => s.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${options.wallpaper[0]}"/><stop offset="1" stop-color="${options.wallpaper[1]}"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/>
+    <rect x="${width * 0.12}" y="${height * 0.14}" width="${width * 0.6}" height="${height * 0.58}" rx="6" fill="#ffffff" opacity="0.96"/>
+    <rect x="${width * 0.12}" y="${height * 0.14}" width="${width * 0.6}" height="22" rx="6" fill="#e8ecf3"/>
+    <text x="${width * 0.12 + 10}" y="${height * 0.14 + 15}" font-family="sans-serif" font-size="11" fill="#333">${escapeXml(options.title)}</text>
+    <rect x="${width * 0.12 + 14}" y="${height * 0.14 + 36}" width="${width * 0.4}" height="8" rx="4" fill="#cfd6e3"/>
+    <rect x="${width * 0.12 + 14}" y="${height * 0.14 + 54}" width="${width * 0.5}" height="8" rx="4" fill="#dfe4ee"/>
+    <rect x="${width * 0.12 + 14}" y="${height * 0.14 + 72}" width="${width * 0.32}" height="8" rx="4" fill="#dfe4ee"/>
+    <rect y="${height - 24}" width="100%" height="24" fill="#1b2233" opacity="0.9"/>
+  </svg>`;
+  return new Uint8Array(await sharp(Buffer.from(svg)).webp({ quality: 70 }).toBuffer());
 }

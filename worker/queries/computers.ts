@@ -163,7 +163,8 @@ export async function insertComputer(
   db: Db,
   row: { id: string; ownerId: string; name: string; os: ComputerRow["os"]; agentVersion?: string; agentSecretHash?: string; isDemo?: boolean; installed?: boolean },
 ): Promise<void> {
-  await db.insert(computers).values(row);
+  // Milliseconds (the column default has only seconds): the plan's limit ranks computers by when they were added.
+  await db.insert(computers).values({ ...row, createdAt: Date.now() });
 }
 
 /** What the Worker needs to authenticate an agent's socket. */

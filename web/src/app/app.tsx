@@ -51,7 +51,7 @@ function CabinetPage({ route, models }: { route: RoutePath; models: Models }): C
   const { session, computers } = models;
   switch (route) {
     case routes.computers:
-      return <ComputersPage computers={computers} />;
+      return <ComputersPage computers={computers} session={session} />;
     case routes.changePassword:
       return <ChangePasswordPage session={session} />;
     case routes.support:

@@ -1,25 +1,22 @@
-// The state of one row's actions: its menu, the inline rename and the removal confirmation.
+// The state of one row's (or tile's) actions: its menu and the removal confirmation.
 import { createModel, signal } from "@preact/signals";
 import { createSubmission } from "../ui/submission";
-import type { ComputersModel } from "./computers-model";
+import type { ComputersModel, DialogKind } from "./computers-model";
 
-export type RowMode = "view" | "rename" | "confirm-remove";
+export type RowMode = "view" | "confirm-remove";
 
-export const ComputerRowModel = createModel((computers: ComputersModel, id: string, currentName: string) => {
+export const ComputerRowModel = createModel((computers: ComputersModel, id: string) => {
   const menuOpen = signal(false);
   const mode = signal<RowMode>("view");
-  const draftName = signal(currentName);
   const submission = createSubmission();
 
   function toggleMenu(): void {
     menuOpen.value = !menuOpen.value;
   }
 
-  function startRename(name: string): void {
+  function open(kind: DialogKind): void {
     menuOpen.value = false;
-    draftName.value = name;
-    submission.error.value = null;
-    mode.value = "rename";
+    computers.openDialog(kind, id);
   }
 
   function startRemove(): void {
@@ -33,11 +30,6 @@ export const ComputerRowModel = createModel((computers: ComputersModel, id: stri
     submission.error.value = null;
   }
 
-  async function saveName(): Promise<void> {
-    const ok = await submission.run(() => computers.rename(id, draftName.value.trim()));
-    if (ok) mode.value = "view";
-  }
-
   async function confirmRemove(): Promise<void> {
     await submission.run(() => computers.remove(id));
   }
@@ -45,14 +37,14 @@ export const ComputerRowModel = createModel((computers: ComputersModel, id: stri
   return {
     menuOpen,
     mode,
-    draftName,
     pending: submission.pending,
     error: submission.error,
     toggleMenu,
-    startRename,
+    open,
     startRemove,
     cancel,
-    saveName,
     confirmRemove,
   };
 });
+
+export type ComputerRowModel = InstanceType<typeof ComputerRowModel>;

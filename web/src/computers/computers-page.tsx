@@ -1,8 +1,14 @@
-import { useEffect } from "preact/hooks";
-import type { ComputersModel } from "./computers-model";
-import { ComputersIcon, RefreshIcon } from "../ui/icons";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { User } from "../../../protocol/api";
+import type { SessionModel } from "../auth/session-model";
+import { ComputersIcon } from "../ui/icons";
 import { useTitle } from "../ui/use-title";
 import { ComputerRow } from "./computer-row";
+import { ComputerTile } from "./computer-tile";
+import type { ComputersModel } from "./computers-model";
+import { DialogHost } from "./dialog-host";
+import { ListControls, SearchBox } from "./list-controls";
+import { FAVORITES_KEY, showsHeadings, type Section } from "./list-layout";
 
 function EmptyState() {
   return (
@@ -19,15 +25,123 @@ function EmptyState() {
   );
 }
 
-export function ComputersPage({ computers }: { computers: ComputersModel }) {
+function PlanNotice({ plan, count }: { plan: User["plan"] | undefined; count: number }) {
+  if (count === 0) return null;
+  const limit = plan ? `Your plan (${plan.name}) includes ${plan.maxComputers} ${plan.maxComputers === 1 ? "computer" : "computers"}. ` : "";
+  return (
+    <div class="notice notice-warning" role="status">
+      {limit}
+      {count === 1 ? "1 computer is" : `${count} computers are`} beyond the limit: Restricted computers can still be used until the date
+      shown, then they are Disabled. Remove computers you no longer need to lift the restriction.
+    </div>
+  );
+}
+
+/** Rows rendered at once; the rest follow a chunk per frame, so a long list never blocks the page. */
+const FIRST_ITEMS = 60;
+const ITEMS_PER_FRAME = 100;
+
+/**
+ * Grows how many items the list renders, a chunk per frame, until all are there; starts over
+ * when the view changes (every item is then a new component).
+ */
+function useProgressiveLimit(total: number, view: string): number {
+  const state = useRef({ view, limit: FIRST_ITEMS });
+  if (state.current.view !== view) state.current = { view, limit: FIRST_ITEMS };
+  const [, rerender] = useState(0);
+  const limit = state.current.limit;
+  useEffect(() => {
+    if (limit >= total) return;
+    const frame = requestAnimationFrame(() => {
+      state.current.limit = limit + ITEMS_PER_FRAME;
+      rerender((n) => n + 1);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [limit, total]);
+  return limit;
+}
+
+function SectionHeading({ section }: { section: Section }) {
+  return (
+    <li class={`group-heading${section.key === FAVORITES_KEY ? " is-favorites" : ""}`} data-section={section.label}>
+      <h2 class="group-title">
+        {section.label}
+        <span class="group-count" aria-label={`${section.ids.length} ${section.ids.length === 1 ? "computer" : "computers"}`}>
+          {section.ids.length}
+        </span>
+      </h2>
+    </li>
+  );
+}
+
+/**
+ * The list as ONE keyed sequence of headings and computers: regrouping or re-sorting then
+ * moves existing rows instead of building new ones, and each row re-renders only when its own
+ * computer changes (see ComputerRow).
+ */
+function ComputerList({ computers }: { computers: ComputersModel }) {
+  const sections = computers.sections.value;
+  const entries = computers.entries.value;
+  const view = computers.view.value;
+  // While grouped by group, the heading says it: the rows' group tags are hidden by CSS,
+  // so changing the grouping never re-renders a row.
+  const listClass = computers.groupBy.value === "group" ? " hide-group-tags" : "";
+  const total = sections.reduce((n, s) => n + s.ids.length, 0);
+  const limit = useProgressiveLimit(total, view);
+  if (sections.length === 0) {
+    return (
+      <div class="card card-padded no-match" role="status">
+        No computer matches “{computers.filter.value}”.
+      </div>
+    );
+  }
+  const tiles = view === "tile";
+  const Item = tiles ? ComputerTile : ComputerRow;
+  const heading = showsHeadings(sections);
+  const items = [];
+  let count = 0;
+  for (const section of sections) {
+    if (count >= limit) break;
+    if (heading) items.push(<SectionHeading key={`h:${section.key}`} section={section} />);
+    for (const id of section.ids) {
+      if (count++ >= limit) break;
+      const entry = entries.get(id);
+      if (entry) items.push(<Item key={id} entry={entry} computers={computers} />);
+    }
+  }
+  if (tiles) {
+    return (
+      <ul class={`computer-tiles${listClass}`} aria-busy={limit < total}>
+        {items}
+      </ul>
+    );
+  }
+  return (
+    <div class="card computer-list">
+      <div class="computer-list-head" aria-hidden="true">
+        <span class="col-status">Status</span>
+        <span class="col-os">OS</span>
+        <span class="col-name">Name</span>
+        <span class="col-location">Location</span>
+        <span class="col-seen">Last connection</span>
+        <span class="col-actions" />
+      </div>
+      <ul class={`computer-rows${listClass}`} aria-busy={limit < total}>
+        {items}
+      </ul>
+    </div>
+  );
+}
+
+export function ComputersPage({ computers, session }: { computers: ComputersModel; session: SessionModel }) {
   useTitle("Computers");
   useEffect(() => computers.watch(), [computers]);
 
   const state = computers.state.value;
-  const total = computers.computers.value.length;
+  const total = computers.total.value;
 
   return (
-    <div class="page">
+    <div class="page page-wide" data-live={computers.live.value}>
       <header class="page-header">
         <div>
           <h1>Computers</h1>
@@ -37,24 +151,15 @@ export function ComputersPage({ computers }: { computers: ComputersModel }) {
               : "Your computers, one click away."}
           </p>
         </div>
-        <div class="page-actions">
-          <label class="switch" title="Refresh the list every 30 seconds">
-            <input type="checkbox" checked={computers.autoRefresh.value} onChange={computers.toggleAutoRefresh} />
-            <span class="switch-track" aria-hidden="true" />
-            Auto-refresh
-          </label>
-          <button type="button" class="button button-secondary" onClick={() => void computers.load()}>
-            <RefreshIcon />
-            Refresh
-          </button>
-        </div>
+        <ListControls computers={computers} />
       </header>
 
       {computers.error.value && state === "loaded" && (
         <div class="notice notice-warning" role="status">
-          Could not refresh the list: {computers.error.value}
+          {computers.error.value.startsWith("Could not") ? computers.error.value : `Could not refresh the list: ${computers.error.value}`}
         </div>
       )}
+      {state === "loaded" && <PlanNotice plan={session.user.value?.plan} count={computers.restrictedCount.value} />}
 
       {state === "error" ? (
         <div class="card card-padded load-error" role="alert">
@@ -72,26 +177,12 @@ export function ComputersPage({ computers }: { computers: ComputersModel }) {
       ) : total === 0 ? (
         <EmptyState />
       ) : (
-        <div class="card computer-list">
-          <div class="computer-list-head" aria-hidden="true">
-            <span class="col-status">Status</span>
-            <span class="col-os">OS</span>
-            <span class="col-name">Name</span>
-            <span class="col-seen">Last seen</span>
-            <span class="col-actions" />
-          </div>
-          {computers.groups.value.map((group) => (
-            <section class="computer-group" key={group.name} aria-label={group.name || "Ungrouped"}>
-              {(computers.groups.value.length > 1 || group.name !== "") && <h2 class="group-title">{group.name || "No group"}</h2>}
-              <ul class="computer-rows">
-                {group.computers.map((computer) => (
-                  <ComputerRow key={computer.id} computer={computer} computers={computers} />
-                ))}
-              </ul>
-            </section>
-          ))}
-        </div>
+        <>
+          {total > 6 && <SearchBox computers={computers} />}
+          <ComputerList computers={computers} />
+        </>
       )}
+      <DialogHost computers={computers} />
     </div>
   );
 }

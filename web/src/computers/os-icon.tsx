@@ -1,7 +1,7 @@
 import type { OperatingSystem } from "../../../protocol/api";
 import type { JSX } from "preact";
 
-const osNames: Record<OperatingSystem, string> = {
+export const osNames: Record<OperatingSystem, string> = {
   windows: "Windows",
   macos: "macOS",
   linux: "Linux",
@@ -24,12 +24,28 @@ const glyphs: Record<OperatingSystem, JSX.Element> = {
   ),
 };
 
-export function OsIcon({ os }: { os: OperatingSystem }) {
+export function OsGlyph({ os, size = 20 }: { os: OperatingSystem; size?: number }) {
   return (
-    <span class={`os-icon os-${os}`} title={osNames[os]}>
-      <svg viewBox="0 0 24 24" width="20" height="20" fill="currentColor" role="img" aria-label={osNames[os]}>
-        {glyphs[os]}
-      </svg>
-    </span>
+    <svg viewBox="0 0 24 24" width={size} height={size} fill="currentColor" role="img" aria-label={osNames[os]}>
+      {glyphs[os]}
+    </svg>
+  );
+}
+
+/**
+ * The OS icon (F2.6), drawn by CSS (a row repeats it a thousand times). With `onOpen` it is a
+ * button that opens the system information (F2.8).
+ */
+export function OsIcon({ os, onOpen }: { os: OperatingSystem; onOpen?: () => void }) {
+  if (!onOpen) return <span class={`os-icon os-${os} g-${os}`} role="img" aria-label={osNames[os]} title={osNames[os]} />;
+  return (
+    <button
+      type="button"
+      class={`os-icon os-${os} g-${os}`}
+      data-os={os}
+      title={`${osNames[os]}: system information`}
+      aria-label={`System information (${osNames[os]})`}
+      onClick={onOpen}
+    />
   );
 }

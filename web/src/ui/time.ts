@@ -2,6 +2,7 @@
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 const steps: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 60],
@@ -25,4 +26,8 @@ export function formatRelative(iso: string, now: number): string {
 
 export function formatAbsolute(iso: string): string {
   return absolute.format(new Date(iso));
+}
+
+export function formatDate(iso: string): string {
+  return dateOnly.format(new Date(iso));
 }
