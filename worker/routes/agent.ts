@@ -84,7 +84,8 @@ agentRoutes.get("/agent/connect", async (c) => {
   if (!stored || !timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(stored))) {
     return refuseSocket(ControlCloseCode.Unauthorized, "unknown computer or invalid agent token; sign in again");
   }
-  const cf = c.req.raw.cf as { city?: string; country?: string } | undefined;
+  // wrangler dev fills request.cf with a placeholder location; locally the place is unknown.
+  const cf = c.env.DEV_MODE === "true" ? undefined : (c.req.raw.cf as { city?: string; country?: string } | undefined);
   const headers = new Headers(c.req.raw.headers);
   headers.set(HUB_HEADERS.computerId, computerId);
   headers.set(HUB_HEADERS.ip, c.req.header("CF-Connecting-IP") ?? "");
