@@ -134,7 +134,7 @@ describe("accounts in the browser", () => {
     }
     await nav.getByRole("link", { name: "History" }).click();
     await expectPath("/history");
-    await page.getByRole("heading", { name: "Coming soon" }).waitFor();
+    await page.getByRole("heading", { name: "No sessions yet" }).waitFor();
     await nav.getByRole("link", { name: "Computers" }).click();
     await expectPath("/computers");
 

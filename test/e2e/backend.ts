@@ -3,7 +3,7 @@
 // through the agent's control WebSocket. Nothing here is mocked.
 import WebSocket from "ws";
 import { SCREENSHOT_MSG, type AgentHello, type AgentSystemInfo } from "../../protocol/control";
-import type { Computer, SystemInfo } from "../../protocol/api";
+import type { Computer, HistoryPage, SystemInfo, User } from "../../protocol/api";
 import { readPasswordFromOutbox, uniqueEmail } from "./harness";
 
 /** fetch against the Worker, with the Origin header its CSRF check wants on state-changing requests. */
@@ -226,4 +226,48 @@ export async function desktopThumbnail(options: { wallpaper: [string, string]; t
     <rect y="${height - 24}" width="100%" height="24" fill="#1b2233" opacity="0.9"/>
   </svg>`;
   return new Uint8Array(await sharp(Buffer.from(svg)).webp({ quality: 70 }).toBuffer());
+}
+
+/** POST /api/computers/:id/sessions; returns the session id (also the history row's id, F5). */
+export async function startHistorySession(baseUrl: string, cookie: string, computerId: string): Promise<string> {
+  const response = await apiFetch(baseUrl, `/api/computers/${computerId}/sessions`, { method: "POST", cookie });
+  await expectStatus(response, 201, `POST /api/computers/${computerId}/sessions`);
+  return ((await response.json()) as { sessionId: string }).sessionId;
+}
+
+/** POST /api/history/:id/end (F5.3). */
+export async function endHistorySession(baseUrl: string, cookie: string, sessionId: string): Promise<void> {
+  const response = await apiFetch(baseUrl, `/api/history/${sessionId}/end`, { method: "POST", cookie });
+  await expectStatus(response, 204, `POST /api/history/${sessionId}/end`);
+}
+
+/** GET /api/history with any query. */
+export async function listHistory(baseUrl: string, cookie: string, query = ""): Promise<HistoryPage> {
+  const response = await apiFetch(baseUrl, `/api/history${query ? `?${query}` : ""}`, { cookie });
+  await expectStatus(response, 200, "GET /api/history");
+  return (await response.json()) as HistoryPage;
+}
+
+/** PATCH /api/me (F1.7). */
+export async function updateProfile(baseUrl: string, cookie: string, body: Record<string, unknown>): Promise<User> {
+  const response = await apiFetch(baseUrl, "/api/me", { method: "PATCH", cookie, body });
+  await expectStatus(response, 200, "PATCH /api/me");
+  return ((await response.json()) as { user: User }).user;
+}
+
+/** The first link containing `path` in the newest outbox mail to `email` that has one, waiting for it. */
+export async function readLinkFromOutbox(baseUrl: string, email: string, path: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`https?://[^\\s"'<>]*${escaped}[^\\s"'<>]*`);
+  while (Date.now() < deadline) {
+    const response = await fetch(`${baseUrl}/dev/mail.json`);
+    if (response.ok) {
+      const mails = (await response.json()) as { to: string; text: string }[];
+      const link = mails.filter((m) => m.to.toLowerCase() === email.toLowerCase()).map((m) => m.text.match(pattern)?.[0]).find(Boolean);
+      if (link) return link;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`No mail to ${email} with a link to ${path}`);
 }

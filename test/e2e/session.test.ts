@@ -154,7 +154,7 @@ describe("a live session with the virtual screen", () => {
     await expect.poll(() => viewer.getByRole("status").textContent()).toContain("The remote computer disconnected.");
     await viewer.getByRole("button", { name: "Retry" }).click();
     await expect.poll(() => viewer.getByRole("status").textContent(), { timeout: 15_000 }).toContain("is offline. Start the Edgedesk agent");
-    await expect(viewer.getByRole("button", { name: "Retry" }).isVisible()).resolves.toBe(true);
+    await viewer.getByRole("button", { name: "Retry" }).waitFor();
     await context.close();
   });
 });

@@ -1,7 +1,9 @@
 import { render } from "preact";
 import { App } from "./app/app";
 import { createModels } from "./app/models";
+import { registerServiceWorker } from "./pwa/register";
 import "./styles.css";
+import "./responsive.css";
 
 const root = document.getElementById("app")!;
 // The connection window (/connect/<computer id>) is its own page in its own tab; its code is
@@ -12,3 +14,6 @@ if (connect) {
 } else {
   render(<App models={createModels()} />, root);
 }
+// On every page, the connection window included: the worker only serves the precached shell
+// (the viewer's chunk among it) and lets the session's WebSocket and /api calls through untouched.
+registerServiceWorker();

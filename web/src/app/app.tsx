@@ -3,15 +3,23 @@ import { useEffect } from "preact/hooks";
 import { onUnauthenticated } from "../api/client";
 import { ChangePasswordPage } from "../auth/change-password-page";
 import { LoginPage } from "../auth/login-page";
+import { RecoverPage } from "../auth/recover-page";
 import { RegisterPage } from "../auth/register-page";
+import { ResetPasswordPage } from "../auth/reset-password-page";
 import type { SessionModel } from "../auth/session-model";
 import { ComputersPage } from "../computers/computers-page";
 import { currentQuery, currentRoute, navigate, publicPaths, routes, safeReturnPath, type RoutePath } from "../router/router";
 import { ComingSoonPage } from "../shell/coming-soon-page";
+import { lazyPage } from "../shell/lazy-page";
 import { Shell } from "../shell/shell";
-import { BrandingIcon, HistoryIcon, SupportIcon } from "../ui/icons";
+import { BrandingIcon, SupportIcon } from "../ui/icons";
+import { timePreferences } from "../ui/time";
 import { Logo } from "../ui/logo";
 import type { Models } from "./models";
+
+// Loaded on first visit: neither is needed to show the computers list.
+const HistoryPage = lazyPage(() => import("../history/history-page").then((m) => m.HistoryPage));
+const ProfilePage = lazyPage<{ session: SessionModel }>(() => import("../profile/profile-page").then((m) => m.ProfilePage));
 
 /**
  * Where the current route must send the user instead, or null to render it.
@@ -63,13 +71,23 @@ function CabinetPage({ route, models }: { route: RoutePath; models: Models }): C
         <ComingSoonPage title="Branding" description="Your name, icon and subdomain on the agent and the connection page." icon={BrandingIcon} />
       );
     case routes.history:
-      return <ComingSoonPage title="History" description="Every session to and from your computers, with date and duration." icon={HistoryIcon} />;
+      return <HistoryPage />;
+    case routes.profile:
+      return <ProfilePage session={session} />;
     default:
       return null;
   }
 }
 
 function useSessionCheck(session: SessionModel): void {
+  // Every absolute time in the cabinet follows the profile's zone and 12/24 h format (F1.7).
+  useEffect(
+    () =>
+      session.user.subscribe((user) => {
+        timePreferences.value = { timeZone: user?.timeZone ?? "", timeFormat: user?.timeFormat ?? "" };
+      }),
+    [session],
+  );
   useEffect(() => {
     void session.check();
     // A 401 on any signed-in request means the session is gone: back to the login page.
@@ -95,6 +113,8 @@ export function App({ models }: { models: Models }) {
 
   if (route === routes.login) return <LoginPage session={session} />;
   if (route === routes.register) return <RegisterPage session={session} />;
+  if (route === routes.recover) return <RecoverPage session={session} />;
+  if (route === routes.resetPassword) return <ResetPasswordPage />;
   // F1.2: the forced password change stands alone, outside the cabinet frame.
   if (route === routes.changePassword && session.mustChangePassword.value) return <ChangePasswordPage session={session} />;
   return (

@@ -10,6 +10,9 @@ export const routes = {
   support: "/support",
   branding: "/branding",
   history: "/history",
+  profile: "/profile",
+  recover: "/recover",
+  resetPassword: "/reset-password",
 } as const;
 
 export type RoutePath = (typeof routes)[keyof typeof routes];
@@ -17,7 +20,7 @@ export type RoutePath = (typeof routes)[keyof typeof routes];
 const knownPaths = new Set<string>(Object.values(routes));
 
 /** Routes anyone may see; every other route needs a signed-in user. */
-export const publicPaths = new Set<string>([routes.login, routes.register]);
+export const publicPaths = new Set<string>([routes.login, routes.register, routes.recover, routes.resetPassword]);
 
 function normalize(pathname: string): string {
   const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;

@@ -7,6 +7,13 @@ import { routes } from "../router/router";
 import { ChevronIcon, KeyIcon, SignOutIcon } from "../ui/icons";
 import { useDismiss } from "../ui/use-dismiss";
 
+const UserIcon = () => (
+  <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" class="icon">
+    <circle cx="12" cy="8" r="4" />
+    <path d="M4 21a8 8 0 0 1 16 0" />
+  </svg>
+);
+
 function initials(email: string, firstName: string, lastName: string): string {
   const fromName = `${firstName.trim().charAt(0)}${lastName.trim().charAt(0)}`;
   return (fromName || email.charAt(0)).toUpperCase();
@@ -29,6 +36,10 @@ export function ProfileMenu({ session }: { session: SessionModel }) {
             {fullName && <div class="profile-name">{fullName}</div>}
             <div class="profile-email">{user.email}</div>
           </div>
+          <Link href={routes.profile} class="menu-item" role="menuitem" onClick={() => (open.value = false)}>
+            <UserIcon />
+            Profile…
+          </Link>
           <Link href={routes.changePassword} class="menu-item" role="menuitem" onClick={() => (open.value = false)}>
             <KeyIcon />
             Change password

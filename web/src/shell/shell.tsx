@@ -10,7 +10,7 @@ const menu: { href: string; label: string; icon: () => JSX.Element; soon?: boole
   { href: routes.computers, label: "Computers", icon: ComputersIcon },
   { href: routes.support, label: "Remote support", icon: SupportIcon, soon: true },
   { href: routes.branding, label: "Branding", icon: BrandingIcon, soon: true },
-  { href: routes.history, label: "History", icon: HistoryIcon, soon: true },
+  { href: routes.history, label: "History", icon: HistoryIcon },
 ];
 
 /** The signed-in frame: the left menu, the profile pop-up at its bottom, the page on the right. */

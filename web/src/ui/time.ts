@@ -1,8 +1,28 @@
-// Times as the cabinet shows them: relative for the glance, absolute in the tooltip.
+// Times as the cabinet shows them: relative for the glance, absolute in the tooltip. Absolute
+// times follow the profile's time zone and 12/24 h format (F1.7), else the browser's.
+import { computed, signal } from "@preact/signals";
+
+export type TimePreferences = { timeZone: string; timeFormat: "12h" | "24h" | "" };
+
+/** Set from the signed-in user's profile; components that format times re-render when it changes. */
+export const timePreferences = signal<TimePreferences>({ timeZone: "", timeFormat: "" });
+
+function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const { timeZone, timeFormat } = timePreferences.value;
+  const hour12: Intl.DateTimeFormatOptions =
+    (options.timeStyle || options.hour) && timeFormat ? { hourCycle: timeFormat === "12h" ? "h12" : "h23" } : {};
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, ...hour12, ...(timeZone ? { timeZone } : {}) });
+  } catch {
+    // A zone this browser does not know: the browser's own.
+    return new Intl.DateTimeFormat(undefined, { ...options, ...hour12 });
+  }
+}
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const absolute = computed(() => formatter({ dateStyle: "medium", timeStyle: "short" }));
+const dateOnly = computed(() => formatter({ dateStyle: "medium" }));
+const timeOnly = computed(() => formatter({ timeStyle: "short" }));
 
 const steps: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 60],
@@ -21,13 +41,22 @@ export function formatRelative(iso: string, now: number): string {
     if (Math.abs(amount) < size) return relative.format(Math.trunc(amount), unit);
     amount /= size;
   }
-  return absolute.format(new Date(iso));
+  return absolute.value.format(new Date(iso));
 }
 
 export function formatAbsolute(iso: string): string {
-  return absolute.format(new Date(iso));
+  return absolute.value.format(new Date(iso));
 }
 
 export function formatDate(iso: string): string {
-  return dateOnly.format(new Date(iso));
+  return dateOnly.value.format(new Date(iso));
+}
+
+export function formatTime(iso: string): string {
+  return timeOnly.value.format(new Date(iso));
+}
+
+/** The zone absolute times are shown in: the profile's, else the browser's. */
+export function effectiveTimeZone(): string {
+  return timePreferences.value.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 }

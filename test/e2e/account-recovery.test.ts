@@ -1,0 +1,130 @@
+// F1.5 and F1.3 on the login page, through the real UI: ask for a reset link, open it from the
+// dev outbox, choose a new password, sign in with it; the link works once; an unknown address
+// gets the same confirmation; the provider buttons and a provider's ?error= on the login page.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { apiFetch, createAccount, readLinkFromOutbox, type Account } from "./backend";
+import { launchBrowser, screenshot, uniqueEmail } from "./harness";
+
+const baseUrl = inject("baseUrl");
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
+  context.setDefaultTimeout(15_000);
+  page = await context.newPage();
+  pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+});
+
+afterEach(async () => {
+  await context?.close();
+  expect(pageErrors).toEqual([]);
+});
+
+async function expectPath(path: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === path);
+}
+
+async function askForLink(email: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expectPath("/recover");
+  await page.getByRole("heading", { name: "Reset your password" }).waitFor();
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+  await expect(page.getByRole("status").textContent()).resolves.toContain(email);
+}
+
+describe("password recovery", () => {
+  let account: Account;
+
+  beforeAll(async () => {
+    account = await createAccount(baseUrl, "recovery");
+  });
+
+  test("request a link, open it from the e-mail, set a new password and sign in with it; the link works once", async () => {
+    await askForLink(account.email);
+    await screenshot(page, "recover-sent");
+
+    const link = await readLinkFromOutbox(baseUrl, account.email, "/reset-password?token=");
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+    await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
+    await screenshot(page, "reset-password");
+
+    // The two fields must agree.
+    await page.getByLabel("New password", { exact: true }).fill("a-recovered-password-1");
+    await page.getByLabel("Repeat the new password").fill("a-recovered-password-2");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByRole("alert").filter({ hasText: "do not match" }).waitFor();
+
+    await page.getByLabel("Repeat the new password").fill("a-recovered-password-1");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await expectPath("/login");
+    await page.getByText("Your password was changed. Sign in with the new one.").waitFor();
+
+    // The old password no longer works; the new one does.
+    await page.getByLabel("E-mail").fill(account.email);
+    await page.getByLabel("Password", { exact: true }).fill(account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: /./ }).first().waitFor();
+    await page.getByLabel("Password", { exact: true }).fill("a-recovered-password-1");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expectPath("/computers");
+    await page.getByRole("heading", { name: "Computers", level: 1 }).waitFor();
+    account.password = "a-recovered-password-1";
+
+    // Single use: the same link again says so clearly and offers a new one.
+    await context.clearCookies();
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+    await page.getByLabel("New password", { exact: true }).fill("yet-another-password-3");
+    await page.getByLabel("Repeat the new password").fill("yet-another-password-3");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByRole("heading", { name: "This link no longer works" }).waitFor();
+    await page.getByRole("alert").filter({ hasText: "invalid, has expired or was already used" }).waitFor();
+    await screenshot(page, "reset-password-invalid");
+    await page.getByRole("link", { name: "Send a new link" }).click();
+    await expectPath("/recover");
+  });
+
+  test("an address without an account gets the same confirmation and no mail", async () => {
+    const stranger = uniqueEmail("nobody");
+    await askForLink(stranger);
+    const mails = (await (await fetch(`${baseUrl}/dev/mail.json`)).json()) as { to: string }[];
+    expect(mails.some((m) => m.to.toLowerCase() === stranger.toLowerCase())).toBe(false);
+  });
+
+  test("a made-up token is refused clearly", async () => {
+    await page.goto(`/reset-password?token=${"x".repeat(40)}`);
+    await page.getByLabel("New password", { exact: true }).fill("a-made-up-password-1");
+    await page.getByLabel("Repeat the new password").fill("a-made-up-password-1");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByRole("heading", { name: "This link no longer works" }).waitFor();
+    // Still the old password for nobody: the API agrees the token is invalid.
+    const response = await apiFetch(baseUrl, "/api/auth/reset", { method: "POST", body: { token: "x".repeat(40), newPassword: "a-made-up-password-1" } });
+    expect(response.status).toBe(400);
+  });
+});
+
+describe("social sign-in on the login page", () => {
+  test("Google and Facebook buttons link to the OAuth start routes; a provider error is shown", async () => {
+    await page.goto(`/login?error=${encodeURIComponent("The sign-in was interrupted or expired. Try again.")}`);
+    await page.getByRole("alert").filter({ hasText: "The sign-in was interrupted or expired. Try again." }).waitFor();
+    await expect(page.getByRole("link", { name: "Continue with Google" }).getAttribute("href")).resolves.toBe("/api/auth/oauth/google/start");
+    await expect(page.getByRole("link", { name: "Continue with Facebook" }).getAttribute("href")).resolves.toBe("/api/auth/oauth/facebook/start");
+    await screenshot(page, "login-social-error");
+  });
+});

@@ -1,0 +1,59 @@
+// Password recovery (F1.5): ask for a link by e-mail, then set a new password with its token.
+import { createModel, signal } from "@preact/signals";
+import { ApiError, api } from "../api/client";
+import { navigate, routes } from "../router/router";
+import { createSubmission } from "../ui/submission";
+import { MIN_PASSWORD_LENGTH } from "./auth-forms";
+
+export const recoveryService = {
+  /** 202 whether or not the address has an account. */
+  recover: (email: string) => api.post<{ status: "sent"; message: string }>("/api/auth/recover", { email }),
+  reset: (token: string, newPassword: string) => api.post<void>("/api/auth/reset", { token, newPassword }),
+};
+
+export const RecoverForm = createModel((initialEmail: string) => {
+  const email = signal(initialEmail);
+  const sent = signal(false);
+  const submission = createSubmission();
+
+  async function submit(): Promise<void> {
+    await submission.run(async () => {
+      await recoveryService.recover(email.value.trim());
+      sent.value = true;
+    });
+  }
+
+  return { email, sent, pending: submission.pending, error: submission.error, submit, startOver: () => (sent.value = false) };
+});
+
+export const ResetPasswordForm = createModel((token: string) => {
+  const newPassword = signal("");
+  const confirmPassword = signal("");
+  /** The link is unknown, used or expired: the form is replaced by a way to ask for a new one. */
+  const invalidToken = signal(token.length < 20);
+  const submission = createSubmission();
+
+  async function submit(): Promise<void> {
+    if (newPassword.value.length < MIN_PASSWORD_LENGTH) {
+      submission.error.value = `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
+      return;
+    }
+    if (newPassword.value !== confirmPassword.value) {
+      submission.error.value = "The two passwords do not match.";
+      return;
+    }
+    let invalid = false;
+    const ok = await submission.run(async () => {
+      try {
+        await recoveryService.reset(token, newPassword.value);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "invalid_token") invalid = true;
+        throw error;
+      }
+    });
+    if (invalid) invalidToken.value = true;
+    if (ok) navigate(`${routes.login}?notice=password-reset`, { replace: true });
+  }
+
+  return { newPassword, confirmPassword, invalidToken, pending: submission.pending, error: submission.error, submit };
+});

@@ -1,0 +1,214 @@
+// F5: every session by this account and to its computers, newest first.
+import { useModel } from "@preact/signals";
+import type { HistoryEntry } from "../../../protocol/api";
+import { HistoryIcon, RefreshIcon } from "../ui/icons";
+import { formatDate, formatTime } from "../ui/time";
+import { useTitle } from "../ui/use-title";
+import { describeBrowser, formatDuration, sourceLabels } from "./history-format";
+import { HistoryModel } from "./history-model";
+import { historyService } from "./history-service";
+
+function Filters({ history }: { history: HistoryModel }) {
+  return (
+    <div class="history-filters" role="search" aria-label="Filter the history">
+      <div class="field">
+        <label for="history-computer">Computer</label>
+        <select id="history-computer" value={history.computerId.value} onChange={(e) => (history.computerId.value = e.currentTarget.value)}>
+          <option value="">All computers</option>
+          {history.computers.value.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="history-from">From</label>
+        <input id="history-from" type="date" value={history.from.value} max={history.to.value || undefined} onChange={(e) => (history.from.value = e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="history-to">To</label>
+        <input id="history-to" type="date" value={history.to.value} min={history.from.value || undefined} onChange={(e) => (history.to.value = e.currentTarget.value)} />
+      </div>
+      {history.filtered.value && (
+        <button type="button" class="button button-ghost history-clear" onClick={history.clearFilters}>
+          Clear filters
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Connection({ entry }: { entry: HistoryEntry }) {
+  const who = entry.viewerEmail ?? "Guest";
+  return (
+    <div class="history-connection">
+      <span class={`direction-badge direction-${entry.direction}`}>{entry.direction === "outgoing" ? "Outgoing" : "Incoming"}</span>
+      <span class="history-source">{sourceLabels[entry.source]}</span>
+      <div class="history-viewer">{who}</div>
+    </div>
+  );
+}
+
+function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel }) {
+  const ending = history.ending.value.has(entry.id);
+  return (
+    <tr data-session-id={entry.id} class={entry.active ? "is-active" : undefined}>
+      <td>
+        <time class="history-start" dateTime={entry.startedAt}>
+          <span class="history-date">{formatDate(entry.startedAt)}</span>
+          <span class="history-time">{formatTime(entry.startedAt)}</span>
+        </time>
+      </td>
+      <td class="history-duration">
+        {entry.active ? <span class="active-badge">In progress</span> : formatDuration(entry.durationSeconds ?? 0)}
+        {entry.endedAt && <div class="muted history-ended">until {formatTime(entry.endedAt)}</div>}
+      </td>
+      <td class="history-computer">{entry.computerName}</td>
+      <td>
+        <Connection entry={entry} />
+      </td>
+      <td>
+        <div class="history-ip">{entry.viewerIp || "—"}</div>
+        <div class="muted history-agent" title={entry.viewerAgent}>
+          {describeBrowser(entry.viewerAgent)}
+        </div>
+      </td>
+      <td class="history-actions">
+        {entry.active && (
+          <button
+            type="button"
+            class="button button-secondary button-small button-danger-text"
+            disabled={ending}
+            aria-busy={ending}
+            aria-label={`End the session to ${entry.computerName}`}
+            onClick={() => void history.end(entry.id)}
+          >
+            {ending ? "Ending…" : "End"}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Pagination({ history }: { history: HistoryModel }) {
+  const range = history.range.value;
+  if (!range) return null;
+  return (
+    <nav class="pagination" aria-label="Pages">
+      <span class="pagination-range" aria-live="polite">
+        {range.first}–{range.last} of {range.total}
+      </span>
+      <div class="pagination-buttons">
+        <button type="button" class="button button-secondary button-small" disabled={history.page.value <= 1 || history.loading.value} onClick={history.previous}>
+          Previous
+        </button>
+        <button
+          type="button"
+          class="button button-secondary button-small"
+          disabled={history.page.value >= history.pageCount.value || history.loading.value}
+          onClick={history.next}
+        >
+          Next
+        </button>
+      </div>
+    </nav>
+  );
+}
+
+function Empty({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
+  return (
+    <div class="empty-state">
+      <div class="empty-icon">
+        <HistoryIcon />
+      </div>
+      <h2>{filtered ? "No sessions match" : "No sessions yet"}</h2>
+      <p>
+        {filtered
+          ? "No session started in this period or to this computer."
+          : "Sessions from this account and to your computers appear here once someone connects."}
+      </p>
+      {filtered && (
+        <button type="button" class="button button-secondary" onClick={onClear}>
+          Clear filters
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function HistoryPage() {
+  useTitle("History");
+  const history = useModel(() => new HistoryModel(historyService));
+  const entries = history.entries.value;
+
+  return (
+    <div class="page page-wide">
+      <header class="page-header">
+        <div>
+          <h1>History</h1>
+          <p class="page-lead">Every session from this account and to your computers, newest first.</p>
+        </div>
+        <div class="page-actions">
+          <button type="button" class="button button-secondary" onClick={() => void history.load()} disabled={history.loading.value}>
+            <RefreshIcon />
+            Refresh
+          </button>
+        </div>
+      </header>
+      <Filters history={history} />
+      {history.periodError.value && (
+        <div class="form-error history-message" role="alert">
+          {history.periodError.value}
+        </div>
+      )}
+      {history.actionError.value && (
+        <div class="form-error history-message" role="alert">
+          {history.actionError.value}
+        </div>
+      )}
+      {history.error.value ? (
+        <div class="card card-padded load-error" role="alert">
+          <p>{history.error.value}</p>
+          <button type="button" class="button button-secondary" onClick={() => void history.load()}>
+            Try again
+          </button>
+        </div>
+      ) : !history.loaded.value ? (
+        <div class="card loading" aria-busy="true">
+          <div class="skeleton" />
+          <div class="skeleton" />
+          <div class="skeleton" />
+        </div>
+      ) : entries.length === 0 ? (
+        <Empty filtered={history.filtered.value} onClear={history.clearFilters} />
+      ) : (
+        <div class={`card history-card${history.loading.value ? " is-loading" : ""}`} aria-busy={history.loading.value}>
+          <div class="history-scroll">
+            <table class="history-table">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Computer</th>
+                  <th scope="col">Connection</th>
+                  <th scope="col">IP address and browser</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((entry) => (
+                  <Row key={entry.id} entry={entry} history={history} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pagination history={history} />
+        </div>
+      )}
+    </div>
+  );
+}
