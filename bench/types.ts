@@ -12,7 +12,7 @@ export type Figure = {
   /** The baseline's value in the same run (noVNC, a plain Node relay, /api/health...), if any. */
   baseline?: number;
   baselineName?: string;
-  /** edgedesk / baseline (or the inverse where higher is better, see `better`). */
+  /** edgedesk / baseline, always; read it with `better` (for "higher", >= 1 is good). */
   ratio?: number;
   /** "lower" when smaller is better (latency, bytes, CPU); "higher" for fps and throughput. */
   better: "lower" | "higher";
