@@ -79,7 +79,9 @@ export class StreamSession {
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
     // maxPayload well above the protocol's limit, so an oversized message reaches our
     // check and gets the documented TooLarge code rather than ws's generic 1009.
-    this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024 });
+    // No permessage-deflate: frames are JPEG/PNG already, and deflating them again cost the
+    // agent CPU on every update for no bytes saved (bench/session profile).
+    this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false });
     this.ws.binaryType = "nodebuffer";
     this.ended = new Promise((resolve) => {
       this.ws.on("close", (code, reason) => {
