@@ -19,6 +19,11 @@ export class AccountHub extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
+  /** Whether any tab listens: callers skip building events nobody would receive. */
+  async hasTabs(): Promise<boolean> {
+    return this.ctx.getWebSockets("tab").length > 0;
+  }
+
   /** Sends events to every open tab of the account; returns how many tabs got them. */
   async publish(events: AccountEvent[]): Promise<number> {
     const tabs = this.ctx.getWebSockets("tab");

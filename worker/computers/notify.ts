@@ -10,9 +10,12 @@ export async function notifyComputerChanged(env: Env, db: Db, computerId: string
   const userIds = onlyUserId ? [onlyUserId] : await usersWhoSee(db, computerId);
   await Promise.all(
     userIds.map(async (userId) => {
+      const hub = env.ACCOUNT_HUB.getByName(userId);
+      // Most users have no cabinet open: ask before paying for the query.
+      if (!(await hub.hasTabs())) return;
       const c = await findVisibleComputer(db, userId, computerId);
       const event: AccountEvent = c ? { type: "computer", computer: toComputerDto(c) } : { type: "computer-removed", id: computerId };
-      await env.ACCOUNT_HUB.getByName(userId).publish([event]);
+      await hub.publish([event]);
     }),
   );
 }
