@@ -49,11 +49,13 @@ export const FrameFlags = {
   final: 0x01,
   /** The update redraws the whole screen (a key frame). */
   full: 0x02,
+  /** On the first message of a key frame: a new deflate stream starts here (see frame-codec.ts). */
+  reset: 0x04,
 } as const;
 
 /** How a rectangle's pixels travel. */
 export const Encoding = {
-  /** u32 length + JPEG bytes: photographic regions. */
+  /** u32 length; the JPEG bytes follow the compressed section: photographic regions. */
   Jpeg: 0x01,
   /** u32 length + PNG bytes: text and flat regions that must stay sharp. */
   Png: 0x02,
@@ -61,13 +63,15 @@ export const Encoding = {
   Webp: 0x03,
   /** u16 srcX, u16 srcY: copy a region of the current screen (scrolls, window moves). */
   Copy: 0x04,
-  /** u8 r, g, b, pad: a single colour. */
+  /** u8 r, g, b: a single colour. */
   Fill: 0x05,
+  /** u8 colours-1, palette (r, g, b each), packed indices (1/2/4/8 bits, rows on a byte): text and UI. */
+  Palette: 0x06,
+  /** r, g, b per pixel: lossless content with too many colours for a palette. */
+  Raw: 0x07,
   // 0x10..0x1f are kept for a video codec (e.g. H.264 access units) later.
 } as const;
 
-/** Frame header: type u8, flags u8, seq u32, width u16, height u16, rect count u16. */
-export const FRAME_HEADER_BYTES = 12;
 /** Rect header: encoding u8, x u16, y u16, w u16, h u16. */
 export const RECT_HEADER_BYTES = 9;
 
@@ -76,143 +80,13 @@ export type Rect = { x: number; y: number; w: number; h: number };
 export type FrameRect =
   | (Rect & { encoding: typeof Encoding.Jpeg | typeof Encoding.Png | typeof Encoding.Webp; data: Uint8Array })
   | (Rect & { encoding: typeof Encoding.Copy; srcX: number; srcY: number })
-  | (Rect & { encoding: typeof Encoding.Fill; r: number; g: number; b: number });
+  | (Rect & { encoding: typeof Encoding.Fill; r: number; g: number; b: number })
+  | (Rect & { encoding: typeof Encoding.Palette; palette: Uint8Array; indices: Uint8Array })
+  | (Rect & { encoding: typeof Encoding.Raw; rgb: Uint8Array });
 
 export type Frame = { seq: number; flags: number; width: number; height: number; rects: FrameRect[] };
 
-function rectPayloadBytes(r: FrameRect): number {
-  switch (r.encoding) {
-    case Encoding.Copy:
-      return 4;
-    case Encoding.Fill:
-      return 4;
-    default:
-      return 4 + r.data.byteLength;
-  }
-}
-
-export function frameBytes(rects: readonly FrameRect[]): number {
-  let n = FRAME_HEADER_BYTES;
-  for (const r of rects) n += RECT_HEADER_BYTES + rectPayloadBytes(r);
-  return n;
-}
-
-/** Writes one Frame message. The caller keeps it under MAX_AGENT_MSG_BYTES (see splitFrame). */
-export function encodeFrame(frame: Frame): Uint8Array {
-  const out = new Uint8Array(frameBytes(frame.rects));
-  const v = new DataView(out.buffer);
-  v.setUint8(0, AgentMsg.Frame);
-  v.setUint8(1, frame.flags);
-  v.setUint32(2, frame.seq, true);
-  v.setUint16(6, frame.width, true);
-  v.setUint16(8, frame.height, true);
-  v.setUint16(10, frame.rects.length, true);
-  let o = FRAME_HEADER_BYTES;
-  for (const r of frame.rects) {
-    v.setUint8(o, r.encoding);
-    v.setUint16(o + 1, r.x, true);
-    v.setUint16(o + 3, r.y, true);
-    v.setUint16(o + 5, r.w, true);
-    v.setUint16(o + 7, r.h, true);
-    o += RECT_HEADER_BYTES;
-    switch (r.encoding) {
-      case Encoding.Copy:
-        v.setUint16(o, r.srcX, true);
-        v.setUint16(o + 2, r.srcY, true);
-        o += 4;
-        break;
-      case Encoding.Fill:
-        out[o] = r.r;
-        out[o + 1] = r.g;
-        out[o + 2] = r.b;
-        o += 4;
-        break;
-      default:
-        v.setUint32(o, r.data.byteLength, true);
-        out.set(r.data, o + 4);
-        o += 4 + r.data.byteLength;
-    }
-  }
-  return out;
-}
-
 export class ProtocolError extends Error {}
-
-/** Reads a Frame message; throws ProtocolError on anything malformed or out of bounds. */
-export function decodeFrame(buf: Uint8Array): Frame {
-  if (buf.byteLength < FRAME_HEADER_BYTES || buf[0] !== AgentMsg.Frame) throw new ProtocolError("not a frame");
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const flags = v.getUint8(1);
-  const seq = v.getUint32(2, true);
-  const width = v.getUint16(6, true);
-  const height = v.getUint16(8, true);
-  const count = v.getUint16(10, true);
-  const rects: FrameRect[] = [];
-  let o = FRAME_HEADER_BYTES;
-  for (let i = 0; i < count; i++) {
-    if (o + RECT_HEADER_BYTES > buf.byteLength) throw new ProtocolError("truncated rect header");
-    const encoding = v.getUint8(o);
-    const x = v.getUint16(o + 1, true);
-    const y = v.getUint16(o + 3, true);
-    const w = v.getUint16(o + 5, true);
-    const h = v.getUint16(o + 7, true);
-    o += RECT_HEADER_BYTES;
-    if (w === 0 || h === 0 || x + w > width || y + h > height) throw new ProtocolError("rect outside the screen");
-    if (o + 4 > buf.byteLength) throw new ProtocolError("truncated rect payload");
-    switch (encoding) {
-      case Encoding.Copy: {
-        const srcX = v.getUint16(o, true);
-        const srcY = v.getUint16(o + 2, true);
-        if (srcX + w > width || srcY + h > height) throw new ProtocolError("copy source outside the screen");
-        rects.push({ encoding, x, y, w, h, srcX, srcY });
-        o += 4;
-        break;
-      }
-      case Encoding.Fill:
-        rects.push({ encoding, x, y, w, h, r: buf[o]!, g: buf[o + 1]!, b: buf[o + 2]! });
-        o += 4;
-        break;
-      case Encoding.Jpeg:
-      case Encoding.Png:
-      case Encoding.Webp: {
-        const len = v.getUint32(o, true);
-        if (o + 4 + len > buf.byteLength) throw new ProtocolError("truncated image data");
-        rects.push({ encoding, x, y, w, h, data: buf.subarray(o + 4, o + 4 + len) });
-        o += 4 + len;
-        break;
-      }
-      default:
-        throw new ProtocolError(`unknown encoding ${encoding}`);
-    }
-  }
-  if (o !== buf.byteLength) throw new ProtocolError("trailing bytes after the last rect");
-  return { seq, flags, width, height, rects };
-}
-
-/**
- * Splits the rects of one update into messages of at most maxBytes each, all with the
- * same seq; only the last carries FrameFlags.final. A single rect larger than maxBytes
- * is the encoder's job to avoid (it tiles big regions).
- */
-export function splitFrame(frame: Frame, maxBytes = MAX_AGENT_MSG_BYTES): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  let batch: FrameRect[] = [];
-  let size = FRAME_HEADER_BYTES;
-  const flush = (final: boolean) => {
-    const flags = (frame.flags & ~FrameFlags.final) | (final ? FrameFlags.final : 0);
-    parts.push(encodeFrame({ ...frame, flags, rects: batch }));
-    batch = [];
-    size = FRAME_HEADER_BYTES;
-  };
-  for (const r of frame.rects) {
-    const n = RECT_HEADER_BYTES + rectPayloadBytes(r);
-    if (batch.length > 0 && size + n > maxBytes) flush(false);
-    batch.push(r);
-    size += n;
-  }
-  flush(true);
-  return parts;
-}
 
 // ---- viewer -> agent ----
 

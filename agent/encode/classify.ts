@@ -1,11 +1,11 @@
 // Decides how a tile travels. Text and flat UI have few distinct colours and must stay
-// sharp (PNG); photos and gradients-with-noise have many and compress far better as JPEG.
+// sharp (a palette, deflated in the stream's context); photos and gradients-with-noise have many and compress far better as JPEG.
 import type { Rect } from "../../protocol/stream";
 
 export const TileKind = {
   /** One colour: sent as a Fill, 4 bytes. */
   Fill: 1,
-  /** Few colours: lossless PNG. */
+  /** Few colours: lossless palette (see palette.ts). */
   Lossless: 2,
   /** Many colours: JPEG. */
   Photo: 3,

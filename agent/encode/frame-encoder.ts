@@ -6,6 +6,7 @@ import sharp from "sharp";
 import { Encoding, type FrameRect, MAX_AGENT_MSG_BYTES, RECT_HEADER_BYTES, type Rect } from "../../protocol/stream";
 import type { RgbaImage } from "../screen/source";
 import { classifyTile, TileKind } from "./classify";
+import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyVerticalMove, detectVerticalMove } from "./scroll";
 
@@ -108,7 +109,8 @@ export class FrameEncoder {
           const p = fill[firstTile]!;
           return { encoding: Encoding.Fill, ...rect, r: p & 0xff, g: (p >>> 8) & 0xff, b: (p >>> 16) & 0xff };
         }
-        return this.encodeImage(rect, label === TileKind.Photo ? Encoding.Jpeg : Encoding.Png);
+        if (label === TileKind.Photo) return this.encodeJpeg(rect);
+        return encodeLossless(this.screen32, this.width, rect);
       }),
     );
     for (const { rect } of merged) this.commit(rect);
@@ -156,7 +158,7 @@ export class FrameEncoder {
     }
   }
 
-  private async encodeImage(r: Rect, encoding: typeof Encoding.Jpeg | typeof Encoding.Png): Promise<FrameRect> {
+  private async encodeJpeg(r: Rect): Promise<FrameRect> {
     // A packed copy: sharp reads it on its own thread while the next capture may
     // already be writing into `screen`.
     const rgba = Buffer.allocUnsafe(r.w * r.h * 4);
@@ -164,14 +166,13 @@ export class FrameEncoder {
       const start = ((r.y + j) * this.width + r.x) * 4;
       rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
     }
-    const img = sharp(rgba, { raw: { width: r.w, height: r.h, channels: 4 } }).removeAlpha();
-    const data =
-      encoding === Encoding.Jpeg
-        ? await img.jpeg({ quality: this.quality, chromaSubsampling: "4:2:0" }).toBuffer()
-        : await img.png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+    const data = await sharp(rgba, { raw: { width: r.w, height: r.h, channels: 4 } })
+      .removeAlpha()
+      .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0" })
+      .toBuffer();
     if (data.byteLength + RECT_HEADER_BYTES + 4 > MAX_AGENT_MSG_BYTES - 64) {
       throw new RangeError(`an encoded ${r.w}x${r.h} tile is ${data.byteLength} bytes, over the message limit`);
     }
-    return { encoding, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return { encoding: Encoding.Jpeg, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
 }

@@ -12,10 +12,10 @@ import {
   MAX_AGENT_MSG_BYTES,
   MAX_VIEWER_MSG_BYTES,
   ProtocolError,
-  splitFrame,
   ViewerMsg,
   type ViewerInput,
 } from "../../protocol/stream";
+import { FrameWriter } from "./frame-writer";
 import { DamageGrid } from "../encode/damage";
 import { type EncoderOptions, FrameEncoder } from "../encode/frame-encoder";
 import { type Log, silentLog } from "../log";
@@ -60,6 +60,8 @@ export class StreamSession {
   private readonly damage: DamageGrid;
   private readonly encoder: FrameEncoder;
   private readonly window: FlowWindow;
+  /** The stream's deflate context: every message of this socket is a chunk of it. */
+  private readonly writer = new FrameWriter();
   private readonly maxBuffered: number;
   private readonly log: Log;
   private unsubscribe: (() => void) | undefined;
@@ -79,8 +81,8 @@ export class StreamSession {
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
     // maxPayload well above the protocol's limit, so an oversized message reaches our
     // check and gets the documented TooLarge code rather than ws's generic 1009.
-    // No permessage-deflate: frames are JPEG/PNG already, and deflating them again cost the
-    // agent CPU on every update for no bytes saved (bench/session profile).
+    // No permessage-deflate: frames carry their own deflate stream (protocol/frame-codec.ts)
+    // and JPEGs; deflating them again cost the agent CPU on every update for no bytes saved.
     this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false });
     this.ws.binaryType = "nodebuffer";
     this.ended = new Promise((resolve) => {
@@ -129,6 +131,7 @@ export class StreamSession {
     this.open = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.writer.close();
     // Keys or buttons still held by this viewer would stay stuck on the remote screen.
     this.buttons = 0;
     try {
@@ -218,7 +221,13 @@ export class StreamSession {
       if (!this.open || rects.length === 0) return; // damage that changed no pixel costs no credit
       this.seq = (this.seq + 1) >>> 0;
       const { width, height } = this.source;
-      const parts = splitFrame({ seq: this.seq, flags: full ? FrameFlags.full : 0, width, height, rects });
+      let parts: Uint8Array[];
+      try {
+        parts = await this.writer.write({ seq: this.seq, flags: full ? FrameFlags.full : 0, width, height, rects });
+      } catch (err) {
+        if (!this.open) return; // the socket closed while zlib worked: nothing to send
+        throw err;
+      }
       this.stats.lastUpdateMs = performance.now() - started;
       this.window.sent(this.seq);
       this.stats.updates++;

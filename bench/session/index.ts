@@ -22,7 +22,18 @@ import { type BenchPart, type Figure, median, percentile } from "../types";
 import { browserCookies, createAccount, signIn } from "../../test/e2e/backend";
 import { buildWeb, freePort, launchBrowser, repoRoot, startWorker, type RunningWorker } from "../../test/e2e/harness";
 import { psnr } from "../../test/agent/helpers/compose";
-import { AgentMsg, decodeFrame, Encoding } from "../../protocol/stream";
+import { FrameReader } from "../../protocol/frame-codec";
+import { AgentMsg, Encoding } from "../../protocol/stream";
+
+const ENCODING_NAMES: Record<number, string> = {
+  [Encoding.Jpeg]: "jpeg",
+  [Encoding.Png]: "png",
+  [Encoding.Webp]: "webp",
+  [Encoding.Copy]: "copy",
+  [Encoding.Fill]: "fill",
+  [Encoding.Palette]: "palette",
+  [Encoding.Raw]: "raw",
+};
 import { startXvfb, type Xvfb } from "../../test/agent/helpers/xvfb";
 import { xwdRoot } from "../../test/agent/helpers/xwd";
 import { cpuByKind, cpuSeconds, descendantsMatching, threadCpu, threadCpuDelta, sleep, start, type Started, stop, waitLine, waitPort } from "./procs";
@@ -94,7 +105,7 @@ class FrameCounter {
       const n = opcode === 2 ? base64Length(payloadData) : Buffer.byteLength(payloadData, "utf8");
       this.total += n;
       this.grand += n;
-      if (this.keep && opcode === 2) this.kept.push(Buffer.from(payloadData, "base64"));
+      if (this.keep && opcode === 2) this.tally(Buffer.from(payloadData, "base64"));
       this.frames++;
       // Heartbeats (Edgedesk's 5-byte Pong, relay notices) do not count as screen activity.
       if (n >= 64) {
@@ -103,16 +114,36 @@ class FrameCounter {
       }
     });
   }
-  /** Binary payloads since the last reset, while `keep` is on (Edgedesk's rect breakdown). */
-  kept: Buffer[] = [];
+  /**
+   * While `keep` is on, every binary message goes through one FrameReader (the stream is one
+   * deflate context, so it must see them all in order) and its rects are summed by encoding.
+   */
   keep = false;
+  private reader = new FrameReader();
+  private byEncoding = new Map<string, { n: number; bytes: number; px: number }>();
+  private tally(m: Buffer): void {
+    if (m[0] !== AgentMsg.Frame) return;
+    const frame = this.reader.read(new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
+    for (const r of frame?.rects ?? []) {
+      const k = ENCODING_NAMES[r.encoding] ?? String(r.encoding);
+      const e = this.byEncoding.get(k) ?? { n: 0, bytes: 0, px: 0 };
+      e.n++;
+      e.bytes += "data" in r ? r.data.byteLength : "indices" in r ? r.palette.byteLength + r.indices.byteLength : "rgb" in r ? r.rgb.byteLength : 4;
+      e.px += r.w * r.h;
+      this.byEncoding.set(k, e);
+    }
+  }
+  /** Edgedesk's rects since the last reset by encoding: "palette 20 rects 2.1 KiB (before deflate), copy 3 ...". */
+  breakdown(): string {
+    return [...this.byEncoding].map(([k, e]) => `${k} ${e.n} rects ${(e.bytes / 1024).toFixed(1)} KiB ${(e.px / 1e3).toFixed(0)} kpx`).join(", ") || "none";
+  }
   /** Sec-WebSocket-Extensions the server answered (permessage-deflate or none). */
   extensions: string[] = [];
   reset(): void {
     this.total = 0;
     this.frames = 0;
     this.screenFrames = 0;
-    this.kept = [];
+    this.byEncoding.clear();
   }
   /** Resolves once no screen data arrived for `quietMs`. */
   async quiet(quietMs = 600, timeoutMs = 30_000): Promise<void> {
@@ -325,6 +356,8 @@ export class SessionBench {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     const counter = new FrameCounter(cdp);
+    // From the first message on: the rect breakdown follows the stream's deflate context.
+    counter.keep = system === "edgedesk";
     const phases: string[] = [];
     let phaseAt = Date.now();
     const phase = (name: string) => {
@@ -393,7 +426,6 @@ export class SessionBench {
     };
     let finalScenario = false;
     const detail: Record<string, string> = {};
-    counter.keep = system === "edgedesk";
     const bytes = {} as Record<Scenario, number>;
     const messages = {} as Record<Scenario, number>;
     const quality = {} as Record<Scenario, number>;
@@ -435,7 +467,7 @@ export class SessionBench {
     await page.keyboard.type(plan.typed, { delay: plan.typeDelay });
     await counter.quiet();
     bytes.typing = counter.total;
-    detail.typing = rectBreakdown(counter.kept);
+    detail.typing = counter.breakdown();
     messages.typing = counter.screenFrames;
     quality.typing = await canvasPsnr();
     phase("typing");
@@ -448,7 +480,7 @@ export class SessionBench {
     await page.keyboard.press("Enter");
     await counter.quiet(700, 60_000);
     bytes.scroll = counter.total;
-    detail.scroll = rectBreakdown(counter.kept);
+    detail.scroll = counter.breakdown();
     messages.scroll = counter.screenFrames;
     quality.scroll = await canvasPsnr();
     phase("scroll");
@@ -462,7 +494,7 @@ export class SessionBench {
     }
     await counter.quiet();
     bytes.drag = counter.total;
-    detail.drag = rectBreakdown(counter.kept);
+    detail.drag = counter.breakdown();
     counter.keep = false;
     messages.drag = counter.screenFrames;
     quality.drag = await canvasPsnr();
@@ -570,24 +602,6 @@ function topFunctions(profile: { nodes: { id: number; callFrame: { functionName:
     .slice(0, 8)
     .map(([k, t]) => `${k} ${((100 * t) / total).toFixed(0)}%`)
     .join(", ");
-}
-
-/** Edgedesk's Frame messages summed by rect encoding: "png 20 rects 2.1 KiB, copy 3 ..." (headers apart). */
-function rectBreakdown(messages: Buffer[]): string {
-  const names: Record<number, string> = { [Encoding.Jpeg]: "jpeg", [Encoding.Png]: "png", [Encoding.Webp]: "webp", [Encoding.Copy]: "copy", [Encoding.Fill]: "fill" };
-  const by = new Map<string, { n: number; bytes: number; px: number }>();
-  for (const m of messages) {
-    if (m[0] !== AgentMsg.Frame) continue;
-    for (const r of decodeFrame(new Uint8Array(m.buffer, m.byteOffset, m.byteLength)).rects) {
-      const k = names[r.encoding] ?? String(r.encoding);
-      const e = by.get(k) ?? { n: 0, bytes: 0, px: 0 };
-      e.n++;
-      e.bytes += "data" in r ? r.data.byteLength : 4;
-      e.px += r.w * r.h;
-      by.set(k, e);
-    }
-  }
-  return [...by].map(([k, e]) => `${k} ${e.n} rects ${(e.bytes / 1024).toFixed(1)} KiB ${(e.px / 1e3).toFixed(0)} kpx`).join(", ") || "none";
 }
 
 function alive(pid: number): boolean {

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { deflateRawSync } from "node:zlib";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
 import { bgrxToRgba } from "../../agent/screen/pixels";
-import { Encoding, splitFrame } from "../../protocol/stream";
+import { FrameWriter } from "../../agent/stream/frame-writer";
+import { Encoding } from "../../protocol/stream";
 import { median } from "../types";
 
 const W = 1920;
@@ -38,6 +39,7 @@ try {
     bgrxToRgba(frameBgrx(0), rgba, W * H);
     enc.put(full, { width: W, height: H, data: rgba });
     await enc.encode([full], true);
+    const writer = new FrameWriter();
     for (let k = 1; k <= 12; k++) {
       const src = frameBgrx(k);
       const cpu0 = process.cpuUsage();
@@ -46,7 +48,7 @@ try {
       const t1 = performance.now();
       enc.put(full, { width: W, height: H, data: rgba });
       const rects = await enc.encode([full], false);
-      const parts = splitFrame({ seq: k, flags: 0, width: W, height: H, rects });
+      const parts = await writer.write({ seq: k, flags: 0, width: W, height: H, rects });
       const t2 = performance.now();
       const cpu = process.cpuUsage(cpu0);
       // What ws's permessage-deflate (negotiated with workerd) does to each message.

@@ -1,6 +1,7 @@
 // Copy/scroll detection on a synthetic scrolled terminal.
 import { describe, expect, it } from "vitest";
-import { Encoding, FrameFlags, splitFrame } from "../../protocol/stream";
+import { FrameWriter } from "../../agent/stream/frame-writer";
+import { Encoding, FrameFlags } from "../../protocol/stream";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
 import { detectVerticalMove } from "../../agent/encode/scroll";
 import { Canvas, firstDifference } from "./helpers/compose";
@@ -31,14 +32,17 @@ describe("scroll detection", () => {
     const first = terminalImage(W, H, 0);
     enc.put({ x: 0, y: 0, w: W, h: H }, { width: W, height: H, data: first });
     const full = await enc.encode([{ x: 0, y: 0, w: W, h: H }], true);
-    await canvas.applyMessages(splitFrame({ seq: 1, flags: FrameFlags.full, width: W, height: H, rects: full }));
-    const fullBytes = full.reduce((n, r) => n + ("data" in r ? r.data.byteLength : 4), 0);
+    // A fresh writer for the full frame, as a new viewer would get: its bytes carry no history.
+    const firstMessages = await new FrameWriter().write({ seq: 1, flags: FrameFlags.full, width: W, height: H, rects: full });
+    await canvas.applyMessages(firstMessages);
+    const fullBytes = firstMessages.reduce((n, m) => n + m.byteLength, 0);
 
     const scrolled = terminalImage(W, H, 3);
     enc.put({ x: 0, y: 0, w: W, h: H }, { width: W, height: H, data: scrolled });
     const rects = await enc.encode([{ x: 0, y: 0, w: W, h: H }]);
     expect(rects[0]!.encoding).toBe(Encoding.Copy);
-    const messages = splitFrame({ seq: 2, flags: 0, width: W, height: H, rects });
+    // Its own stream (reset): the scroll's bytes are counted without the key frame's dictionary.
+    const messages = await new FrameWriter().write({ seq: 2, flags: 0, width: W, height: H, rects });
     await canvas.applyMessages(messages);
     expect(firstDifference(canvas.data, scrolled)).toBe(-1);
     // Only the bottom band is re-encoded: far fewer bytes than the screen.

@@ -60,7 +60,7 @@ describe("stream session", () => {
   it("types keys into the screen and sends only the changed area", async () => {
     const { source, viewer } = await setup();
     const canvas = new Canvas(source.width, source.height);
-    await canvas.applyMessages((await viewer.nextUpdate()).messages);
+    await canvas.applyFrames((await viewer.nextUpdate()).frames);
     viewer.send({ type: ViewerMsg.Ack, seq: 1 });
     for (const ch of "hi") {
       viewer.send({ type: ViewerMsg.Key, down: true, keysym: ch.charCodeAt(0) });
@@ -71,7 +71,7 @@ describe("stream session", () => {
     for (;;) {
       const u = await viewer.nextUpdate();
       bytes += u.messages.reduce((n, m) => n + m.byteLength, 0);
-      await canvas.applyMessages(u.messages);
+      await canvas.applyFrames(u.frames);
       viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
       expect(u.frames[0]!.flags & FrameFlags.full).toBe(0);
       // The text field and status line; the photo panel is JPEG and never exact.
@@ -98,7 +98,7 @@ describe("stream session", () => {
     for (let i = 0; i < 3; i++) {
       const u = await viewer.nextUpdate();
       seqs.push(u.frames[0]!.seq);
-      await canvas.applyMessages(u.messages);
+      await canvas.applyFrames(u.frames);
     }
     expect(seqs).toEqual([1, 2, 3]);
     await new Promise((r) => setTimeout(r, 400));
@@ -111,7 +111,7 @@ describe("stream session", () => {
     viewer.send({ type: ViewerMsg.Ack, seq: 3 });
     const u = await viewer.nextUpdate();
     expect(u.frames[0]!.seq).toBe(4);
-    await canvas.applyMessages(u.messages);
+    await canvas.applyFrames(u.frames);
     // The one update after the ack brings the screen straight to the newest state.
     const truth = await source.capture({ x: 0, y: 290, w: source.width, h: 30 });
     const row = (y: number) => canvas.data.subarray(y * source.width * 4, (y + 30) * source.width * 4);

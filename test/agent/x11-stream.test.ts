@@ -34,7 +34,7 @@ describe.skipIf(!haveXvfb())("streaming an xterm", () => {
       updates++;
       bytes += u.messages.reduce((n, m) => n + m.byteLength, 0);
       copies += u.frames.flatMap((f) => f.rects).filter((r) => r.encoding === Encoding.Copy).length;
-      await canvas.applyMessages(u.messages);
+      await canvas.applyFrames(u.frames);
       viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
       if (viewer.pending === 0) {
         await new Promise((r) => setTimeout(r, 150)); // let trailing damage arrive
@@ -78,7 +78,7 @@ describe.skipIf(!haveXvfb())("streaming an xterm", () => {
   it("shows the screen exactly as xwd sees it, starting from a full frame", async () => {
     const first = await viewer.nextUpdate();
     expect(first.frames[0]!.flags & FrameFlags.full).toBeTruthy();
-    await canvas.applyMessages(first.messages);
+    await canvas.applyFrames(first.frames);
     viewer.send({ type: ViewerMsg.Ack, seq: first.frames[0]!.seq });
     await settle(); // the xterm maps and draws after the key frame
   });

@@ -8,7 +8,8 @@ import { FrameEncoder } from "../../../agent/encode/frame-encoder";
 import { connectX11 } from "../../../agent/screen/x11-connection";
 import { openX11Source } from "../../../agent/screen/x11-source";
 import { StreamSession } from "../../../agent/stream/stream-session";
-import { splitFrame, ViewerMsg } from "../../../protocol/stream";
+import { FrameWriter } from "../../../agent/stream/frame-writer";
+import { ViewerMsg } from "../../../protocol/stream";
 import { photoImage, uiImage } from "../helpers/images";
 import { startViewerServer } from "../helpers/viewer";
 import { startXvfb, stopProcess } from "../helpers/xvfb";
@@ -29,9 +30,9 @@ async function encodeBench(): Promise<void> {
     for (let i = 0; i < 8; i++) {
       enc.put({ x: 0, y: 0, w: W, h: H }, { width: W, height: H, data: img });
       const t = performance.now();
-      const parts = splitFrame({ seq: 1, flags: 2, width: W, height: H, rects: await enc.encode([{ x: 0, y: 0, w: W, h: H }], true) });
+      const parts = await new FrameWriter().write({ seq: 1, flags: 2, width: W, height: H, rects: await enc.encode([{ x: 0, y: 0, w: W, h: H }], true) });
       times.push(performance.now() - t);
-      bytes = parts.reduce((n, p) => n + p.byteLength, 0);
+      bytes = parts.reduce((n: number, p: Uint8Array) => n + p.byteLength, 0);
     }
     console.log(`encode ${W}x${H} ${name} key frame: median ${median(times).toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KiB`);
   }

@@ -1,10 +1,13 @@
 // A reference viewer: applies Frame messages to an RGBA canvas the way the web app
 // does, decoding image rects with sharp. Tests compare its canvas with the source.
 import sharp from "sharp";
-import { decodeFrame, Encoding, type Frame, FrameFlags } from "../../../protocol/stream";
+import { FrameReader, unpackPixels } from "../../../protocol/frame-codec";
+import { Encoding, type Frame, FrameFlags } from "../../../protocol/stream";
 
 export class Canvas {
   readonly data: Uint8Array;
+  /** The stream's inflate context, for applyMessages: one Canvas follows one stream. */
+  private readonly reader = new FrameReader();
   constructor(
     readonly width: number,
     readonly height: number,
@@ -29,6 +32,14 @@ export class Canvas {
           for (let j = 0; j < r.h; j++) this.data.set(src.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
           break;
         }
+        case Encoding.Palette:
+        case Encoding.Raw: {
+          const px = new Uint32Array(r.w * r.h);
+          unpackPixels(r, px);
+          const bytes = new Uint8Array(px.buffer);
+          for (let j = 0; j < r.h; j++) this.data.set(bytes.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
+          break;
+        }
         default: {
           const { data, info } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
           if (info.width !== r.w || info.height !== r.h) throw new Error(`tile is ${info.width}x${info.height}, rect says ${r.w}x${r.h}`);
@@ -38,9 +49,18 @@ export class Canvas {
     }
   }
 
-  /** Applies the messages of one update (all but the last without the final flag). */
-  async applyMessages(messages: readonly Uint8Array[]): Promise<Frame[]> {
-    const frames = messages.map((m) => decodeFrame(m));
+  /** Applies the messages of one update (all but the last without the final flag), in stream order. */
+  async applyMessages(messages: readonly Uint8Array[]): Promise<readonly Frame[]> {
+    const frames = messages.map((m) => {
+      const f = this.reader.read(m);
+      if (!f) throw new Error("a message before the stream's first key frame");
+      return f;
+    });
+    return this.applyFrames(frames);
+  }
+
+  /** Applies the decoded frames of one update (see Viewer.nextUpdate). */
+  async applyFrames(frames: readonly Frame[]): Promise<readonly Frame[]> {
     frames.forEach((f, i) => {
       const final = (f.flags & FrameFlags.final) !== 0;
       if (final !== (i === frames.length - 1)) throw new Error("only the last message of an update may be final");

@@ -2,11 +2,14 @@
 // stream session connects to it, and the test reads frames and sends input.
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
-import { AgentMsg, decodeFrame, encodeViewerInput, type Frame, FrameFlags, type ViewerInput } from "../../../protocol/stream";
+import { FrameReader } from "../../../protocol/frame-codec";
+import { AgentMsg, encodeViewerInput, type Frame, FrameFlags, type ViewerInput } from "../../../protocol/stream";
 
 export class Viewer {
   /** Messages not yet consumed by a test. */
   private readonly inbox: Uint8Array[] = [];
+  /** This viewer's inflate context: nextUpdate decodes every frame message in order. */
+  private readonly reader = new FrameReader();
   private waiter: (() => void) | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
 
@@ -55,7 +58,8 @@ export class Viewer {
     for (;;) {
       const m = await this.next(timeoutMs);
       if (m[0] !== AgentMsg.Frame) continue;
-      const f = decodeFrame(m);
+      const f = this.reader.read(m);
+      if (!f) throw new Error("a frame before the stream's first key frame");
       messages.push(m);
       frames.push(f);
       if (f.flags & FrameFlags.final) return { messages, frames };

@@ -1,4 +1,5 @@
-import { Encoding, FrameFlags, decodeFrame, type Frame, type FrameRect } from "../../../protocol/stream";
+import { FrameReader, unpackPixels } from "../../../protocol/frame-codec";
+import { Encoding, FrameFlags, type Frame, type FrameRect } from "../../../protocol/stream";
 
 const MIME: Record<number, string> = {
   [Encoding.Jpeg]: "image/jpeg",
@@ -6,14 +7,23 @@ const MIME: Record<number, string> = {
   [Encoding.Webp]: "image/webp",
 };
 
+type ImageRect = FrameRect & { data: Uint8Array };
+const isImage = (r: FrameRect): r is ImageRect => "data" in r;
+
 /**
- * Draws Frame messages onto a canvas in arrival order. Image tiles of one message are
- * decoded in parallel (createImageBitmap decodes off the main thread), then every rect is
- * drawn in order, so copies see the screen as it was when the agent encoded them.
+ * Draws Frame messages onto a canvas in arrival order. Each message is inflated at once,
+ * in stream order (protocol/frame-codec.ts). An update of lossless rects, fills and
+ * copies — typing, scrolling, moving windows — is drawn synchronously in the message
+ * handler: no decoder round trip between the bytes arriving and the pixels changing.
+ * Updates with JPEG tiles decode them in parallel (createImageBitmap works off the main
+ * thread) and draw when all are ready; later updates queue behind them.
  */
 export class FrameRenderer {
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly reader = new FrameReader();
+  /** Draws waiting for image decodes, in order; empty when nothing is pending. */
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
   /** Frames drawn since the last call of takeFrameCount(), for the fps figure. */
   private drawn = 0;
 
@@ -28,10 +38,22 @@ export class FrameRenderer {
     this.ctx = ctx;
   }
 
-  /** Queues one Frame message; throws synchronously if it is malformed. */
+  /** Takes one Frame message; throws synchronously if it is malformed. */
   push(message: ArrayBuffer): void {
-    const frame = decodeFrame(new Uint8Array(message));
-    this.chain = this.chain.then(() => this.draw(frame)).catch((err) => console.error("frame failed", err));
+    const frame = this.reader.read(new Uint8Array(message));
+    if (!frame) return; // joined mid-stream: the next key frame starts this viewer's picture
+    const images = frame.rects.filter(isImage);
+    if (images.length === 0 && this.pending === 0) return this.draw(frame, new Map());
+    // Start decoding now, in parallel with any earlier update still decoding.
+    const decoded = Promise.all(images.map((r) => createImageBitmap(new Blob([new Uint8Array(r.data)], { type: MIME[r.encoding] }))));
+    this.pending++;
+    this.chain = this.chain
+      .then(async () => {
+        const bitmaps = await decoded;
+        this.draw(frame, new Map(images.map((r, i) => [r, bitmaps[i]!])));
+      })
+      .catch((err) => console.error("frame failed", err))
+      .finally(() => this.pending--);
   }
 
   takeFrameCount(): number {
@@ -40,41 +62,42 @@ export class FrameRenderer {
     return n;
   }
 
-  private async draw(frame: Frame): Promise<void> {
+  private draw(frame: Frame, bitmaps: Map<FrameRect, ImageBitmap>): void {
     if (this.canvas.width !== frame.width || this.canvas.height !== frame.height) {
       this.canvas.width = frame.width;
       this.canvas.height = frame.height;
       this.onResize(frame.width, frame.height);
     }
-    const bitmaps = await Promise.all(frame.rects.map((r) => decodeTile(r)));
     const ctx = this.ctx;
-    frame.rects.forEach((r, i) => {
+    for (const r of frame.rects) {
       switch (r.encoding) {
         case Encoding.Copy:
+          // Canvas copies a same-canvas source before drawing, so overlapping moves are safe.
           ctx.drawImage(this.canvas, r.srcX, r.srcY, r.w, r.h, r.x, r.y, r.w, r.h);
           break;
         case Encoding.Fill:
           ctx.fillStyle = `rgb(${r.r},${r.g},${r.b})`;
           ctx.fillRect(r.x, r.y, r.w, r.h);
           break;
+        case Encoding.Palette:
+        case Encoding.Raw: {
+          const img = new ImageData(r.w, r.h);
+          unpackPixels(r, new Uint32Array(img.data.buffer));
+          ctx.putImageData(img, r.x, r.y);
+          break;
+        }
         default: {
-          const bmp = bitmaps[i];
+          const bmp = bitmaps.get(r);
           if (bmp) {
             ctx.drawImage(bmp, r.x, r.y, r.w, r.h);
             bmp.close();
           }
         }
       }
-    });
+    }
     if (frame.flags & FrameFlags.final) {
       this.drawn++;
       this.onUpdateDrawn(frame.seq);
     }
   }
-}
-
-function decodeTile(r: FrameRect): Promise<ImageBitmap | undefined> {
-  if (r.encoding === Encoding.Copy || r.encoding === Encoding.Fill) return Promise.resolve(undefined);
-  // Copy into a fresh ArrayBuffer-backed view: Blob needs its own bytes, not a window on the message.
-  return createImageBitmap(new Blob([new Uint8Array(r.data)], { type: MIME[r.encoding] }));
 }

@@ -1,0 +1,144 @@
+// The wire format of Frame messages: the agent's writer (Node zlib) against the viewer's
+// reader (fflate, the same code the web app runs), palettes of every index width, the
+// stream's shared dictionary, late joiners and malformed input.
+import { describe, expect, it } from "vitest";
+import { encodeLossless } from "../../agent/encode/palette";
+import { FrameWriter } from "../../agent/stream/frame-writer";
+import { FrameReader, unpackPixels } from "../../protocol/frame-codec";
+import { AgentMsg, Encoding, type Frame, FrameFlags, type FrameRect, ProtocolError, type Rect } from "../../protocol/stream";
+
+/** A w x h screen (u32 RGBA) of `colours` distinct colours in a noisy pattern. */
+function screen(w: number, h: number, colours: number, seed = 7): Uint32Array {
+  const px = new Uint32Array(w * h);
+  let s = seed;
+  for (let i = 0; i < px.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const c = (s >>> 8) % colours;
+    px[i] = (0xff000000 | (c * 2654435761) & 0xffffff) >>> 0;
+  }
+  return px;
+}
+
+function pixelsOf(r: FrameRect): Uint32Array {
+  if (r.encoding !== Encoding.Palette && r.encoding !== Encoding.Raw) throw new Error(`not lossless: ${r.encoding}`);
+  const out = new Uint32Array(r.w * r.h);
+  unpackPixels(r, out);
+  return out;
+}
+
+function crop(px: Uint32Array, stride: number, r: Rect): Uint32Array {
+  const out = new Uint32Array(r.w * r.h);
+  for (let y = 0; y < r.h; y++) out.set(px.subarray((r.y + y) * stride + r.x, (r.y + y) * stride + r.x + r.w), y * r.w);
+  return out;
+}
+
+const frame = (seq: number, rects: FrameRect[], full = false, width = 200, height = 100): Frame => ({
+  seq,
+  flags: full ? FrameFlags.full : 0,
+  width,
+  height,
+  rects,
+});
+
+describe("frame codec", () => {
+  it("round-trips palettes of 1, 2, 4 and 8 bits per pixel and raw RGB exactly, at odd widths", async () => {
+    const writer = new FrameWriter();
+    const reader = new FrameReader();
+    const W = 200;
+    for (const [colours, encoding] of [
+      [2, Encoding.Palette],
+      [3, Encoding.Palette],
+      [16, Encoding.Palette],
+      [200, Encoding.Palette],
+      [300, Encoding.Raw],
+    ] as const) {
+      const px = screen(W, 100, colours, colours);
+      const r = { x: 3, y: 5, w: 77, h: 31 };
+      const rect = encodeLossless(px, W, r);
+      expect(rect.encoding).toBe(encoding);
+      if (rect.encoding === Encoding.Palette) expect(rect.palette.byteLength / 3).toBe(Math.min(colours, 256));
+      const [message] = await writer.write(frame(colours, [rect], colours === 2));
+      const got = reader.read(message!)!;
+      expect(got.seq).toBe(colours);
+      expect(got.rects).toHaveLength(1);
+      expect(got.rects[0]).toMatchObject({ encoding, ...r });
+      expect(pixelsOf(got.rects[0]!)).toEqual(crop(px, W, r));
+    }
+    writer.close();
+  });
+
+  it("makes a repeated change cheap: later messages reuse the stream's dictionary", async () => {
+    const writer = new FrameWriter();
+    const reader = new FrameReader();
+    const px = screen(200, 100, 2, 42);
+    const glyph = encodeLossless(px, 200, { x: 10, y: 10, w: 12, h: 13 });
+    await writer.write(frame(1, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 200, h: 100, r: 255, g: 255, b: 255 }], true)).then(([m]) => reader.read(m!));
+    const sizes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [m] = await writer.write(frame(2 + i, [{ ...glyph, x: 10 + 12 * i } as FrameRect]));
+      sizes.push(m!.byteLength);
+      expect(pixelsOf(reader.read(m!)!.rects[0]!)).toEqual(crop(px, 200, { x: 10, y: 10, w: 12, h: 13 }));
+    }
+    // The first time the glyph's bits are literals; after that they are a back-reference.
+    expect(sizes[1]!).toBeLessThan(sizes[0]!);
+    expect(sizes[2]!).toBeLessThanOrEqual(30);
+    writer.close();
+  });
+
+  it("lets a viewer that joined mid-stream wait for the next key frame", async () => {
+    const writer = new FrameWriter();
+    const early = new FrameReader();
+    const fill = (seq: number, full: boolean): Promise<Uint8Array[]> =>
+      writer.write(frame(seq, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: seq, g: 0, b: 0 }], full));
+    early.read((await fill(1, true))[0]!);
+    const second = (await fill(2, false))[0]!;
+    expect(early.read(second)!.seq).toBe(2);
+    const late = new FrameReader();
+    expect(late.read(second)).toBeNull();
+    expect(late.synced).toBe(false);
+    const key = (await fill(3, true))[0]!;
+    expect(key[1]! & FrameFlags.reset).toBeTruthy();
+    expect(late.read(key)).toMatchObject({ seq: 3, rects: [{ r: 3 }] });
+    expect(early.read(key)).toMatchObject({ seq: 3, rects: [{ r: 3 }] });
+    writer.close();
+  });
+
+  it("splits an update over the message cap; every part decodes in order", async () => {
+    const writer = new FrameWriter();
+    const reader = new FrameReader();
+    const W = 600;
+    const px = screen(W, 400, 300, 3);
+    const rects = [0, 100, 200, 300].map((y) => encodeLossless(px, W, { x: 0, y, w: W, h: 100 }));
+    const messages = await writer.write(frame(9, rects, true, W, 400), 200_000);
+    expect(messages.length).toBeGreaterThan(1);
+    const decoded = messages.map((m) => reader.read(m)!);
+    decoded.forEach((f, i) => {
+      expect(messages[i]!.byteLength).toBeLessThanOrEqual(200_000);
+      expect(f.seq).toBe(9);
+      expect((f.flags & FrameFlags.final) !== 0).toBe(i === messages.length - 1);
+    });
+    const all = decoded.flatMap((f) => f.rects);
+    expect(all).toHaveLength(4);
+    all.forEach((r, i) => expect(pixelsOf(r)).toEqual(crop(px, W, { x: 0, y: 100 * i, w: W, h: 100 })));
+    writer.close();
+  });
+
+  it("refuses malformed messages with a ProtocolError", async () => {
+    const writer = new FrameWriter();
+    const jpeg = { encoding: Encoding.Jpeg, x: 0, y: 0, w: 8, h: 8, data: new Uint8Array([1, 2, 3, 4]) } as const;
+    const [good] = await writer.write(frame(1, [jpeg], true));
+    const bad: Uint8Array[] = [
+      new Uint8Array([AgentMsg.Frame]),
+      new Uint8Array([AgentMsg.Pong, FrameFlags.reset, 0]),
+      good!.subarray(0, good!.byteLength - 1), // image bytes cut short
+      Uint8Array.from([...good!, 9]), // trailing bytes
+      Uint8Array.from([AgentMsg.Frame, FrameFlags.reset | FrameFlags.final, 4, 0xde, 0xad, 0xbe, 0xef]), // not deflate
+      Uint8Array.from([AgentMsg.Frame, FrameFlags.reset, 0xff, 0xff, 0xff, 0xff]), // length varint runs on
+    ];
+    for (const m of bad) expect(() => new FrameReader().read(m), `message ${Array.from(m.subarray(0, 8))}`).toThrow(ProtocolError);
+    // A rect outside the screen it declares.
+    const [outside] = await new FrameWriter().write(frame(1, [{ encoding: Encoding.Fill, x: 190, y: 0, w: 20, h: 10, r: 0, g: 0, b: 0 }], true));
+    expect(() => new FrameReader().read(outside!)).toThrow(/outside the screen/);
+    writer.close();
+  });
+});
