@@ -8,12 +8,16 @@ import type { RgbaImage } from "../screen/source";
 import { classifyTile, TileKind } from "./classify";
 import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
-import { applyVerticalMove, detectVerticalMove } from "./scroll";
+import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
+import { detectVerticalMove } from "./scroll";
+
+/** Regions smaller than this (a few tiles: typing, a blinking cursor) skip the 2-D move search. */
+const MOTION_MIN_REGION = 4 * TILE * TILE;
 
 export type EncoderOptions = {
   /** JPEG quality for photographic tiles. */
   jpegQuality?: number;
-  /** Look for vertical scrolls and send them as Copy rects. */
+  /** Look for moved content (scrolls, dragged windows, panning) and send it as Copy rects. */
   detectScroll?: boolean;
   /**
    * Largest merged image rect, in tiles. 8x4 tiles of 64 px is 512x256: even raw
@@ -70,11 +74,11 @@ export class FrameEncoder {
     if (full) regions = [{ x: 0, y: 0, w: this.width, h: this.height }];
     else if (this.detectScroll) {
       for (const r of regions) {
-        if (r.w < TILE || r.h < TILE) continue;
-        const m = detectVerticalMove(this.shadow32, this.screen32, this.width, r);
+        const m = this.findMove(r);
         if (!m) continue;
-        moves.push({ encoding: Encoding.Copy, x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.x, srcY: m.srcY });
-        applyVerticalMove(this.shadow32, this.width, m);
+        moves.push({ encoding: Encoding.Copy, x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.srcX, srcY: m.srcY });
+        // The shadow takes the move exactly as a viewer will: what still differs afterwards is encoded below.
+        applyMove(this.shadow32, this.width, m);
       }
     }
 
@@ -115,6 +119,45 @@ export class FrameEncoder {
     );
     for (const { rect } of merged) this.commit(rect);
     return [...moves, ...encoded];
+  }
+
+  /**
+   * Content that moved within r since the viewers' picture: a vertical scroll first (cheap,
+   * by row hashes), else any displacement (windows dragged, pictures panned) when r is
+   * big enough for a move to be worth the search.
+   */
+  private findMove(r: Rect): Move | null {
+    if (r.w < TILE || r.h < TILE) return null;
+    const changed = this.changedRows(r);
+    if (changed === 0) return null;
+    const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r);
+    const vertical: Move | null = v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY };
+    const vGain = vertical ? this.changedRows(vertical) : 0;
+    // A scroll that explains (nearly) every changed row needs no wider search.
+    if (vGain * 10 >= changed * 9 || r.w * r.h < MOTION_MIN_REGION) return vGain > 0 ? vertical : null;
+    const d = guessDisplacement(this.shadow32, this.screen32, this.width, this.height, r);
+    const moved = d && moveBand(this.shadow32, this.screen32, this.width, this.height, r, d);
+    const mGain = moved ? this.changedRows(moved) : 0;
+    // A periodic background matches many shifts: take the move that explains the most change.
+    if (mGain === 0 && vGain === 0) return null;
+    return mGain > vGain ? moved : vertical;
+  }
+
+  /** Rows of r where screen and shadow differ: what a move could save. */
+  private changedRows(r: Rect): number {
+    const s = this.screen32;
+    const v = this.shadow32;
+    let n = 0;
+    for (let y = r.y; y < r.y + r.h; y++) {
+      const start = y * this.width + r.x;
+      for (let i = start; i < start + r.w; i++) {
+        if (s[i] !== v[i]) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
   }
 
   private tileUnchanged(t: Rect): boolean {

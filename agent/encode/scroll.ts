@@ -108,14 +108,3 @@ export function detectVerticalMove(
   if (bandLen < minRows) return null;
   return { x: r.x, y: r.y + bandStart, w: r.w, h: bandLen, srcY: r.y + bandStart + shift };
 }
-
-/** Applies a move to a screen buffer, the same way a viewer applies the Copy rect. */
-export function applyVerticalMove(px: Uint32Array, stride: number, m: VerticalMove): void {
-  // Copy in the direction that never reads a row already overwritten.
-  const up = m.srcY > m.y;
-  for (let k = 0; k < m.h; k++) {
-    const j = up ? k : m.h - 1 - k;
-    const src = (m.srcY + j) * stride + m.x;
-    px.copyWithin((m.y + j) * stride + m.x, src, src + m.w);
-  }
-}
