@@ -130,17 +130,29 @@ export class FrameEncoder {
     if (r.w < TILE || r.h < TILE) return null;
     const changed = this.changedRows(r);
     if (changed === 0) return null;
+    // Cheapest first; stop at the first move that explains (nearly) every changed row. A
+    // periodic background matches many shifts, so among candidates the one that explains
+    // the most change wins.
+    let best: Move | null = null;
+    let bestGain = 0;
+    const consider = (m: Move | null): boolean => {
+      const gain = m ? this.changedRows(m) : 0;
+      if (gain > bestGain) {
+        best = m;
+        bestGain = gain;
+      }
+      return bestGain * 10 >= changed * 9;
+    };
+    const big = r.w * r.h >= MOTION_MIN_REGION;
+    const guess = (axesOnly: boolean) => {
+      const d = guessDisplacement(this.shadow32, this.screen32, this.width, this.height, r, { axesOnly });
+      return d && moveBand(this.shadow32, this.screen32, this.width, this.height, r, d);
+    };
+    if (big && consider(guess(true))) return best;
     const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r);
-    const vertical: Move | null = v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY };
-    const vGain = vertical ? this.changedRows(vertical) : 0;
-    // A scroll that explains (nearly) every changed row needs no wider search.
-    if (vGain * 10 >= changed * 9 || r.w * r.h < MOTION_MIN_REGION) return vGain > 0 ? vertical : null;
-    const d = guessDisplacement(this.shadow32, this.screen32, this.width, this.height, r);
-    const moved = d && moveBand(this.shadow32, this.screen32, this.width, this.height, r, d);
-    const mGain = moved ? this.changedRows(moved) : 0;
-    // A periodic background matches many shifts: take the move that explains the most change.
-    if (mGain === 0 && vGain === 0) return null;
-    return mGain > vGain ? moved : vertical;
+    if (consider(v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY }) || !big) return best;
+    consider(guess(false));
+    return best;
   }
 
   /** Rows of r where screen and shadow differ: what a move could save. */

@@ -187,6 +187,29 @@ export class X11Source implements ScreenSource {
     return run;
   }
 
+  captureInto(rect: Rect, target: { data: Uint8Array; width: number }): Promise<void> {
+    const r = captureRect(this, rect);
+    const shm = this.shm;
+    const run = this.captureChain.then(async () => {
+      if (!shm) {
+        const img = await this.captureCore(r);
+        for (let j = 0; j < r.h; j++) target.data.set(img.data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * target.width + r.x) * 4);
+        return;
+      }
+      await new Promise<void>((resolve, reject) =>
+        shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
+          if (err) return reject(err);
+          // Whole rows of the screen are one run in the target; otherwise row by row.
+          if (r.x === 0 && r.w === target.width) this.convert(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
+          else for (let j = 0; j < r.h; j++) this.convert(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
+          resolve();
+        }),
+      );
+    });
+    this.captureChain = run.catch(() => {});
+    return run;
+  }
+
   onDamage(listener: DamageListener): () => void {
     const off = this.damageEvents.on(listener);
     this.poller?.start();

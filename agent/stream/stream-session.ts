@@ -216,7 +216,10 @@ export class StreamSession {
       const full = this.needFull;
       this.needFull = false;
       const regions = this.damage.take();
-      for (const r of regions) this.encoder.put(r, await this.source.capture(r));
+      for (const r of regions) {
+        if (this.source.captureInto) await this.source.captureInto(r, { data: this.encoder.screen, width: this.encoder.width });
+        else this.encoder.put(r, await this.source.capture(r));
+      }
       const rects = await this.encoder.encode(regions, full);
       if (!this.open || rects.length === 0) return; // damage that changed no pixel costs no credit
       this.seq = (this.seq + 1) >>> 0;
