@@ -4,7 +4,8 @@
 // (a cursor blink that redraws the same pixels) costs nothing on the wire.
 import sharp from "sharp";
 import { Encoding, type FrameRect, MAX_AGENT_MSG_BYTES, RECT_HEADER_BYTES, type Rect } from "../../protocol/stream";
-import type { RgbaImage } from "../screen/source";
+import { bgrxToRgba, rgbxToRgba } from "../screen/pixels";
+import type { PixelFormat, RgbaImage } from "../screen/source";
 import { classifyTile, TileKind } from "./classify";
 import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
@@ -24,15 +25,20 @@ export type EncoderOptions = {
    * RGB that is 384 KiB, so one rect always fits a 1 MiB message.
    */
   maxRectTiles?: { cols: number; rows: number };
+  /**
+   * Byte order of `screen` (what the source's captureInto writes). Only the pixels that
+   * are sent get converted: colours of palettes and fills, the input of a JPEG.
+   */
+  pixelFormat?: PixelFormat;
 };
 
 export class FrameEncoder {
   readonly width: number;
   readonly height: number;
-  /** The latest capture, RGBA. */
+  /** The latest capture, in `pixelFormat`. */
   readonly screen: Uint8Array;
   private readonly screen32: Uint32Array;
-  /** What the viewers show, RGBA. */
+  /** What the viewers show, same layout. */
   private readonly shadow: Uint8Array;
   private readonly shadow32: Uint32Array;
   private readonly grid: TileGrid;
@@ -40,6 +46,8 @@ export class FrameEncoder {
   private readonly detectScroll: boolean;
   private readonly maxCols: number;
   private readonly maxRows: number;
+  /** Red and blue swapped in `screen` (X11's BGRX): swap them back in what is sent. */
+  private readonly bgr: boolean;
 
   constructor(width: number, height: number, opts: EncoderOptions = {}) {
     this.width = width;
@@ -53,9 +61,18 @@ export class FrameEncoder {
     this.detectScroll = opts.detectScroll ?? true;
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
+    this.bgr = opts.pixelFormat === "bgrx";
   }
 
-  /** Copies a captured rectangle into `screen`. */
+  /** A copy of `screen` as RGBA with alpha 255 (for thumbnails). */
+  screenRgba(): Uint8Array {
+    const out = new Uint8Array(this.screen.byteLength);
+    if (this.bgr) bgrxToRgba(this.screen, out, this.width * this.height);
+    else rgbxToRgba(this.screen, out, this.width * this.height);
+    return out;
+  }
+
+  /** Copies a captured rectangle (in `pixelFormat`) into `screen`. */
   put(r: Rect, img: RgbaImage): void {
     if (img.width !== r.w || img.height !== r.h) throw new RangeError("capture size does not match its rect");
     const row = r.w * 4;
@@ -82,6 +99,7 @@ export class FrameEncoder {
       }
     }
 
+    const moved: readonly Rect[] = moves;
     const { cols } = this.grid;
     const labels = new Uint8Array(cols * this.grid.rows);
     const fill = new Uint32Array(labels.length);
@@ -95,7 +113,8 @@ export class FrameEncoder {
           const i = row * cols + c;
           if (labels[i] !== 0) continue;
           const t = tileRect(this.grid, c, row, c + 1, row + 1);
-          if (!full && this.tileUnchanged(t)) continue;
+          // A tile inside a move's band was verified equal pixel by pixel: no second look.
+          if (!full && (moved.some((m) => contains(m, t)) || this.tileUnchanged(t))) continue;
           const { kind, pixel } = classifyTile(this.screen32, this.width, t);
           labels[i] = kind;
           fill[i] = pixel;
@@ -111,10 +130,11 @@ export class FrameEncoder {
       merged.map(({ rect, label, firstTile }): FrameRect | Promise<FrameRect> => {
         if (label === TileKind.Fill) {
           const p = fill[firstTile]!;
-          return { encoding: Encoding.Fill, ...rect, r: p & 0xff, g: (p >>> 8) & 0xff, b: (p >>> 16) & 0xff };
+          const [lo, hi] = [p & 0xff, (p >>> 16) & 0xff];
+          return { encoding: Encoding.Fill, ...rect, r: this.bgr ? hi : lo, g: (p >>> 8) & 0xff, b: this.bgr ? lo : hi };
         }
         if (label === TileKind.Photo) return this.encodeJpeg(rect);
-        return encodeLossless(this.screen32, this.width, rect);
+        return encodeLossless(this.screen32, this.width, rect, this.bgr);
       }),
     );
     for (const { rect } of merged) this.commit(rect);
@@ -219,7 +239,8 @@ export class FrameEncoder {
     const rgba = Buffer.allocUnsafe(r.w * r.h * 4);
     for (let j = 0; j < r.h; j++) {
       const start = ((r.y + j) * this.width + r.x) * 4;
-      rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
+      if (this.bgr) bgrxToRgba(this.screen.subarray(start, start + r.w * 4), rgba.subarray(j * r.w * 4), r.w);
+      else rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
     }
     const data = await sharp(rgba, { raw: { width: r.w, height: r.h, channels: 4 } })
       .removeAlpha()
@@ -230,4 +251,8 @@ export class FrameEncoder {
     }
     return { encoding: Encoding.Jpeg, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
+}
+
+function contains(outer: Rect, inner: Rect): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
 }

@@ -35,7 +35,8 @@ const MAX_MATCHES = 32;
  * share of sampled runs, or null when no displacement wins a clear majority.
  */
 export function guessDisplacement(prev: Uint32Array, cur: Uint32Array, stride: number, height: number, r: Rect, opts: MotionOptions = {}): { dx: number; dy: number } | null {
-  const maxDx = opts.maxDx ?? 256;
+  // Wide: a picture panned fast moves hundreds of pixels between two updates.
+  const maxDx = opts.maxDx ?? 512;
   const maxDy = opts.maxDy ?? 96;
   const samples = opts.samples ?? 24;
   if (r.w < RUN * 2 || r.h < 8) return null;

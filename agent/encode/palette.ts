@@ -11,8 +11,11 @@ const gens = new Uint32Array(SLOTS);
 let gen = 0;
 const colours = new Uint32Array(256);
 
-/** Encodes rect r of a screen (one u32 RGBA pixel each, stride in pixels) losslessly. */
-export function encodeLossless(px: Uint32Array, stride: number, r: Rect): FrameRect {
+/**
+ * Encodes rect r of a screen (one u32 pixel each, stride in pixels) losslessly; with
+ * `bgr`, the screen's pixels have red and blue swapped (X11's BGRX).
+ */
+export function encodeLossless(px: Uint32Array, stride: number, r: Rect, bgr = false): FrameRect {
   gen = (gen + 1) >>> 0;
   if (gen === 0) {
     gens.fill(0);
@@ -31,7 +34,7 @@ export function encodeLossless(px: Uint32Array, stride: number, r: Rect): FrameR
         let h = Math.imul(p, 0x9e3779b1) >>> 22;
         for (;;) {
           if (gens[h] !== gen) {
-            if (n === 256) return raw(px, stride, r);
+            if (n === 256) return raw(px, stride, r, bgr);
             gens[h] = gen;
             keys[h] = p;
             vals[h] = n;
@@ -48,11 +51,12 @@ export function encodeLossless(px: Uint32Array, stride: number, r: Rect): FrameR
     }
   }
   const palette = new Uint8Array(n * 3);
+  const [ri, bi] = bgr ? [2, 0] : [0, 2];
   for (let c = 0; c < n; c++) {
     const p = colours[c]!;
-    palette[3 * c] = p & 0xff;
+    palette[3 * c + ri] = p & 0xff;
     palette[3 * c + 1] = (p >>> 8) & 0xff;
-    palette[3 * c + 2] = (p >>> 16) & 0xff;
+    palette[3 * c + bi] = (p >>> 16) & 0xff;
   }
   return { encoding: Encoding.Palette, x: r.x, y: r.y, w: r.w, h: r.h, palette, indices: pack(index, r.w, r.h, paletteBits(n)) };
 }
@@ -76,16 +80,18 @@ function pack(index: Uint8Array, w: number, h: number, bits: number): Uint8Array
   return out;
 }
 
-function raw(px: Uint32Array, stride: number, r: Rect): FrameRect {
+function raw(px: Uint32Array, stride: number, r: Rect, bgr: boolean): FrameRect {
   const rgb = new Uint8Array(r.w * r.h * 3);
+  const [ri, bi] = bgr ? [2, 0] : [0, 2];
   let o = 0;
   for (let y = r.y; y < r.y + r.h; y++) {
     const end = y * stride + r.x + r.w;
     for (let i = y * stride + r.x; i < end; i++) {
       const p = px[i]!;
-      rgb[o++] = p & 0xff;
-      rgb[o++] = (p >>> 8) & 0xff;
-      rgb[o++] = (p >>> 16) & 0xff;
+      rgb[o + ri] = p & 0xff;
+      rgb[o + 1] = (p >>> 8) & 0xff;
+      rgb[o + bi] = (p >>> 16) & 0xff;
+      o += 3;
     }
   }
   return { encoding: Encoding.Raw, x: r.x, y: r.y, w: r.w, h: r.h, rgb };

@@ -29,3 +29,8 @@ export function rgbxToRgba(src: Uint8Array, dst: Uint8Array, pixels: number): vo
   dst.set(src.subarray(0, pixels * 4));
   for (let o = 3; o < pixels * 4; o += 4) dst[o] = 255;
 }
+
+/** Pixels copied as they are (the encoder takes this layout natively). */
+export function copyPixels(src: Uint8Array, dst: Uint8Array, pixels: number): void {
+  dst.set(src.subarray(0, pixels * 4));
+}

@@ -9,6 +9,9 @@ import type { Rect } from "../../protocol/stream";
  */
 export type RgbaImage = { width: number; height: number; data: Uint8Array };
 
+/** Byte order of a screen buffer's pixels (see ScreenSource.captureFormat). */
+export type PixelFormat = "rgba" | "bgrx";
+
 /** Called with the screen areas that changed; the rectangles may overlap. */
 export type DamageListener = (rects: readonly Rect[]) => void;
 
@@ -20,12 +23,17 @@ export interface ScreenSource {
   /** The whole screen when rect is omitted. The rect must lie inside the screen. */
   capture(rect?: Rect): Promise<RgbaImage>;
   /**
-   * Optional fast path: captures rect straight into a full-screen RGBA buffer (the
-   * encoder's) at the rect's place, with no image allocated per capture. A full-screen
-   * update at 1920x1080 is 8 MB: allocating and copying it again was a visible share of
-   * the agent's CPU while video played.
+   * Optional fast path: captures rect straight into a full-screen buffer (the encoder's)
+   * at the rect's place, in `captureFormat`, with no image allocated and no pixel
+   * converted per capture. A full-screen update at 1920x1080 is 8 MB: allocating,
+   * converting and copying it again was a third of the agent's CPU while video played.
    */
   captureInto?(rect: Rect, target: { data: Uint8Array; width: number }): Promise<void>;
+  /**
+   * The byte order captureInto writes: "rgba" (R, G, B, A = 255) or "bgrx" (B, G, R,
+   * anything: X11's usual TrueColor layout). The encoder converts only what it sends.
+   */
+  readonly captureFormat?: PixelFormat;
   /** Subscribes to change notifications; returns the unsubscribe function. */
   onDamage(listener: DamageListener): () => void;
   /** Absolute pointer position and the protocol's button bits (bit0 left, bit1 middle, bit2 right). */

@@ -9,8 +9,8 @@
 import { endianness } from "node:os";
 import type { Rect } from "../../protocol/stream";
 import { type Log, silentLog } from "../log";
-import { bgrxToRgba, rgbxToRgba } from "./pixels";
-import { captureRect, DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "./source";
+import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
+import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
 import { connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
 import { Keysym, X11Keyboard } from "./x11-keyboard";
@@ -78,6 +78,8 @@ export async function openX11Source(opts: X11SourceOptions = {}): Promise<X11Sou
 
 export class X11Source implements ScreenSource {
   readonly kind = "x11";
+  /** "bgrx" on the usual TrueColor visual: captureInto then copies X's pixels unconverted. */
+  captureFormat: PixelFormat = "rgba";
   readonly width: number;
   readonly height: number;
   /** How captures travel and damage is found, for logs and tests. */
@@ -125,8 +127,10 @@ export class X11Source implements ScreenSource {
     if (!visual || bpp !== 32 || d.image_byte_order !== 0 || endianness() !== "LE") {
       throw new Error(`unsupported X screen: depth ${screen.root_depth}, ${bpp} bits per pixel, byte order ${d.image_byte_order}`);
     }
-    if (visual.red_mask === 0xff0000 && visual.green_mask === 0xff00 && visual.blue_mask === 0xff) this.convert = bgrxToRgba;
-    else if (visual.red_mask === 0xff && visual.green_mask === 0xff00 && visual.blue_mask === 0xff0000) this.convert = rgbxToRgba;
+    if (visual.red_mask === 0xff0000 && visual.green_mask === 0xff00 && visual.blue_mask === 0xff) {
+      this.convert = bgrxToRgba;
+      this.captureFormat = "bgrx";
+    } else if (visual.red_mask === 0xff && visual.green_mask === 0xff00 && visual.blue_mask === 0xff0000) this.convert = rgbxToRgba;
     else {
       const masks = [visual.red_mask, visual.green_mask, visual.blue_mask].map((m) => m.toString(16)).join("/");
       throw new Error(`unsupported X visual masks ${masks}`);
@@ -191,8 +195,10 @@ export class X11Source implements ScreenSource {
     const r = captureRect(this, rect);
     const shm = this.shm;
     const run = this.captureChain.then(async () => {
+      // Native pixels when the encoder takes them (captureFormat), else converted.
+      const put = this.captureFormat === "bgrx" ? copyPixels : this.convert;
       if (!shm) {
-        const img = await this.captureCore(r);
+        const img = await this.captureCore(r, put);
         for (let j = 0; j < r.h; j++) target.data.set(img.data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * target.width + r.x) * 4);
         return;
       }
@@ -200,8 +206,8 @@ export class X11Source implements ScreenSource {
         shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
           if (err) return reject(err);
           // Whole rows of the screen are one run in the target; otherwise row by row.
-          if (r.x === 0 && r.w === target.width) this.convert(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
-          else for (let j = 0; j < r.h; j++) this.convert(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
+          if (r.x === 0 && r.w === target.width) put(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
+          else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
           resolve();
         }),
       );
@@ -340,7 +346,8 @@ export class X11Source implements ScreenSource {
     });
   }
 
-  private async captureCore(r: Rect): Promise<RgbaImage> {
+  /** Core GetImage in row chunks; `put` lays the pixels out (converted to RGBA by default). */
+  private async captureCore(r: Rect, put = this.convert): Promise<RgbaImage> {
     const data = new Uint8Array(r.w * r.h * 4);
     const rowsPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / (r.w * 4)));
     const chunks: Promise<void>[] = [];
@@ -351,7 +358,7 @@ export class X11Source implements ScreenSource {
         new Promise((resolve, reject) => {
           this.X.GetImage(ZPixmap, this.root, r.x, r.y + y, r.w, h, ALL_PLANES, (err: Error | null, img: { data: Buffer }) => {
             if (err) return reject(err);
-            this.convert(img.data, data.subarray(y * r.w * 4), r.w * h);
+            put(img.data, data.subarray(y * r.w * 4), r.w * h);
             resolve();
           });
         }),

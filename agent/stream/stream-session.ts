@@ -76,7 +76,9 @@ export class StreamSession {
     this.source = opts.source;
     this.log = opts.log ?? silentLog;
     this.damage = new DamageGrid(this.source.width, this.source.height);
-    this.encoder = new FrameEncoder(this.source.width, this.source.height, opts.encoder);
+    // Sources that capture in place hand the encoder their native layout (X11: BGRX).
+    const pixelFormat = this.source.captureInto ? (this.source.captureFormat ?? "rgba") : "rgba";
+    this.encoder = new FrameEncoder(this.source.width, this.source.height, { ...opts.encoder, pixelFormat });
     this.window = new FlowWindow(opts.window ?? 3);
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
     // maxPayload well above the protocol's limit, so an oversized message reaches our
@@ -107,7 +109,7 @@ export class StreamSession {
    */
   snapshot(): RgbaImage | undefined {
     if (!this.open || this.stats.updates === 0) return undefined;
-    return { width: this.source.width, height: this.source.height, data: this.encoder.screen.slice() };
+    return { width: this.source.width, height: this.source.height, data: this.encoder.screenRgba() };
   }
 
   /** Ends the session from this side. */

@@ -37,6 +37,33 @@ describe("frame encoder", () => {
     expect(firstDifference(canvas.data, img)).toBe(-1);
   });
 
+  it("takes X11's BGRX layout natively and sends the same colours", async () => {
+    const [w, h] = [640, 480];
+    const ui = uiImage(w, h);
+    const photo = photoImage(w, h);
+    // Left half UI (palette, fills), right half photo (JPEG), then swapped to B, G, R, X.
+    const rgba = ui.slice();
+    for (let y = 0; y < h; y++) rgba.set(photo.subarray((y * w + w / 2) * 4, (y + 1) * w * 4), (y * w + w / 2) * 4);
+    const bgrx = new Uint8Array(rgba.length);
+    for (let i = 0; i < rgba.length; i += 4) bgrx.set([rgba[i + 2]!, rgba[i + 1]!, rgba[i]!, 0], i);
+    const enc = new FrameEncoder(w, h, { pixelFormat: "bgrx" });
+    enc.put(whole(w, h), { width: w, height: h, data: bgrx });
+    const rects = await enc.encode([whole(w, h)], true);
+    expect(kinds(rects)).toEqual(new Set([Encoding.Palette, Encoding.Fill, Encoding.Jpeg]));
+    const canvas = new Canvas(w, h);
+    await roundTrip(canvas, rects, true);
+    const left = (img: Uint8Array) => {
+      const out = new Uint8Array((w / 2) * h * 4);
+      for (let y = 0; y < h; y++) out.set(img.subarray(y * w * 4, (y * w + w / 2) * 4), (y * w) / 2 * 4);
+      return out;
+    };
+    expect(firstDifference(left(canvas.data), left(rgba))).toBe(-1);
+    expect(psnr(canvas.data, rgba)).toBeGreaterThanOrEqual(30);
+    // Thumbnails get RGBA with alpha 255 whatever the layout.
+    expect(firstDifference(enc.screenRgba(), rgba)).toBe(-1);
+    expect(enc.screenRgba()[3]).toBe(255);
+  });
+
   it("sends photographic content as JPEG at PSNR >= 30 dB", async () => {
     const [w, h] = [640, 480];
     const enc = new FrameEncoder(w, h);

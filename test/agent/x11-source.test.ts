@@ -76,19 +76,26 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
       const part = await core.capture({ x: 190, y: 90, w: 101, h: 51 });
       const fromShm = await source.capture({ x: 190, y: 90, w: 101, h: 51 });
       expect(firstDifference(part.data, fromShm.data)).toBe(-1);
-      // captureInto (the stream's path) writes the same pixels in place, for a whole-width
-      // band and for an inner rect, through SHM and through core GetImage.
+      // captureInto (the stream's path) writes the same pixels in place, in X's own B, G, R, X
+      // order on this visual, for a whole-width band and for an inner rect, through SHM and
+      // through core GetImage.
+      const asRgba = (bgrx: Uint8Array) => {
+        const out = new Uint8Array(bgrx.length);
+        for (let i = 0; i < bgrx.length; i += 4) out.set([bgrx[i + 2]!, bgrx[i + 1]!, bgrx[i]!, 255], i);
+        return out;
+      };
       for (const src of [source, core]) {
+        expect(src.captureFormat).toBe("bgrx");
         const target = { data: new Uint8Array(1280 * 720 * 4), width: 1280 };
         await src.captureInto!({ x: 0, y: 0, w: 1280, h: 720 }, target);
-        expect(firstDifference(target.data, reference.data)).toBe(-1);
+        expect(firstDifference(asRgba(target.data), reference.data)).toBe(-1);
         target.data.fill(0);
         await src.captureInto!({ x: 190, y: 90, w: 101, h: 51 }, target);
         for (let j = 0; j < 51; j++) {
           const row = target.data.subarray(((90 + j) * 1280 + 190) * 4, ((90 + j) * 1280 + 291) * 4);
-          expect(firstDifference(row, part.data.subarray(j * 101 * 4, (j + 1) * 101 * 4))).toBe(-1);
+          expect(firstDifference(asRgba(row), part.data.subarray(j * 101 * 4, (j + 1) * 101 * 4))).toBe(-1);
         }
-        expect(target.data[(89 * 1280 + 190) * 4 + 3]).toBe(0); // nothing written outside the rect
+        expect(target.data[(89 * 1280 + 190) * 4 + 1]).toBe(0); // nothing written outside the rect
       }
     } finally {
       await core.close();
