@@ -88,6 +88,11 @@ describe("security matrix", () => {
     const u = await activeUser("expired");
     await env.DB.prepare("UPDATE auth_sessions SET expires_at = ? WHERE user_id = ?").bind(Date.now() - 1000, u.id).run();
     expect((await api("/api/me", { cookie: u.cookie })).status).toBe(401);
+    // The list checks its session inside its own statement: the same answer.
+    await addComputer(u.id, "mine");
+    const list = await api("/api/computers", { cookie: u.cookie });
+    expect(list.status).toBe(401);
+    expect(await list.json()).toMatchObject({ error: { code: "unauthenticated" } });
   });
 
   it("never lets one user read, change or remove another user's computer (404, nothing changes)", async () => {

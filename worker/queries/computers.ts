@@ -39,7 +39,10 @@ export type VisibleComputer = Pick<
 };
 
 type RawVisible = {
-  id: string;
+  /** The user the list is for (from the `me` row, also when they see nothing). */
+  me_id: string;
+  /** NULL only on the single row of a user who sees no computer. */
+  id: string | null;
   owner_id: string;
   name: string;
   os: ComputerRow["os"];
@@ -73,16 +76,21 @@ type RawVisible = {
  * over all of that owner's computers (not only the visible ones), so a shared computer gets
  * the same plan status for everyone.
  */
-function visibleSql(userId: string, onlyId?: string) {
+function visibleSql(me: Me, onlyId?: string) {
+  // `me` is the user's id, given or looked up from a live session inside the same statement.
+  const meSql = "userId" in me ? sql`SELECT ${me.userId} AS id` : sql`SELECT user_id AS id FROM auth_sessions WHERE token_hash = ${me.tokenHash} AND expires_at > ${me.now}`;
+  const userId = sql`(SELECT id FROM me)`;
   return sql`
-    WITH owners AS (
-      SELECT ${userId} AS owner_id
+    WITH me AS (${meSql}),
+    owners AS (
+      SELECT id AS owner_id FROM me
       UNION SELECT c.owner_id FROM shares s JOIN computers c ON c.id = s.computer_id WHERE s.user_id = ${userId}
     ),
     ranked AS (
       SELECT id, row_number() OVER (PARTITION BY owner_id ORDER BY created_at, id) AS rank_in_owner
       FROM computers WHERE owner_id IN (SELECT owner_id FROM owners)
-    )
+    ),
+    list AS (
     SELECT c.id, c.owner_id, c.name, c.os, c.agent_version, c.group_name, c.online, c.installed,
            c.public_access, c.allow_non_admin_config, c.public_ip, c.city, c.country, c.screenshot_at,
            c.last_seen_at, c.last_connected_at, c.is_demo, c.created_at,
@@ -97,10 +105,22 @@ function visibleSql(userId: string, onlyId?: string) {
     JOIN plans p ON p.id = u.plan_id
     WHERE (c.owner_id = ${userId} OR EXISTS (SELECT 1 FROM shares s WHERE s.computer_id = c.id AND s.user_id = ${userId}))
       ${onlyId ? sql`AND c.id = ${onlyId}` : sql``}
-    ORDER BY lower(c.name), c.id`;
+    )
+    -- One row with a NULL id when "me" sees nothing; none at all when the session is not live.
+    SELECT me.id AS me_id, list.* FROM me LEFT JOIN list ON 1 = 1
+    ORDER BY lower(list.name), list.id`;
 }
 
-function fromRaw(r: RawVisible, userId: string): VisibleComputer {
+/** The rows of visibleSql: the user's id, and the computers (none when only the NULL row came). */
+function fromRows(rows: RawVisible[]): { userId: string; computers: VisibleComputer[] } | undefined {
+  const userId = rows[0]?.me_id;
+  if (!userId) return undefined;
+  const computers: VisibleComputer[] = [];
+  for (const r of rows) if (r.id !== null) computers.push(fromRaw({ ...r, id: r.id }, userId));
+  return { userId, computers };
+}
+
+function fromRaw(r: RawVisible & { id: string }, userId: string): VisibleComputer {
   const ownerName = `${r.owner_first_name} ${r.owner_last_name}`.trim();
   return {
     id: r.id,
@@ -132,10 +152,21 @@ function fromRaw(r: RawVisible, userId: string): VisibleComputer {
   };
 }
 
+/** Whose computers: a known user, or the user of a live session (looked up in the same statement). */
+type Me = { userId: string } | { tokenHash: string; now: number };
+
 /** Every computer the user may reach: owned or shared with them, sorted by name. */
 export async function listVisibleComputers(db: Db, userId: string): Promise<VisibleComputer[]> {
-  const rows = await db.all<RawVisible>(visibleSql(userId));
-  return rows.map((r) => fromRaw(r, userId));
+  return fromRows(await db.all<RawVisible>(visibleSql({ userId })))?.computers ?? [];
+}
+
+/**
+ * The user of a live session and every computer they may reach, in ONE statement and so one
+ * D1 round trip: the list is the cabinet's hottest read, and a round trip to D1 costs more
+ * than the query. Undefined when the session is not live (expired, signed out, unknown).
+ */
+export async function sessionComputers(db: Db, tokenHash: string, now: number): Promise<{ userId: string; computers: VisibleComputer[] } | undefined> {
+  return fromRows(await db.all<RawVisible>(visibleSql({ tokenHash, now })));
 }
 
 /**
@@ -143,8 +174,7 @@ export async function listVisibleComputers(db: Db, userId: string): Promise<Visi
  * Returns undefined both for "does not exist" and "not yours", so the two look the same.
  */
 export async function findVisibleComputer(db: Db, userId: string, computerId: string): Promise<VisibleComputer | undefined> {
-  const [row] = await db.all<RawVisible>(visibleSql(userId, computerId));
-  return row && fromRaw(row, userId);
+  return fromRows(await db.all<RawVisible>(visibleSql({ userId }, computerId)))?.computers[0];
 }
 
 export type ComputerPatch = Partial<Pick<ComputerRow, "name" | "groupName" | "allowNonAdminConfig" | "publicAccess" | "credentialsSealed">>;

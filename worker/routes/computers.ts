@@ -7,17 +7,18 @@ import {
   SystemInfoResponse,
   UpdateComputerRequest,
 } from "../../protocol/api";
-import { requireUser } from "../auth/session-cookie";
+import { requireUser, sessionToken } from "../auth/session-cookie";
 import { notifyComputerChanged, notifyComputerRemoved } from "../computers/notify";
 import { openDb, type Db } from "../db/client";
 import { ApiError } from "../errors";
+import { sha256Hex } from "../lib/bytes";
 import { seal } from "../lib/seal";
 import {
   deleteComputer,
   findScreenshotKey,
   findSystemInfo,
   findVisibleComputer,
-  listVisibleComputers,
+  sessionComputers,
   updateComputer,
   usersWhoSee,
   type ComputerPatch,
@@ -41,7 +42,7 @@ export function assertOwner(computer: VisibleComputer, what: string): void {
 }
 
 export const computerRoutes = router();
-computerRoutes.use("/computers", requireUser);
+// The list (GET /computers) checks its session itself, in the same D1 round trip as the list.
 computerRoutes.use("/computers/*", requireUser);
 
 computerRoutes
@@ -56,9 +57,11 @@ computerRoutes
       responses: { 200: jsonResponse(ComputerList, "The list, sorted by name."), 401: errors[401] },
     }),
     async (c) => {
-      const rows = await listVisibleComputers(openDb(c.env.DB), c.get("user").id);
       const now = Date.now();
-      return c.json({ computers: rows.map((r) => toComputerDto(r, now)) }, 200);
+      const token = sessionToken(c);
+      const found = token && (await sessionComputers(openDb(c.env.DB), await sha256Hex(token), now));
+      if (!found) throw new ApiError("unauthenticated", "Sign in to continue.");
+      return c.json({ computers: found.computers.map((r) => toComputerDto(r, now)) }, 200);
     },
   )
   .openapi(
