@@ -150,9 +150,9 @@ export class FrameEncoder {
     if (r.w < TILE || r.h < TILE) return null;
     const changed = this.changedRows(r);
     if (changed === 0) return null;
-    // Cheapest first; stop at the first move that explains (nearly) every changed row. A
-    // periodic background matches many shifts, so among candidates the one that explains
-    // the most change wins.
+    // Cheapest first; stop at the first move that explains most changed rows (a scroll
+    // leaves the newly exposed rows unexplained). A periodic background matches many
+    // shifts, so among candidates the one that explains the most change wins.
     let best: Move | null = null;
     let bestGain = 0;
     const consider = (m: Move | null): boolean => {
@@ -161,16 +161,18 @@ export class FrameEncoder {
         best = m;
         bestGain = gain;
       }
-      return bestGain * 10 >= changed * 9;
+      return bestGain * 2 >= changed;
     };
     const big = r.w * r.h >= MOTION_MIN_REGION;
     const guess = (axesOnly: boolean) => {
-      const d = guessDisplacement(this.shadow32, this.screen32, this.width, this.height, r, { axesOnly });
+      const range = axesOnly ? {} : { maxDx: 192, maxDy: 64 };
+      const d = guessDisplacement(this.shadow32, this.screen32, this.width, this.height, r, { axesOnly, ...range });
       return d && moveBand(this.shadow32, this.screen32, this.width, this.height, r, d);
     };
     if (big && consider(guess(true))) return best;
     const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r);
     if (consider(v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY }) || !big) return best;
+    // Every (dx, dy) is ~100x the axis search: only near moves (a dragged window between two updates).
     consider(guess(false));
     return best;
   }
