@@ -46,6 +46,9 @@ export class FrameEncoder {
   private readonly detectScroll: boolean;
   private readonly maxCols: number;
   private readonly maxRows: number;
+  /** `screen` and `shadow` as Buffers over the same memory, for native row compares. */
+  private readonly screenBytes: Buffer;
+  private readonly shadowBytes: Buffer;
   /** Red and blue swapped in `screen` (X11's BGRX): swap them back in what is sent. */
   private readonly bgr: boolean;
 
@@ -62,6 +65,8 @@ export class FrameEncoder {
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
     this.bgr = opts.pixelFormat === "bgrx";
+    this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
+    this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
   }
 
   /** A copy of `screen` as RGBA with alpha 255 (for thumbnails). */
@@ -179,17 +184,11 @@ export class FrameEncoder {
 
   /** Rows of r where screen and shadow differ: what a move could save. */
   private changedRows(r: Rect): number {
-    const s = this.screen32;
-    const v = this.shadow32;
     let n = 0;
     for (let y = r.y; y < r.y + r.h; y++) {
-      const start = y * this.width + r.x;
-      for (let i = start; i < start + r.w; i++) {
-        if (s[i] !== v[i]) {
-          n++;
-          break;
-        }
-      }
+      const start = (y * this.width + r.x) * 4;
+      // Native memcmp per row: this runs over the whole changed region for every candidate move.
+      if (this.screenBytes.compare(this.shadowBytes, start, start + r.w * 4, start, start + r.w * 4) !== 0) n++;
     }
     return n;
   }

@@ -125,6 +125,8 @@ export function moveBand(prev: Uint32Array, cur: Uint32Array, stride: number, he
   const cy0 = Math.max(r.y, -d.dy);
   const cy1 = Math.min(r.y + r.h, height - d.dy);
   if (cx1 - cx0 < 16 || cy1 - cy0 < 16) return null;
+  const curBytes = bytesOf(cur);
+  const prevBytes = bytesOf(prev);
   let best: Move | null = null;
   let bandTop = -1;
   let lo = 0;
@@ -140,8 +142,13 @@ export function moveBand(prev: Uint32Array, cur: Uint32Array, stride: number, he
     if (y < cy1) {
       const row = y * stride;
       const src = (y + d.dy) * stride + d.dx;
+      // The common case (a pan, a scroll) matches the whole span: one native memcmp.
+      if (curBytes.compare(prevBytes, (src + cx0) * 4, (src + cx1) * 4, (row + cx0) * 4, (row + cx1) * 4) === 0) {
+        a = cx0;
+        b = cx1;
+      }
       let runStart = -1;
-      for (let x = cx0; x <= cx1; x++) {
+      for (let x = b > a ? cx1 + 1 : cx0; x <= cx1; x++) {
         const eq = x < cx1 && cur[row + x] === prev[src + x];
         if (eq && runStart < 0) runStart = x;
         else if (!eq && runStart >= 0) {
@@ -180,4 +187,9 @@ export function applyMove(px: Uint32Array, stride: number, m: Move): void {
     const src = (m.srcY + j) * stride + m.srcX;
     px.copyWithin((m.y + j) * stride + m.x, src, src + m.w);
   }
+}
+
+/** The same memory as a Buffer, for native compares. */
+export function bytesOf(px: Uint32Array): Buffer {
+  return Buffer.from(px.buffer, px.byteOffset, px.byteLength);
 }
