@@ -177,7 +177,7 @@ export function launchBrowser(): Promise<Browser> {
 
 type OutboxMail = { id: number | string; to: string; subject: string; text: string; html: string; createdAt: string };
 
-/** The password from the newest outbox mail to `email` (the line "Password: …"), waiting for it to arrive. */
+/** The password from the newest outbox mail to `email` (the line "Password: …", "Passwort: …" in German), waiting for it to arrive. */
 export async function readPasswordFromOutbox(baseUrl: string, email: string, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
@@ -186,7 +186,7 @@ export async function readPasswordFromOutbox(baseUrl: string, email: string, tim
     if (response.ok) {
       const mails = (await response.json()) as OutboxMail[];
       const newest = mails.find((m) => m.to.toLowerCase() === email.toLowerCase());
-      const password = newest?.text.match(/^Password: (\S+)\s*$/m)?.[1];
+      const password = newest?.text.match(/^Passwor(?:d|t): (\S+)\s*$/m)?.[1];
       if (password) return password;
       last = newest ? `newest mail to ${email} has no "Password:" line:\n${newest.text}` : `no mail to ${email} yet`;
     } else {

@@ -2,11 +2,13 @@
 import type { Db } from "../db/client";
 import { ApiError } from "../errors";
 import { newId, randomToken, sha256Hex } from "../lib/bytes";
+import type { Language } from "../../protocol/languages";
+import { mailLanguage } from "../mail/language";
 import { mailTransport } from "../mail/transport";
 import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
 import { deleteOtherAuthSessions, insertAuthSession } from "../queries/auth-sessions";
 import { grantDemoComputers } from "../queries/sharing";
-import { activateUser, findUserByEmail, insertUser, setPasswordHash, type UserRow } from "../queries/users";
+import { activateUser, findUserByEmail, insertUser, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
@@ -19,23 +21,29 @@ export function passwordIterations(env: Env): number {
 /**
  * Registers an address and e-mails a generated password. The caller answers the same
  * whatever happened here, so nobody learns which addresses have accounts.
+ * `language` is the one the registering browser prefers: a new account keeps it as its
+ * profile language (F1.7) and its mail is written in it; an existing account's mail is in
+ * the language it chose, if any.
  */
-export async function register(env: Env, db: Db, email: string, cabinetUrl: string): Promise<void> {
+export async function register(env: Env, db: Db, email: string, cabinetUrl: string, language: Language): Promise<void> {
   const iterations = passwordIterations(env);
   const password = generatePassword();
   const passwordHash = await hashPassword(password, iterations);
   const mail = mailTransport(env, db);
-  if (await insertUser(db, { id: newId(), email, passwordHash })) {
-    await mail.send(welcomeMail(email, password, cabinetUrl));
+  const id = newId();
+  if (await insertUser(db, { id, email, passwordHash })) {
+    await updateProfile(db, id, { language });
+    await mail.send(welcomeMail(email, password, cabinetUrl, language));
     return;
   }
   const existing = await findUserByEmail(db, email);
+  const existingLanguage = mailLanguage(existing?.language, language);
   if (existing?.status === "pending") {
     // Never signed in: the first mail may be lost, so a new password replaces the old one.
     await setPasswordHash(db, existing.id, passwordHash, true);
-    await mail.send(welcomeMail(email, password, cabinetUrl));
+    await mail.send(welcomeMail(email, password, cabinetUrl, existingLanguage));
   } else {
-    await mail.send(alreadyRegisteredMail(email, cabinetUrl));
+    await mail.send(alreadyRegisteredMail(email, cabinetUrl, existingLanguage));
   }
 }
 

@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { oauthAccounts } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../lib/bytes";
+import type { Language } from "../../protocol/languages";
 import { mailTransport } from "../mail/transport";
 import { welcomeMail } from "../mail/templates";
 import { grantDemoComputers } from "../queries/sharing";
@@ -44,8 +45,12 @@ export async function finishOAuth(provider: OAuthProvider, redirectUri: string, 
   return profile;
 }
 
-/** The user behind a provider profile: already linked, linked now by e-mail, or created. */
-export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, p: OAuthProfile, cabinetUrl: string): Promise<UserRow> {
+/**
+ * The user behind a provider profile: already linked, linked now by e-mail, or created. A
+ * created account takes `language` (the browser's, from Accept-Language) as its profile
+ * language, and its password mail is written in it.
+ */
+export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, p: OAuthProfile, cabinetUrl: string, language: Language): Promise<UserRow> {
   const [linked] = await db.all<{ user_id: string }>(
     sql`SELECT user_id FROM oauth_accounts WHERE provider = ${provider.name} AND subject = ${p.subject}`,
   );
@@ -56,9 +61,9 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
     const password = generatePassword();
     const id = newId();
     await insertUser(db, { id, email: p.email, passwordHash: await hashPassword(password, passwordIterations(env)) });
-    await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64) });
+    await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64), language });
     // F1.3: a password is e-mailed too, so the account also works without the provider.
-    await mailTransport(env, db).send(welcomeMail(p.email, password, cabinetUrl));
+    await mailTransport(env, db).send(welcomeMail(p.email, password, cabinetUrl, language));
     user = (await findUserById(db, id))!;
   }
   if (user.status === "pending") {

@@ -5,6 +5,8 @@ import type { Db } from "../db/client";
 import { passwordResets } from "../db/schema";
 import { ApiError } from "../errors";
 import { randomToken, sha256Hex } from "../lib/bytes";
+import type { Language } from "../../protocol/languages";
+import { mailLanguage } from "../mail/language";
 import { mailTransport } from "../mail/transport";
 import { recoveryMail } from "../mail/templates";
 import { deleteAllAuthSessions } from "../queries/auth-sessions";
@@ -16,7 +18,8 @@ export const RESET_TTL_MS = 60 * 60_000;
 /** Recovery mails per address per hour: enough for a typo, too few to flood a mailbox. */
 const MAILS_PER_HOUR = 3;
 
-export async function requestRecovery(env: Env, db: Db, email: string, cabinetUrl: string): Promise<void> {
+/** `requestLanguage` words the mail for an account that chose no language (the request's Accept-Language). */
+export async function requestRecovery(env: Env, db: Db, email: string, cabinetUrl: string, requestLanguage: Language): Promise<void> {
   const user = await findUserByEmail(db, email);
   if (!user) return;
   const limiter = env.RATE_LIMITER.getByName(`recover:${user.id}`);
@@ -24,7 +27,8 @@ export async function requestRecovery(env: Env, db: Db, email: string, cabinetUr
   await limiter.recordFailure(3600_000);
   const token = randomToken();
   await db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
-  await mailTransport(env, db).send(recoveryMail(user.email, `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`));
+  const link = `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  await mailTransport(env, db).send(recoveryMail(user.email, link, mailLanguage(user.language, requestLanguage)));
 }
 
 /** Sets the new password if the token is live; the token is spent and every session ends. */

@@ -6,6 +6,7 @@ import { clearSessionCookie, sessionToken, setSessionCookie } from "../auth/sess
 import { openDb } from "../db/client";
 import { sha256Hex } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
+import { requestLanguage } from "../mail/language";
 import { deleteAuthSession } from "../queries/auth-sessions";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 import { userWithPlan } from "./dto";
@@ -22,13 +23,14 @@ export const authRoutes = router()
       operationId: "register",
       tags: ["Accounts"],
       summary: "Register an e-mail address; a generated password is e-mailed (F1.1)",
-      description: "Always answers the same, whether or not the address already has an account.",
+      description:
+        "Always answers the same, whether or not the address already has an account. A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
       request: { body: jsonBody(RegisterRequest) },
       responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400] },
     }),
     async (c) => {
       const { email } = c.req.valid("json");
-      await register(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url));
+      await register(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url), requestLanguage(c));
       return c.json({ status: "sent" as const, message: `We sent a password to ${email}.` }, 202);
     },
   )
@@ -78,13 +80,14 @@ export const authRoutes = router()
       operationId: "recoverPassword",
       tags: ["Accounts"],
       summary: "E-mail a single-use link to reset the password (F1.5)",
-      description: "Always answers the same, whether or not the address has an account.",
+      description:
+        "Always answers the same, whether or not the address has an account. The mail is in the account's language, else the one Accept-Language prefers.",
       request: { body: jsonBody(RecoverRequest) },
       responses: { 202: jsonResponse(RegisterResponse, "If the address has an account, a link is on its way."), 400: errors[400] },
     }),
     async (c) => {
       const { email } = c.req.valid("json");
-      await requestRecovery(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url));
+      await requestRecovery(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url), requestLanguage(c));
       return c.json({ status: "sent" as const, message: `If ${email} has an account, we sent it a link to reset the password.` }, 202);
     },
   )

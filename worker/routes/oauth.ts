@@ -10,6 +10,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { timingSafeEqual } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
+import { requestLanguage } from "../mail/language";
 import { cabinetUrl } from "./auth";
 import { errors, router } from "./openapi";
 
@@ -77,7 +78,7 @@ export const oauthRoutes = router()
       try {
         const db = openDb(c.env.DB);
         const profile = await finishOAuth(provider, redirectUri(c, name), code, codeVerifier);
-        const user = await userForProfile(c.env, db, provider, profile, cabinetUrl(c.env, c.req.url));
+        const user = await userForProfile(c.env, db, provider, profile, cabinetUrl(c.env, c.req.url), requestLanguage(c));
         setSessionCookie(c, await openSession(db, user.id, { ip: clientIp(c), userAgent: userAgent(c) }));
         return c.redirect("/computers", 302);
       } catch (err) {

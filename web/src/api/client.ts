@@ -1,5 +1,8 @@
 // The one place the web app talks HTTP. Every API error arrives as `{ error: { code, message } }`;
-// this turns it (and network failures) into an ApiError whose message can be shown as is.
+// this turns it (and network failures) into an ApiError; errorMessage() words it for the user
+// in the UI's language.
+import { localValidationText, withoutFieldNames } from "../i18n/server-text";
+import { hasKey, language, t } from "../i18n/i18n";
 
 export class ApiError extends Error {
   constructor(
@@ -12,8 +15,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Status 0: the request never got an HTTP answer. */
-const NETWORK_ERROR_MESSAGE = "Cannot reach Edgedesk. Check your connection and try again.";
+/** A message already worded for the user (in the UI's language); errorMessage() shows it as is. */
+export class DisplayError extends Error {
+  override name = "DisplayError";
+}
 
 type Listener = (error: ApiError) => void;
 const unauthenticatedListeners = new Set<Listener>();
@@ -62,7 +67,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, "network", NETWORK_ERROR_MESSAGE);
+    // Status 0: the request never got an HTTP answer.
+    throw new ApiError(0, "network", "Cannot reach Edgedesk.");
   }
 
   const payload = await readBody(response);
@@ -70,15 +76,30 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 
   const error = isErrorBody(payload)
     ? new ApiError(response.status, payload.error.code, payload.error.message)
-    : new ApiError(response.status, `http_${response.status}`, fallbackMessage(response.status));
+    : new ApiError(response.status, `http_${response.status}`, `HTTP ${response.status}`);
   if (error.code === "unauthenticated") for (const listener of unauthenticatedListeners) listener(error);
   throw error;
 }
 
-function fallbackMessage(status: number): string {
-  if (status === 429) return "Too many attempts. Wait a minute and try again.";
-  if (status >= 500) return "Edgedesk had a problem answering. Try again in a moment.";
-  return `The request failed (HTTP ${status}).`;
+/** An answer without an error body (a proxy, a crash): worded from the status alone. */
+function statusMessage(status: number): string {
+  if (status === 429) return t("apiErrors.tooManyAttempts");
+  if (status >= 500) return t("apiErrors.serverTrouble");
+  return t("apiErrors.httpStatus", { status });
+}
+
+/**
+ * The words for an API error. In English the server's own sentence is shown: it is English
+ * and often more specific (it names the computer, the seconds to wait). In another language
+ * the catalog's sentence for the code, or for a validation error the known sentences translated.
+ */
+export function apiErrorMessage(error: ApiError): string {
+  if (error.code === "network") return t("apiErrors.network");
+  if (/^http_\d+$/.test(error.code)) return statusMessage(error.status);
+  if (language.value === "en") return error.message;
+  if (error.code === "invalid_input") return localValidationText(withoutFieldNames(error.message));
+  const key = `apiErrors.byCode.${error.code}`;
+  return hasKey(key) ? t(key) : error.message;
 }
 
 export const api = {
@@ -91,6 +112,7 @@ export const api = {
 
 /** The message to show for any thrown value. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return "Something went wrong. Try again.";
+  if (error instanceof ApiError) return apiErrorMessage(error);
+  if (error instanceof DisplayError) return error.message;
+  return t("apiErrors.generic");
 }

@@ -12,6 +12,7 @@ import { currentQuery, currentRoute, navigate, publicPaths, routes, safeReturnPa
 import { ComingSoonPage } from "../shell/coming-soon-page";
 import { lazyPage } from "../shell/lazy-page";
 import { Shell } from "../shell/shell";
+import { t } from "../i18n/i18n";
 import { BrandingIcon, SupportIcon } from "../ui/icons";
 import { timePreferences } from "../ui/time";
 import { Logo } from "../ui/logo";
@@ -45,11 +46,11 @@ function Splash({ error }: { error?: string | null }) {
         <div class="splash-error" role="alert">
           <p>{error}</p>
           <button type="button" class="button button-secondary" onClick={() => window.location.reload()}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       ) : (
-        <span class="visually-hidden">Loading…</span>
+        <span class="visually-hidden">{t("common.loading")}</span>
       )}
     </div>
   );
@@ -63,13 +64,9 @@ function CabinetPage({ route, models }: { route: RoutePath; models: Models }): C
     case routes.changePassword:
       return <ChangePasswordPage session={session} />;
     case routes.support:
-      return (
-        <ComingSoonPage title="Remote support" description="Invite a client to a one-off support session by link or by code." icon={SupportIcon} />
-      );
+      return <ComingSoonPage title={t("shell.support")} description={t("app.supportDescription")} icon={SupportIcon} />;
     case routes.branding:
-      return (
-        <ComingSoonPage title="Branding" description="Your name, icon and subdomain on the agent and the connection page." icon={BrandingIcon} />
-      );
+      return <ComingSoonPage title={t("shell.branding")} description={t("app.brandingDescription")} icon={BrandingIcon} />;
     case routes.history:
       return <HistoryPage />;
     case routes.profile:

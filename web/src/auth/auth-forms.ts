@@ -1,6 +1,7 @@
-// The state behind the login, registration and change-password forms. The pages only
+// The state behind the login and change-password forms. The pages only
 // render these signals and call submit(); where to go afterwards is decided here.
 import { batch, createModel, signal } from "@preact/signals";
+import { t } from "../i18n/i18n";
 import { navigate, routes } from "../router/router";
 import { createSubmission } from "../ui/submission";
 import type { SessionModel } from "./session-model";
@@ -24,25 +25,6 @@ export const LoginForm = createModel((session: SessionModel) => {
   return { email, password, pending: submission.pending, error: submission.error, submit };
 });
 
-export const RegisterForm = createModel((session: SessionModel) => {
-  const email = signal(session.lastEmail.value);
-  /** The server's confirmation once the request went through. */
-  const sentMessage = signal<string | null>(null);
-  const submission = createSubmission();
-
-  async function submit(): Promise<void> {
-    await submission.run(async () => {
-      sentMessage.value = await session.register(email.value.trim());
-    });
-  }
-
-  function startOver(): void {
-    sentMessage.value = null;
-  }
-
-  return { email, sentMessage, pending: submission.pending, error: submission.error, submit, startOver };
-});
-
 export const ChangePasswordForm = createModel((session: SessionModel) => {
   const currentPassword = signal("");
   const newPassword = signal("");
@@ -51,15 +33,15 @@ export const ChangePasswordForm = createModel((session: SessionModel) => {
 
   async function submit(): Promise<void> {
     if (newPassword.value.length < MIN_PASSWORD_LENGTH) {
-      submission.error.value = `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
+      submission.error.value = t("auth.password.tooShort", { count: MIN_PASSWORD_LENGTH });
       return;
     }
     if (newPassword.value !== confirmPassword.value) {
-      submission.error.value = "The two new passwords do not match.";
+      submission.error.value = t("auth.password.mismatch");
       return;
     }
     if (newPassword.value === currentPassword.value) {
-      submission.error.value = "Choose a password different from the current one.";
+      submission.error.value = t("auth.password.same");
       return;
     }
     const ok = await submission.run(() => session.changePassword(currentPassword.value, newPassword.value));

@@ -1,4 +1,6 @@
 import { useModel } from "@preact/signals";
+import { t } from "../i18n/i18n";
+import { Trans } from "../i18n/trans";
 import { Link } from "../router/link";
 import { routes } from "../router/router";
 import { Form, FormError, SubmitButton, TextField } from "../ui/form";
@@ -10,10 +12,10 @@ import type { SessionModel } from "./session-model";
 function ChangePasswordFields({ session, forced }: { session: SessionModel; forced: boolean }) {
   const form = useModel(() => new ChangePasswordForm(session));
   return (
-    <Form label="Change password" onSubmit={form.submit}>
+    <Form label={t("auth.password.pageTitle")} onSubmit={form.submit}>
       <TextField
         name="current-password"
-        label={forced ? "Password from the e-mail" : "Current password"}
+        label={forced ? t("auth.password.fromEmail") : t("auth.password.current")}
         type="password"
         value={form.currentPassword}
         autoComplete="current-password"
@@ -22,25 +24,25 @@ function ChangePasswordFields({ session, forced }: { session: SessionModel; forc
       />
       <TextField
         name="new-password"
-        label="New password"
+        label={t("auth.password.new")}
         type="password"
         value={form.newPassword}
         autoComplete="new-password"
         required
         minLength={MIN_PASSWORD_LENGTH}
-        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        hint={t("auth.password.hint", { count: MIN_PASSWORD_LENGTH })}
       />
       <TextField
         name="confirm-password"
-        label="Repeat the new password"
+        label={t("auth.password.repeat")}
         type="password"
         value={form.confirmPassword}
         autoComplete="new-password"
         required
       />
       <FormError message={form.error.value} />
-      <SubmitButton pending={form.pending.value} pendingLabel="Saving…">
-        {forced ? "Save and continue" : "Change password"}
+      <SubmitButton pending={form.pending.value} pendingLabel={t("common.saving")}>
+        {forced ? t("auth.password.saveAndContinue") : t("auth.password.submit")}
       </SubmitButton>
     </Form>
   );
@@ -51,18 +53,18 @@ function ChangePasswordFields({ session, forced }: { session: SessionModel; forc
  * stands alone (no menu to wander off to). Later, from the profile menu, it sits in the cabinet.
  */
 export function ChangePasswordPage({ session }: { session: SessionModel }) {
-  useTitle("Change password");
+  useTitle(t("auth.password.pageTitle"));
   const forced = session.mustChangePassword.value;
   if (forced) {
     return (
       <AuthLayout
-        title="Choose your password"
-        lead="You signed in with the password we e-mailed you. Replace it with one only you know."
+        title={t("auth.password.forcedTitle")}
+        lead={t("auth.password.forcedLead")}
         footer={
           <>
-            Signed in as <strong>{session.user.value?.email}</strong> ·{" "}
+            <Trans k="auth.password.signedInAs" values={{ email: session.user.value?.email ?? "" }} parts={[<strong />]} /> ·{" "}
             <button type="button" class="link-button" onClick={() => void signOut(session)}>
-              Sign out
+              {t("common.signOut")}
             </button>
           </>
         }
@@ -75,15 +77,15 @@ export function ChangePasswordPage({ session }: { session: SessionModel }) {
     <div class="page page-narrow">
       <header class="page-header">
         <div>
-          <h1>Change password</h1>
-          <p class="page-lead">Enter your current password, then the new one twice.</p>
+          <h1>{t("auth.password.pageTitle")}</h1>
+          <p class="page-lead">{t("auth.password.lead")}</p>
         </div>
       </header>
       <div class="card card-padded">
         <ChangePasswordFields session={session} forced={false} />
       </div>
       <p class="page-back">
-        <Link href={routes.computers}>Back to computers</Link>
+        <Link href={routes.computers}>{t("auth.password.backToComputers")}</Link>
       </p>
     </div>
   );

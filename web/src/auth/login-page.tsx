@@ -1,4 +1,7 @@
 import { useModel } from "@preact/signals";
+import { language, t, type Key } from "../i18n/i18n";
+import { translateServerText } from "../i18n/server-text";
+import { Trans } from "../i18n/trans";
 import { useTitle } from "../ui/use-title";
 import { Link } from "../router/link";
 import { currentQuery, routes } from "../router/router";
@@ -8,9 +11,9 @@ import { LoginForm } from "./auth-forms";
 import type { SessionModel } from "./session-model";
 
 /** Messages other pages leave for the login page (?notice=…). */
-const notices: Record<string, string> = {
-  "password-reset": "Your password was changed. Sign in with the new one.",
-  "account-deleted": "Your account and all its data were deleted.",
+const notices: Record<string, Key> = {
+  "password-reset": "auth.noticePasswordReset",
+  "account-deleted": "auth.noticeAccountDeleted",
 };
 
 function GoogleMark() {
@@ -34,56 +37,58 @@ function FacebookMark() {
 }
 
 /** F1.3: plain links; the Worker redirects to the provider and back. */
+/** The Worker's words for a failed social sign-in are English: known sentences are translated, others become the general one. */
+function providerErrorText(message: string): string {
+  const { text, translated } = translateServerText(message);
+  return language.value === "en" || translated ? text : t("apiErrors.byCode.oauth_failed");
+}
+
 function SocialSignIn() {
   return (
     <div class="social-sign-in">
       <a class="button button-secondary button-block social-button" href="/api/auth/oauth/google/start">
         <GoogleMark />
-        Continue with Google
+        {t("auth.continueWithGoogle")}
       </a>
       <a class="button button-secondary button-block social-button" href="/api/auth/oauth/facebook/start">
         <FacebookMark />
-        Continue with Facebook
+        {t("auth.continueWithFacebook")}
       </a>
       <div class="divider" role="separator">
-        <span>or with your e-mail</span>
+        <span>{t("auth.orWithEmail")}</span>
       </div>
     </div>
   );
 }
 
 export function LoginPage({ session }: { session: SessionModel }) {
-  useTitle("Sign in");
+  useTitle(t("auth.loginPageTitle"));
   const form = useModel(() => new LoginForm(session));
   const query = currentQuery.value;
   const providerError = query.get("error");
   const notice = notices[query.get("notice") ?? ""];
   return (
     <AuthLayout
-      title="Sign in to Edgedesk"
-      lead="Reach your computers from any browser."
-      footer={
-        <>
-          New to Edgedesk? <Link href={routes.register}>Create an account</Link>
-        </>
-      }
+      title={t("auth.loginTitle")}
+      lead={t("auth.loginLead")}
+      footer={<Trans k="auth.newHere" parts={[<Link href={routes.register} />]} />}
     >
       {providerError && (
         <div class="form-error auth-alert" role="alert">
-          {providerError}
+          {providerErrorText(providerError)}
         </div>
       )}
       {notice && (
         <div class="notice notice-success auth-alert" role="status">
-          {notice}
+          {t(notice)}
         </div>
       )}
       <SocialSignIn />
-      <Form label="Sign in" onSubmit={form.submit}>
-        <TextField name="email" label="E-mail" type="email" value={form.email} autoComplete="username" required autoFocus={!form.email.value} />
+      <Form label={t("common.signIn")} onSubmit={form.submit}>
+        <TextField name="email" label={t("common.email")} type="email" value={form.email} autoComplete="username" required autoFocus={!form.email.value} />
         <TextField
           name="password"
-          label="Password"
+          label={t("common.password")}
           type="password"
           value={form.password}
           autoComplete="current-password"
@@ -91,11 +96,11 @@ export function LoginPage({ session }: { session: SessionModel }) {
           autoFocus={!!form.email.value}
         />
         <p class="forgot-link">
-          <Link href={routes.recover}>Forgot your password?</Link>
+          <Link href={routes.recover}>{t("auth.forgotPassword")}</Link>
         </p>
         <FormError message={form.error.value} />
-        <SubmitButton pending={form.pending.value} pendingLabel="Signing in…">
-          Sign in
+        <SubmitButton pending={form.pending.value} pendingLabel={t("auth.signingIn")}>
+          {t("common.signIn")}
         </SubmitButton>
       </Form>
     </AuthLayout>

@@ -1,52 +1,31 @@
 import { useModel } from "@preact/signals";
+import { Trans } from "../i18n/trans";
+import { t } from "../i18n/i18n";
 import { Link } from "../router/link";
 import { routes } from "../router/router";
-import { Form, FormError, SubmitButton, TextField } from "../ui/form";
 import { useTitle } from "../ui/use-title";
-import { AuthLayout } from "./auth-layout";
-import { RecoverForm } from "./recovery";
+import { EmailFormPage } from "./email-form-page";
+import { EmailRequestForm } from "./email-request-form";
+import { recoveryService } from "./recovery";
 import type { SessionModel } from "./session-model";
 
 /** F1.5: the same confirmation whether or not the address has an account. */
 export function RecoverPage({ session }: { session: SessionModel }) {
-  useTitle("Reset your password");
-  const form = useModel(() => new RecoverForm(session.lastEmail.value));
-  const footer = (
-    <>
-      Remembered it? <Link href={routes.login}>Back to sign in</Link>
-    </>
-  );
-
-  if (form.sent.value) {
-    return (
-      <AuthLayout title="Check your inbox" footer={footer}>
-        <div class="notice notice-success" role="status">
-          <p>
-            If <strong>{form.email.value.trim()}</strong> has an Edgedesk account, we sent it a link to choose a new password.
-          </p>
-        </div>
-        <p class="muted">The link works once and expires soon. If nothing arrives within a few minutes, look in your spam folder.</p>
-        <div class="stack-actions">
-          <Link class="button button-primary button-block" href={routes.login}>
-            Back to sign in
-          </Link>
-          <button type="button" class="button button-ghost button-block" onClick={form.startOver}>
-            Use another address
-          </button>
-        </div>
-      </AuthLayout>
-    );
-  }
-
+  useTitle(t("auth.recover.title"));
+  const form = useModel(() => new EmailRequestForm(session.lastEmail.value, (email) => recoveryService.recover(email).then(() => undefined)));
   return (
-    <AuthLayout title="Reset your password" lead="Enter your account's e-mail address and we will send you a link to choose a new password." footer={footer}>
-      <Form label="Reset your password" onSubmit={form.submit}>
-        <TextField name="email" label="E-mail" type="email" value={form.email} autoComplete="username" required autoFocus />
-        <FormError message={form.error.value} />
-        <SubmitButton pending={form.pending.value} pendingLabel="Sending…">
-          Send reset link
-        </SubmitButton>
-      </Form>
-    </AuthLayout>
+    <EmailFormPage
+      form={form}
+      title={t("auth.recover.title")}
+      lead={t("auth.recover.lead")}
+      submitLabel={t("auth.recover.submit")}
+      autoComplete="username"
+      footer={<Trans k="auth.recover.footer" parts={[<Link href={routes.login} />]} />}
+      sent={{
+        message: <Trans k="auth.recover.sent" values={{ email: form.email.value.trim() }} parts={[<strong />]} />,
+        hint: t("auth.recover.sentHint"),
+        next: { href: routes.login, label: t("auth.backToSignIn") },
+      }}
+    />
   );
 }

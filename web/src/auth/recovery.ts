@@ -1,6 +1,7 @@
 // Password recovery (F1.5): ask for a link by e-mail, then set a new password with its token.
 import { createModel, signal } from "@preact/signals";
 import { ApiError, api } from "../api/client";
+import { t } from "../i18n/i18n";
 import { navigate, routes } from "../router/router";
 import { createSubmission } from "../ui/submission";
 import { MIN_PASSWORD_LENGTH } from "./auth-forms";
@@ -11,21 +12,6 @@ export const recoveryService = {
   reset: (token: string, newPassword: string) => api.post<void>("/api/auth/reset", { token, newPassword }),
 };
 
-export const RecoverForm = createModel((initialEmail: string) => {
-  const email = signal(initialEmail);
-  const sent = signal(false);
-  const submission = createSubmission();
-
-  async function submit(): Promise<void> {
-    await submission.run(async () => {
-      await recoveryService.recover(email.value.trim());
-      sent.value = true;
-    });
-  }
-
-  return { email, sent, pending: submission.pending, error: submission.error, submit, startOver: () => (sent.value = false) };
-});
-
 export const ResetPasswordForm = createModel((token: string) => {
   const newPassword = signal("");
   const confirmPassword = signal("");
@@ -35,11 +21,11 @@ export const ResetPasswordForm = createModel((token: string) => {
 
   async function submit(): Promise<void> {
     if (newPassword.value.length < MIN_PASSWORD_LENGTH) {
-      submission.error.value = `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
+      submission.error.value = t("auth.password.tooShort", { count: MIN_PASSWORD_LENGTH });
       return;
     }
     if (newPassword.value !== confirmPassword.value) {
-      submission.error.value = "The two passwords do not match.";
+      submission.error.value = t("auth.reset.mismatch");
       return;
     }
     let invalid = false;

@@ -1,4 +1,5 @@
 import { useModel } from "@preact/signals";
+import { t } from "../i18n/i18n";
 import { Link } from "../router/link";
 import { currentQuery, routes } from "../router/router";
 import { Form, FormError, SubmitButton, TextField } from "../ui/form";
@@ -9,23 +10,23 @@ import { ResetPasswordForm } from "./recovery";
 
 /** F1.5: the page the e-mailed link opens (/reset-password?token=…). */
 export function ResetPasswordPage() {
-  useTitle("Choose a new password");
+  useTitle(t("auth.reset.title"));
   const form = useModel(() => new ResetPasswordForm(currentQuery.peek().get("token") ?? ""));
   const footer = (
     <>
-      <Link href={routes.login}>Back to sign in</Link>
+      <Link href={routes.login}>{t("auth.backToSignIn")}</Link>
     </>
   );
 
   if (form.invalidToken.value) {
     return (
-      <AuthLayout title="This link no longer works" footer={footer}>
+      <AuthLayout title={t("auth.reset.invalidTitle")} footer={footer}>
         <div class="form-error" role="alert">
-          The password reset link is invalid, has expired or was already used. Ask for a new one.
+          {t("auth.reset.invalidText")}
         </div>
         <div class="stack-actions">
           <Link class="button button-primary button-block" href={routes.recover}>
-            Send a new link
+            {t("auth.reset.sendNewLink")}
           </Link>
         </div>
       </AuthLayout>
@@ -33,23 +34,23 @@ export function ResetPasswordPage() {
   }
 
   return (
-    <AuthLayout title="Choose a new password" lead="Enter your new password twice. Other browsers signed in to your account are signed out." footer={footer}>
-      <Form label="Choose a new password" onSubmit={form.submit}>
+    <AuthLayout title={t("auth.reset.title")} lead={t("auth.reset.lead")} footer={footer}>
+      <Form label={t("auth.reset.title")} onSubmit={form.submit}>
         <TextField
           name="new-password"
-          label="New password"
+          label={t("auth.password.new")}
           type="password"
           value={form.newPassword}
           autoComplete="new-password"
           required
           autoFocus
           minLength={MIN_PASSWORD_LENGTH}
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          hint={t("auth.password.hint", { count: MIN_PASSWORD_LENGTH })}
         />
-        <TextField name="confirm-password" label="Repeat the new password" type="password" value={form.confirmPassword} autoComplete="new-password" required />
+        <TextField name="confirm-password" label={t("auth.password.repeat")} type="password" value={form.confirmPassword} autoComplete="new-password" required />
         <FormError message={form.error.value} />
-        <SubmitButton pending={form.pending.value} pendingLabel="Saving…">
-          Set new password
+        <SubmitButton pending={form.pending.value} pendingLabel={t("common.saving")}>
+          {t("auth.reset.submit")}
         </SubmitButton>
       </Form>
     </AuthLayout>

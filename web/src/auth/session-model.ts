@@ -1,7 +1,7 @@
 // Who is signed in. Every other model reads `user`; only this one changes it.
 import { computed, createModel, signal } from "@preact/signals";
 import type { User } from "../../../protocol/api";
-import { ApiError } from "../api/client";
+import { ApiError, errorMessage } from "../api/client";
 import type { AuthService } from "./auth-service";
 
 export type SessionState = "checking" | "ready";
@@ -24,7 +24,7 @@ export const SessionModel = createModel((service: AuthService) => {
       checkError.value = null;
     } catch (error) {
       user.value = null;
-      checkError.value = error instanceof ApiError && error.status === 401 ? null : (error as Error).message;
+      checkError.value = error instanceof ApiError && error.status === 401 ? null : errorMessage(error);
     } finally {
       state.value = "ready";
     }
@@ -46,10 +46,10 @@ export const SessionModel = createModel((service: AuthService) => {
     await request;
   }
 
-  async function register(email: string): Promise<string> {
-    const result = await service.register({ email });
+  /** E-mails a generated password (F1.1); the page words the confirmation itself. */
+  async function register(email: string): Promise<void> {
+    await service.register({ email });
     lastEmail.value = email.trim().toLowerCase();
-    return result.message;
   }
 
   async function changePassword(currentPassword: string, newPassword: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { ReadonlySignal } from "@preact/signals";
 import type { RefObject } from "preact";
 import { useMemo, useRef } from "preact/hooks";
 import type { Computer } from "../../../protocol/api";
+import { t } from "../i18n/i18n";
 import { GlobeIcon, InfoIcon, SettingsIcon, ShareIcon, TrashIcon } from "../ui/icons";
 import { formatAbsolute, formatRelative } from "../ui/time";
 import { useDismiss } from "../ui/use-dismiss";
@@ -16,8 +17,8 @@ import type { ComputerRowModel } from "./computer-row-model";
 import type { ComputersModel } from "./computers-model";
 
 /** A relative time that follows the clock; only this text re-renders when the clock ticks. */
-export function RelativeTime({ iso, now, never = "Never" }: { iso: string | null; now: ReadonlySignal<number>; never?: string }) {
-  if (!iso) return <span class="muted">{never}</span>;
+export function RelativeTime({ iso, now, never }: { iso: string | null; now: ReadonlySignal<number>; never?: string }) {
+  if (!iso) return <span class="muted">{never ?? t("common.never")}</span>;
   return (
     <time dateTime={iso} title={formatAbsolute(iso)}>
       {formatRelative(iso, now.value)}
@@ -26,14 +27,14 @@ export function RelativeTime({ iso, now, never = "Never" }: { iso: string | null
 }
 
 export function FavoriteButton({ computer, computers }: { computer: Computer; computers: ComputersModel }) {
-  const label = computer.favorite ? `Remove ${computer.name} from favorites` : `Add ${computer.name} to favorites`;
+  const label = t(computer.favorite ? "computers.favoriteRemove" : "computers.favoriteAdd", { name: computer.name });
   return (
     <button
       type="button"
       class={`star-button${computer.favorite ? " is-favorite" : ""}`}
       aria-pressed={computer.favorite}
       aria-label={label}
-      title={computer.favorite ? "Remove from favorites" : "Add to favorites"}
+      title={t(computer.favorite ? "computers.favoriteRemoveShort" : "computers.favoriteAddShort")}
       onClick={() => void computers.toggleFavorite(computer.id)}
     />
   );
@@ -41,11 +42,9 @@ export function FavoriteButton({ computer, computers }: { computer: Computer; co
 
 function connectBlocker(computer: Computer): string | null {
   if (computer.status === "disabled") {
-    return computer.access === "owner"
-      ? "Disabled: your plan's computer limit is exceeded. Remove a computer or change the plan to connect."
-      : "Disabled: the owner's plan limit is exceeded.";
+    return t(computer.access === "owner" ? "computers.blockedDisabledOwner" : "computers.blockedDisabledShared");
   }
-  if (!computer.online) return "The computer is offline";
+  if (!computer.online) return t("computers.blockedOffline");
   return null;
 }
 
@@ -58,7 +57,7 @@ export function ConnectButton({ computer, block = false }: { computer: Computer;
     return (
       <span class={`connect-blocked${block ? " connect-block" : ""}`} title={blocker}>
         <button type="button" class={`button button-secondary${size}`} disabled title={blocker}>
-          Connect
+          {t("computers.connect")}
         </button>
       </span>
     );
@@ -71,7 +70,7 @@ export function ConnectButton({ computer, block = false }: { computer: Computer;
       rel="noopener"
       data-testid="connect"
     >
-      Connect
+      {t("computers.connect")}
     </a>
   );
 }
@@ -79,7 +78,7 @@ export function ConnectButton({ computer, block = false }: { computer: Computer;
 /** Public IP, city and country as the Worker saw the agent's connection (F2.6). */
 export function locationParts(computer: Computer): { ip: string; place: string } {
   const { ip, city, country } = computer.location;
-  return { ip: ip || "unknown", place: [city, country].filter(Boolean).join(", ") || "unknown" };
+  return { ip: ip || t("common.unknown"), place: [city, country].filter(Boolean).join(", ") || t("common.unknown") };
 }
 
 /** F2.11: the clickable mark of a computer open to people outside the account. */
@@ -87,7 +86,7 @@ export function PublicAccessMark({ computer, computers }: { computer: Computer; 
   if (!computer.publicAccess) return null;
   if (computer.access !== "owner") {
     return (
-      <span class="public-mark" title="Public access is on" role="img" aria-label="Public access">
+      <span class="public-mark" title={t("computers.publicOn")} role="img" aria-label={t("computers.publicLabel")}>
         <GlobeIcon />
       </span>
     );
@@ -96,8 +95,8 @@ export function PublicAccessMark({ computer, computers }: { computer: Computer; 
     <button
       type="button"
       class="public-mark"
-      title="Public access is on: manage sharing"
-      aria-label={`Public access to ${computer.name}: manage sharing`}
+      title={t("computers.publicManage")}
+      aria-label={t("computers.publicManageLabel", { name: computer.name })}
       onClick={() => computers.openDialog("sharing", computer.id)}
     >
       <GlobeIcon />
@@ -109,10 +108,10 @@ export function PublicAccessMark({ computer, computers }: { computer: Computer; 
 export function Tags({ computer }: { computer: Computer }) {
   return (
     <>
-      {computer.isDemo && <span class="tag">Demo</span>}
+      {computer.isDemo && <span class="tag">{t("computers.demo")}</span>}
       {computer.access === "shared" && (
         <span class="tag tag-shared" title={computer.ownerEmail}>
-          Shared by {computer.ownerName || computer.ownerEmail}
+          {t("computers.sharedBy", { name: computer.ownerName || computer.ownerEmail })}
         </span>
       )}
       {computer.group && <span class="tag tag-group">{computer.group}</span>}
@@ -128,27 +127,27 @@ function MenuPopup({ row, computer }: { row: ComputerRowModel; computer: Compute
   useDismiss(container, row.menuOpen);
   const isOwner = computer.access === "owner";
   return (
-    <div class="menu" role="menu" aria-label={`Actions for ${computer.name}`} ref={ref}>
+    <div class="menu" role="menu" aria-label={t("computers.actionsFor", { name: computer.name })} ref={ref}>
       <button type="button" role="menuitem" class="menu-item" onClick={() => row.open("system-info")}>
         <InfoIcon />
-        System information
+        {t("computers.menuSystemInfo")}
       </button>
       {isOwner && (
         <button type="button" role="menuitem" class="menu-item" onClick={() => row.open("settings")}>
           <SettingsIcon />
-          Settings…
+          {t("computers.menuSettings")}
         </button>
       )}
       {isOwner && (
         <button type="button" role="menuitem" class="menu-item" onClick={() => row.open("sharing")}>
           <ShareIcon />
-          Sharing…
+          {t("computers.menuSharing")}
         </button>
       )}
       <div class="menu-separator" role="separator" />
       <button type="button" role="menuitem" class="menu-item menu-item-danger" onClick={row.startRemove}>
         <TrashIcon />
-        {isOwner ? "Remove…" : "Remove from my list…"}
+        {t(isOwner ? "computers.menuRemove" : "computers.menuRemoveShared")}
       </button>
     </div>
   );
@@ -160,7 +159,7 @@ export function ActionsMenu({ computer, row }: { computer: Computer; row: Comput
       <button
         type="button"
         class="icon-button more-button"
-        aria-label={`Actions for ${computer.name}`}
+        aria-label={t("computers.actionsFor", { name: computer.name })}
         aria-haspopup="menu"
         aria-expanded={row.menuOpen.value}
         onClick={row.toggleMenu}
@@ -174,16 +173,14 @@ export function RemoveConfirm({ computer, row }: { computer: Computer; row: Comp
   return (
     <>
       {row.mode.value === "confirm-remove" && (
-        <div class="inline-confirm" role="group" aria-label="Confirm removal">
-          <span>
-            {computer.access === "owner" ? "Remove this computer from your account?" : "Remove this shared computer from your list?"}
-          </span>
+        <div class="inline-confirm" role="group" aria-label={t("computers.confirmRemoval")}>
+          <span>{t(computer.access === "owner" ? "computers.confirmRemoveOwn" : "computers.confirmRemoveShared")}</span>
           <span class="inline-confirm-actions">
             <button type="button" class="button button-danger button-small" disabled={row.pending.value} onClick={row.confirmRemove}>
-              Remove
+              {t("computers.remove")}
             </button>
             <button type="button" class="button button-ghost button-small" onClick={row.cancel}>
-              Cancel
+              {t("common.cancel")}
             </button>
           </span>
         </div>

@@ -1,5 +1,6 @@
 import { useModel, type ReadonlySignal } from "@preact/signals";
 import type { Computer } from "../../../protocol/api";
+import { Trans } from "../i18n/trans";
 import { ComputerRowModel } from "./computer-row-model";
 import {
   ActionsMenu,
@@ -21,7 +22,7 @@ function LastSeen({ computer, now }: { computer: Computer; now: ReadonlySignal<n
   if (computer.online || !computer.lastSeenAt) return null;
   return (
     <span class="status-sub">
-      seen <RelativeTime iso={computer.lastSeenAt} now={now} />
+      <Trans k="computers.seen" parts={[<RelativeTime iso={computer.lastSeenAt} now={now} />]} />
     </span>
   );
 }

@@ -1,5 +1,7 @@
 import { useModel, type ReadonlySignal } from "@preact/signals";
 import type { Computer } from "../../../protocol/api";
+import { t } from "../i18n/i18n";
+import { Trans } from "../i18n/trans";
 import { ComputerRowModel } from "./computer-row-model";
 import { ActionsMenu, ConnectButton, FavoriteButton, locationParts, PublicAccessMark, RelativeTime, RemoveConfirm, Tags } from "./computer-parts";
 import type { ComputersModel } from "./computers-model";
@@ -13,7 +15,7 @@ function Thumbnail({ computer }: { computer: Computer }) {
   if (!computer.screenshotUrl) {
     return (
       <div class={`thumb-placeholder g-${computer.os}`} aria-hidden="true">
-        No screenshot yet
+        {t("computers.noScreenshot")}
       </div>
     );
   }
@@ -21,12 +23,12 @@ function Thumbnail({ computer }: { computer: Computer }) {
     <img
       class="thumb-image"
       src={computer.screenshotUrl}
-      alt={`Screen of ${computer.name}`}
+      alt={t("computers.screenOf", { name: computer.name })}
       loading="lazy"
       decoding="async"
       width={480}
       height={300}
-      title={computer.screenshotAt ? `Screenshot taken ${formatAbsolute(computer.screenshotAt)}` : undefined}
+      title={computer.screenshotAt ? t("computers.screenshotTaken", { time: formatAbsolute(computer.screenshotAt) }) : undefined}
     />
   );
 }
@@ -69,7 +71,7 @@ export function ComputerTile({ entry, computers }: ItemProps) {
         {RemoveConfirm({ computer, row })}
         <div class="tile-footer">
           <span class="tile-used">
-            Last connection: <RelativeTime iso={computer.lastConnectedAt} now={computers.now} />
+            <Trans k="computers.lastConnection" parts={[<RelativeTime iso={computer.lastConnectedAt} now={computers.now} />]} />
           </span>
           {ConnectButton({ computer })}
         </div>

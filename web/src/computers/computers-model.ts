@@ -29,6 +29,8 @@ export const ComputersModel = createModel((service: ComputersService) => {
   const entries = signal<ReadonlyMap<string, Signal<Computer>>>(new Map());
   const state = signal<LoadState>("idle");
   const error = signal<string | null>(null);
+  /** What `error` is about: loading the list, or a favorite that did not stick. */
+  const errorSource = signal<"load" | "favorite">("load");
   const preferences = loadPreferences();
   const autoRefresh = signal(preferences.autoRefresh);
   const sort = signal<SortKey>(preferences.sort);
@@ -152,6 +154,7 @@ export const ComputersModel = createModel((service: ComputersService) => {
           error.value = null;
         });
       } catch (caught) {
+        errorSource.value = "load";
         error.value = errorMessage(caught);
         // Keep showing the last good list when only a refresh failed.
         if (state.value !== "loaded") state.value = "error";
@@ -186,7 +189,8 @@ export const ComputersModel = createModel((service: ComputersService) => {
     } catch (caught) {
       const now = entry(id)?.peek();
       if (now) upsert({ ...now, favorite: !favorite });
-      error.value = `Could not change the favorite: ${errorMessage(caught)}`;
+      errorSource.value = "favorite";
+      error.value = errorMessage(caught);
     }
   }
 
@@ -260,6 +264,7 @@ export const ComputersModel = createModel((service: ComputersService) => {
     sections,
     state,
     error,
+    errorSource,
     autoRefresh,
     sort,
     groupBy,

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { User } from "../../../protocol/api";
 import type { SessionModel } from "../auth/session-model";
+import { t } from "../i18n/i18n";
 import { ComputersIcon } from "../ui/icons";
 import { useTitle } from "../ui/use-title";
 import { ComputerRow } from "./computer-row";
@@ -16,23 +17,19 @@ function EmptyState() {
       <div class="empty-icon">
         <ComputersIcon />
       </div>
-      <h2>No computers yet</h2>
-      <p>
-        To add a computer, run the Edgedesk agent on it and sign in with this account on the agent's second tab. The
-        computer then shows up here, ready to connect.
-      </p>
+      <h2>{t("computers.emptyTitle")}</h2>
+      <p>{t("computers.emptyText")}</p>
     </div>
   );
 }
 
 function PlanNotice({ plan, count }: { plan: User["plan"] | undefined; count: number }) {
   if (count === 0) return null;
-  const limit = plan ? `Your plan (${plan.name}) includes ${plan.maxComputers} ${plan.maxComputers === 1 ? "computer" : "computers"}. ` : "";
+  const limit = plan ? `${t("computers.planLimit", { plan: plan.name, count: plan.maxComputers })} ` : "";
   return (
     <div class="notice notice-warning" role="status">
       {limit}
-      {count === 1 ? "1 computer is" : `${count} computers are`} beyond the limit: Restricted computers can still be used until the date
-      shown, then they are Disabled. Remove computers you no longer need to lift the restriction.
+      {t("computers.beyondLimit", { count })}
     </div>
   );
 }
@@ -66,7 +63,7 @@ function SectionHeading({ section }: { section: Section }) {
     <li class={`group-heading${section.key === FAVORITES_KEY ? " is-favorites" : ""}`} data-section={section.label}>
       <h2 class="group-title">
         {section.label}
-        <span class="group-count" aria-label={`${section.ids.length} ${section.ids.length === 1 ? "computer" : "computers"}`}>
+        <span class="group-count" aria-label={t("computers.groupCount", { count: section.ids.length })}>
           {section.ids.length}
         </span>
       </h2>
@@ -91,7 +88,7 @@ function ComputerList({ computers }: { computers: ComputersModel }) {
   if (sections.length === 0) {
     return (
       <div class="card card-padded no-match" role="status">
-        No computer matches “{computers.filter.value}”.
+        {t("computers.noMatch", { filter: computers.filter.value })}
       </div>
     );
   }
@@ -119,11 +116,11 @@ function ComputerList({ computers }: { computers: ComputersModel }) {
   return (
     <div class="card computer-list">
       <div class="computer-list-head" aria-hidden="true">
-        <span class="col-status">Status</span>
-        <span class="col-os">OS</span>
-        <span class="col-name">Name</span>
-        <span class="col-location">Location</span>
-        <span class="col-seen">Last connection</span>
+        <span class="col-status">{t("computers.columns.status")}</span>
+        <span class="col-os">{t("computers.columns.os")}</span>
+        <span class="col-name">{t("computers.columns.name")}</span>
+        <span class="col-location">{t("computers.columns.location")}</span>
+        <span class="col-seen">{t("computers.columns.lastConnection")}</span>
         <span class="col-actions" />
       </div>
       <ul class={`computer-rows${listClass}`} aria-busy={limit < total}>
@@ -134,7 +131,7 @@ function ComputerList({ computers }: { computers: ComputersModel }) {
 }
 
 export function ComputersPage({ computers, session }: { computers: ComputersModel; session: SessionModel }) {
-  useTitle("Computers");
+  useTitle(t("computers.title"));
   useEffect(() => computers.watch(), [computers]);
 
   const state = computers.state.value;
@@ -144,11 +141,11 @@ export function ComputersPage({ computers, session }: { computers: ComputersMode
     <div class="page page-wide" data-live={computers.live.value}>
       <header class="page-header">
         <div>
-          <h1>Computers</h1>
+          <h1>{t("computers.title")}</h1>
           <p class="page-lead">
             {state === "loaded" && total > 0
-              ? `${total} ${total === 1 ? "computer" : "computers"}, ${computers.onlineCount.value} online`
-              : "Your computers, one click away."}
+              ? t("computers.summary", { count: total, online: computers.onlineCount.value })
+              : t("computers.lead")}
           </p>
         </div>
         <ListControls computers={computers} />
@@ -156,7 +153,9 @@ export function ComputersPage({ computers, session }: { computers: ComputersMode
 
       {computers.error.value && state === "loaded" && (
         <div class="notice notice-warning" role="status">
-          {computers.error.value.startsWith("Could not") ? computers.error.value : `Could not refresh the list: ${computers.error.value}`}
+          {computers.errorSource.value === "favorite"
+            ? t("computers.favoriteFailed", { reason: computers.error.value })
+            : t("computers.refreshFailed", { reason: computers.error.value })}
         </div>
       )}
       {state === "loaded" && <PlanNotice plan={session.user.value?.plan} count={computers.restrictedCount.value} />}
@@ -165,7 +164,7 @@ export function ComputersPage({ computers, session }: { computers: ComputersMode
         <div class="card card-padded load-error" role="alert">
           <p>{computers.error.value}</p>
           <button type="button" class="button button-secondary" onClick={() => void computers.load()}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       ) : state !== "loaded" ? (

@@ -4,6 +4,7 @@ import { signal } from "@preact/signals";
 import type { ComponentType } from "preact";
 import { useEffect } from "preact/hooks";
 import type { Computer } from "../../../protocol/api";
+import { t } from "../i18n/i18n";
 import type { ComputersModel, DialogKind } from "./computers-model";
 
 export type DialogProps = { computer: Computer; computers: ComputersModel; onClose: () => void };
@@ -15,13 +16,13 @@ const loaders: Record<DialogKind, () => Promise<ComponentType<DialogProps>>> = {
 };
 
 const loaded = signal<Partial<Record<DialogKind, ComponentType<DialogProps>>>>({});
-const loadError = signal<string | null>(null);
+const loadError = signal(false);
 
 function load(kind: DialogKind): void {
   if (loaded.peek()[kind]) return;
   loaders[kind]().then(
     (component) => (loaded.value = { ...loaded.peek(), [kind]: component }),
-    () => (loadError.value = "Could not load this window. Check your connection and try again."),
+    () => (loadError.value = true),
   );
 }
 
@@ -29,7 +30,7 @@ export function DialogHost({ computers }: { computers: ComputersModel }) {
   const open = computers.dialog.value;
   useEffect(() => {
     if (open) {
-      loadError.value = null;
+      loadError.value = false;
       load(open.kind);
     }
   }, [open?.kind]);
@@ -40,9 +41,9 @@ export function DialogHost({ computers }: { computers: ComputersModel }) {
   if (loadError.value) {
     return (
       <div class="notice notice-warning dialog-load-error" role="alert">
-        {loadError.value}{" "}
+        {t("computers.dialogLoadFailed")}{" "}
         <button type="button" class="link-button" onClick={computers.closeDialog}>
-          Close
+          {t("common.close")}
         </button>
       </div>
     );

@@ -2,27 +2,29 @@
 // chosen grouping, each section sorted by the chosen key. Pure functions over plain data, so
 // the model can run them in a computed signal and hand the same object back when nothing moved.
 import type { Computer, ComputerStatus } from "../../../protocol/api";
-import { statusInfo } from "./status";
+import { locale, t, type Key } from "../i18n/i18n";
+import { statusLabel } from "./status";
 
 export type SortKey = "name" | "last-connection" | "added";
 export type GroupKey = "none" | "alpha" | "status" | "time" | "group";
 export type ViewKey = "line" | "tile";
 
-export const sortOptions: { value: SortKey; label: string }[] = [
-  { value: "name", label: "Name" },
-  { value: "last-connection", label: "Last connection" },
-  { value: "added", label: "Date added" },
+/** The choices of the Sort and Group selects; `label` is a catalog key. */
+export const sortOptions: { value: SortKey; label: Key }[] = [
+  { value: "name", label: "computers.sort.name" },
+  { value: "last-connection", label: "computers.sort.lastConnection" },
+  { value: "added", label: "computers.sort.added" },
 ];
 
-export const groupOptions: { value: GroupKey; label: string }[] = [
-  { value: "group", label: "Group" },
-  { value: "alpha", label: "Alphabet" },
-  { value: "status", label: "Status" },
-  { value: "time", label: "Last used" },
-  { value: "none", label: "No grouping" },
+export const groupOptions: { value: GroupKey; label: Key }[] = [
+  { value: "group", label: "computers.grouping.group" },
+  { value: "alpha", label: "computers.grouping.alpha" },
+  { value: "status", label: "computers.grouping.status" },
+  { value: "time", label: "computers.grouping.time" },
+  { value: "none", label: "computers.grouping.none" },
 ];
 
-/** One heading and the ids under it, in display order. */
+/** One heading (in the UI's language: the sections are rebuilt when it switches) and the ids under it, in display order. */
 export type Section = { key: string; label: string; ids: readonly string[] };
 
 export const FAVORITES_KEY = "favorites";
@@ -30,7 +32,14 @@ export const FAVORITES_KEY = "favorites";
 export const ALL_KEY = "all";
 export const NO_GROUP_KEY = "group:";
 
-const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+// Names and groups sort the way the UI's language sorts ("Ä" with "A" in German).
+let collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+let collatorLocale = "";
+function sortFor(current: string): void {
+  if (current === collatorLocale) return;
+  collatorLocale = current;
+  collator = new Intl.Collator(current, { sensitivity: "base", numeric: true });
+}
 
 const time = (iso: string | null): number => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
 
@@ -59,13 +68,13 @@ function letterOf(name: string): Bucket {
 }
 
 function timeBucket(lastConnectedAt: string | null, now: number): Bucket {
-  if (!lastConnectedAt) return { key: "time:never", label: "Never", rank: 3 };
+  if (!lastConnectedAt) return { key: "time:never", label: t("computers.sections.never"), rank: 3 };
   const at = Date.parse(lastConnectedAt);
   const midnight = new Date(now);
   midnight.setHours(0, 0, 0, 0);
-  if (at >= midnight.getTime()) return { key: "time:today", label: "Today", rank: 0 };
-  if (at >= midnight.getTime() - 6 * DAY_MS) return { key: "time:week", label: "This week", rank: 1 };
-  return { key: "time:earlier", label: "Earlier", rank: 2 };
+  if (at >= midnight.getTime()) return { key: "time:today", label: t("computers.sections.today"), rank: 0 };
+  if (at >= midnight.getTime() - 6 * DAY_MS) return { key: "time:week", label: t("computers.sections.thisWeek"), rank: 1 };
+  return { key: "time:earlier", label: t("computers.sections.earlier"), rank: 2 };
 }
 
 function bucketOf(computer: Computer, groupBy: GroupKey, now: number): Bucket {
@@ -73,16 +82,16 @@ function bucketOf(computer: Computer, groupBy: GroupKey, now: number): Bucket {
     case "alpha":
       return letterOf(computer.name);
     case "status":
-      return { key: `status:${computer.status}`, label: statusInfo[computer.status].label, rank: statusOrder.indexOf(computer.status) };
+      return { key: `status:${computer.status}`, label: statusLabel(computer.status), rank: statusOrder.indexOf(computer.status) };
     case "time":
       return timeBucket(computer.lastConnectedAt, now);
     case "group": {
       const name = computer.group.trim();
       // Free text: "office" and "Office" are one group; no group goes last.
-      return name ? { key: `group:${name.toLocaleLowerCase()}`, label: name, rank: name } : { key: NO_GROUP_KEY, label: "No group", rank: "\uffff" };
+      return name ? { key: `group:${name.toLocaleLowerCase()}`, label: name, rank: name } : { key: NO_GROUP_KEY, label: t("computers.sections.noGroup"), rank: "\uffff" };
     }
     case "none":
-      return { key: ALL_KEY, label: "Other computers", rank: 0 };
+      return { key: ALL_KEY, label: t("computers.sections.all"), rank: 0 };
   }
 }
 
@@ -103,6 +112,7 @@ export function matchesFilter(computer: Computer, query: string): boolean {
 /** Sections in display order: Favorites first (when any), then the grouping's sections. */
 export function buildSections(computers: readonly Computer[], sort: SortKey, groupBy: GroupKey, now: number, filter = ""): Section[] {
   const query = filter.trim().toLocaleLowerCase();
+  sortFor(locale.value);
   const compare = comparators[sort];
   const favorites: Computer[] = [];
   const buckets = new Map<string, { bucket: Bucket; computers: Computer[] }>();
@@ -118,7 +128,7 @@ export function buildSections(computers: readonly Computer[], sort: SortKey, gro
     else buckets.set(bucket.key, { bucket, computers: [computer] });
   }
   const sections: Section[] = [];
-  if (favorites.length > 0) sections.push({ key: FAVORITES_KEY, label: "Favorites", ids: favorites.sort(compare).map((c) => c.id) });
+  if (favorites.length > 0) sections.push({ key: FAVORITES_KEY, label: t("computers.sections.favorites"), ids: favorites.sort(compare).map((c) => c.id) });
   const ordered = [...buckets.values()].sort((a, b) => compareRank(a.bucket.rank, b.bucket.rank));
   for (const { bucket, computers: list } of ordered) {
     sections.push({ key: bucket.key, label: bucket.label, ids: list.sort(compare).map((c) => c.id) });

@@ -1,12 +1,10 @@
 import type { OperatingSystem } from "../../../protocol/api";
 import type { JSX } from "preact";
+import { t } from "../i18n/i18n";
 
-export const osNames: Record<OperatingSystem, string> = {
-  windows: "Windows",
-  macos: "macOS",
-  linux: "Linux",
-  other: "Other operating system",
-};
+export function osName(os: OperatingSystem): string {
+  return t(`computers.os.${os}`);
+}
 
 // Simple, recognisable glyphs drawn on a 24-unit grid; colour comes from CSS (currentColor).
 const glyphs: Record<OperatingSystem, JSX.Element> = {
@@ -26,7 +24,7 @@ const glyphs: Record<OperatingSystem, JSX.Element> = {
 
 export function OsGlyph({ os, size = 20 }: { os: OperatingSystem; size?: number }) {
   return (
-    <svg viewBox="0 0 24 24" width={size} height={size} fill="currentColor" role="img" aria-label={osNames[os]}>
+    <svg viewBox="0 0 24 24" width={size} height={size} fill="currentColor" role="img" aria-label={osName(os)}>
       {glyphs[os]}
     </svg>
   );
@@ -37,14 +35,15 @@ export function OsGlyph({ os, size = 20 }: { os: OperatingSystem; size?: number 
  * button that opens the system information (F2.8).
  */
 export function OsIcon({ os, onOpen }: { os: OperatingSystem; onOpen?: () => void }) {
-  if (!onOpen) return <span class={`os-icon os-${os} g-${os}`} role="img" aria-label={osNames[os]} title={osNames[os]} />;
+  const name = osName(os);
+  if (!onOpen) return <span class={`os-icon os-${os} g-${os}`} role="img" aria-label={name} title={name} />;
   return (
     <button
       type="button"
       class={`os-icon os-${os} g-${os}`}
       data-os={os}
-      title={`${osNames[os]}: system information`}
-      aria-label={`System information (${osNames[os]})`}
+      title={t("computers.os.systemInfoTitle", { os: name })}
+      aria-label={t("computers.os.systemInfoLabel", { os: name })}
       onClick={onOpen}
     />
   );

@@ -6,6 +6,8 @@ import { useId } from "preact/hooks";
 import type { Computer, UpdateComputerRequest } from "../../../protocol/api";
 import { ApiError, errorMessage } from "../api/client";
 import { splitFieldErrors } from "../api/field-errors";
+import { t } from "../i18n/i18n";
+import { localValidationText } from "../i18n/server-text";
 import { Dialog } from "../ui/dialog";
 import { FormError } from "../ui/form";
 import type { ComputersModel } from "./computers-model";
@@ -56,10 +58,15 @@ const SettingsForm = createModel((computers: ComputersModel, computer: Computer,
       onDone();
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 400) {
+        // Split by field first (the markers are the API's field names), then put each part
+        // into the UI's language.
         const split = splitFieldErrors(caught.message, fields);
         const { credentials, ...rest } = split.fields;
-        errors.value = { ...rest, ...(credentials ? { "credentials.username": credentials } : {}) };
-        formError.value = split.rest;
+        const byField: Partial<Record<Field, string>> = {};
+        for (const [field, text] of Object.entries(rest) as [Field, string][]) byField[field] = localValidationText(text);
+        if (credentials) byField["credentials.username"] = localValidationText(credentials);
+        errors.value = byField;
+        formError.value = split.rest === null ? null : localValidationText(split.rest);
       } else {
         formError.value = errorMessage(caught);
       }
@@ -148,20 +155,20 @@ export function SettingsDialog({ computer, computers, onClose }: DialogProps) {
   const footer = (
     <>
       <button type="button" class="button button-ghost" onClick={onClose}>
-        Cancel
+        {t("common.cancel")}
       </button>
       <button type="submit" form="computer-settings" class="button button-primary" disabled={form.pending.value} aria-busy={form.pending.value}>
-        {form.pending.value ? "Saving…" : "Save"}
+        {form.pending.value ? t("common.saving") : t("common.save")}
       </button>
     </>
   );
 
   return (
-    <Dialog title="Computer settings" subtitle={computer.name} onClose={onClose} footer={footer}>
+    <Dialog title={t("settings.title")} subtitle={computer.name} onClose={onClose} footer={footer}>
       <form
         id="computer-settings"
         class="form"
-        aria-label="Computer settings"
+        aria-label={t("settings.title")}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
@@ -169,16 +176,16 @@ export function SettingsDialog({ computer, computers, onClose }: DialogProps) {
         }}
       >
         <FormError message={form.formError.value} />
-        <Input label="Name" value={form.name} error={errors.name} maxLength={64} autoComplete="off" autoFocus />
+        <Input label={t("settings.name")} value={form.name} error={errors.name} maxLength={64} autoComplete="off" autoFocus />
         <div>
           <Input
-            label="Group"
+            label={t("settings.group")}
             value={form.group}
             error={errors.group}
             maxLength={64}
             autoComplete="off"
             list={listId}
-            hint="Any group you like: an office, a department, a floor. Leave empty for none."
+            hint={t("settings.groupHint")}
           />
           <datalist id={listId}>
             {computers.groupNames.value.map((name) => (
@@ -195,41 +202,37 @@ export function SettingsDialog({ computer, computers, onClose }: DialogProps) {
             onChange={(event) => (form.allowNonAdminConfig.value = event.currentTarget.checked)}
           />
           <div>
-            <label for={checkboxId}>Allow configuring the agent without administrator rights</label>
+            <label for={checkboxId}>{t("settings.allowNonAdmin")}</label>
             <p class="field-hint">
-              Users of the remote computer who are not administrators may change the agent's settings, including quitting it.
-              {computer.status === "not_installed" ? " Takes effect once the agent is installed." : " Applies to installed agents."}
+              {t("settings.allowNonAdminHint")} {t(computer.status === "not_installed" ? "settings.effectAfterInstall" : "settings.effectInstalled")}
             </p>
             {errors.allowNonAdminConfig && <p class="field-error">{errors.allowNonAdminConfig}</p>}
           </div>
         </div>
 
         <fieldset class="fieldset">
-          <legend>Automatic sign-in and locking</legend>
-          <p class="field-hint">
-            Store the remote computer's account: when a session starts the agent signs in to it, and when the session ends it locks
-            the account again if it was locked before. Kept encrypted and never shown again.
-          </p>
+          <legend>{t("settings.autoSignIn")}</legend>
+          <p class="field-hint">{t("settings.autoSignInHint")}</p>
           {stored && mode === "keep" && (
             <div class="credentials-stored">
-              <span class="stored-badge">Stored</span>
-              <span class="muted">Credentials for this computer are saved.</span>
+              <span class="stored-badge">{t("settings.stored")}</span>
+              <span class="muted">{t("settings.storedText")}</span>
               <span class="credentials-actions">
                 <button type="button" class="button button-secondary button-small" onClick={() => form.setCredentialsMode("edit")}>
-                  Replace
+                  {t("settings.replace")}
                 </button>
                 <button type="button" class="button button-ghost button-small button-danger-text" onClick={() => form.setCredentialsMode("remove")}>
-                  Remove
+                  {t("settings.remove")}
                 </button>
               </span>
             </div>
           )}
           {stored && mode === "remove" && (
             <div class="credentials-stored">
-              <span class="muted">The stored credentials will be removed when you save.</span>
+              <span class="muted">{t("settings.removeText")}</span>
               <span class="credentials-actions">
                 <button type="button" class="button button-ghost button-small" onClick={() => form.setCredentialsMode("keep")}>
-                  Undo
+                  {t("settings.undo")}
                 </button>
               </span>
             </div>
@@ -237,7 +240,7 @@ export function SettingsDialog({ computer, computers, onClose }: DialogProps) {
           {mode === "edit" && (
             <div class="credentials-fields">
               <Input
-                label="User name"
+                label={t("settings.username")}
                 value={form.username}
                 error={errors["credentials.username"]}
                 maxLength={256}
@@ -245,7 +248,7 @@ export function SettingsDialog({ computer, computers, onClose }: DialogProps) {
                 name="remote-username"
               />
               <Input
-                label="Password"
+                label={t("settings.password")}
                 type="password"
                 value={form.password}
                 error={errors["credentials.password"]}
@@ -255,7 +258,7 @@ export function SettingsDialog({ computer, computers, onClose }: DialogProps) {
               />
               {stored && (
                 <button type="button" class="link-button credentials-keep" onClick={() => form.setCredentialsMode("keep")}>
-                  Keep the stored credentials
+                  {t("settings.keepStored")}
                 </button>
               )}
             </div>

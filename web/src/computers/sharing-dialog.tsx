@@ -4,6 +4,7 @@ import { batch, createModel, signal, useModel } from "@preact/signals";
 import { useEffect, useId } from "preact/hooks";
 import type { Computer, Share } from "../../../protocol/api";
 import { ApiError, errorMessage } from "../api/client";
+import { t } from "../i18n/i18n";
 import { Dialog } from "../ui/dialog";
 import { GlobeIcon } from "../ui/icons";
 import { formatAbsolute, formatDate } from "../ui/time";
@@ -49,7 +50,7 @@ const SharingModel = createModel((service: ComputersService, computers: Computer
       added.value = null;
     });
     if (!address) {
-      addError.value = "Enter the e-mail address of an Edgedesk user.";
+      addError.value = t("sharing.enterEmail");
       return;
     }
     adding.value = true;
@@ -58,7 +59,7 @@ const SharingModel = createModel((service: ComputersService, computers: Computer
       batch(() => {
         shares.value = [...shares.value.filter((s) => s.userId !== share.userId), share];
         email.value = "";
-        added.value = `Shared with ${share.name || share.email}.`;
+        added.value = t("sharing.sharedWith", { name: share.name || share.email });
       });
     } catch (caught) {
       // The server's message says what to do ("No Edgedesk account uses this address", ...);
@@ -113,23 +114,32 @@ export function SharingDialog({ computer, computers, onClose }: DialogProps) {
   const shares = model.shares.value;
 
   return (
-    <Dialog title="Sharing" subtitle={computer.name} onClose={onClose} footer={<button type="button" class="button button-secondary" onClick={onClose}>Done</button>}>
+    <Dialog
+      title={t("sharing.title")}
+      subtitle={computer.name}
+      onClose={onClose}
+      footer={
+        <button type="button" class="button button-secondary" onClick={onClose}>
+          {t("common.done")}
+        </button>
+      }
+    >
       <div class="sharing">
         <form
           class="share-add"
-          aria-label="Share with a user"
+          aria-label={t("sharing.formLabel")}
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
             void model.add();
           }}
         >
-          <label for={emailId}>Share with another Edgedesk user</label>
+          <label for={emailId}>{t("sharing.addLabel")}</label>
           <div class="share-add-row">
             <input
               id={emailId}
               type="email"
-              placeholder="name@example.com"
+              placeholder={t("sharing.emailPlaceholder")}
               autoComplete="off"
               spellcheck={false}
               maxLength={254}
@@ -140,7 +150,7 @@ export function SharingDialog({ computer, computers, onClose }: DialogProps) {
               autoFocus
             />
             <button type="submit" class="button button-primary" disabled={model.adding.value}>
-              {model.adding.value ? "Adding…" : "Add"}
+              {model.adding.value ? t("sharing.adding") : t("sharing.add")}
             </button>
           </div>
           {model.addError.value && (
@@ -153,22 +163,22 @@ export function SharingDialog({ computer, computers, onClose }: DialogProps) {
               {model.added.value}
             </p>
           )}
-          <p class="field-hint">The computer shows in their list with your name; they can connect but not change its settings.</p>
+          <p class="field-hint">{t("sharing.hint")}</p>
         </form>
 
-        <section class="share-list" aria-label="People with access">
-          <h3>People with access</h3>
+        <section class="share-list" aria-label={t("sharing.people")}>
+          <h3>{t("sharing.people")}</h3>
           {model.state.value === "loading" ? (
-            <p class="muted">Loading…</p>
+            <p class="muted">{t("common.loading")}</p>
           ) : model.state.value === "error" ? (
             <p class="field-error" role="alert">
               {model.loadError.value}{" "}
               <button type="button" class="link-button" onClick={() => void model.load()}>
-                Try again
+                {t("common.tryAgain")}
               </button>
             </p>
           ) : shares.length === 0 ? (
-            <p class="muted">Only you. Add someone above.</p>
+            <p class="muted">{t("sharing.onlyYou")}</p>
           ) : (
             <ul>
               {shares.map((share) => (
@@ -181,16 +191,16 @@ export function SharingDialog({ computer, computers, onClose }: DialogProps) {
                     {share.name && share.name !== share.email && <span class="share-email">{share.email}</span>}
                   </span>
                   <time class="share-date" dateTime={share.createdAt} title={formatAbsolute(share.createdAt)}>
-                    since {formatDate(share.createdAt)}
+                    {t("sharing.since", { date: formatDate(share.createdAt) })}
                   </time>
                   <button
                     type="button"
                     class="button button-secondary button-small"
                     disabled={model.revoking.value === share.userId}
-                    aria-label={`Revoke access for ${share.email}`}
+                    aria-label={t("sharing.revokeFor", { email: share.email })}
                     onClick={() => void model.revoke(share)}
                   >
-                    Revoke
+                    {t("sharing.revoke")}
                   </button>
                 </li>
               ))}
@@ -208,8 +218,8 @@ export function SharingDialog({ computer, computers, onClose }: DialogProps) {
             <GlobeIcon />
           </span>
           <div>
-            <label for={publicId}>Public access</label>
-            <p class="field-hint">Open to people outside your account too, not only to the users listed above.</p>
+            <label for={publicId}>{t("sharing.publicAccess")}</label>
+            <p class="field-hint">{t("sharing.publicHint")}</p>
             {model.publicError.value && (
               <p class="field-error" role="alert">
                 {model.publicError.value}

@@ -1,38 +1,33 @@
 import type { Computer, ComputerStatus } from "../../../protocol/api";
+import { t } from "../i18n/i18n";
 import { formatAbsolute, formatDate } from "../ui/time";
 
-/** F2.7: how each status reads, and what it means (shown as a tooltip). */
-export const statusInfo: Record<ComputerStatus, { label: string; description: string }> = {
-  online: { label: "Online", description: "Connected and available." },
-  offline: { label: "Offline", description: "Not available right now." },
-  not_installed: {
-    label: "Not installed",
-    description: "The agent runs without being installed: connectable, but access is lost when the computer restarts.",
-  },
-  restricted: {
-    label: "Restricted",
-    description: "Connectable for now: the plan's computer limit is exceeded, so this computer is disabled 10 days after it was added.",
-  },
-  disabled: { label: "Disabled", description: "Blocked for connections because the plan's computer limit is exceeded." },
-};
+/** F2.7: how each status reads. */
+export function statusLabel(status: ComputerStatus): string {
+  return t(`computers.status.${status}`);
+}
+
+/** F2.7: what each status means (shown as a tooltip). */
+export function statusDescription(status: ComputerStatus): string {
+  return t(`computers.status.${status}Text`);
+}
 
 function statusTitle(computer: Pick<Computer, "status" | "restrictedUntil">): string {
-  const info = statusInfo[computer.status];
+  const description = statusDescription(computer.status);
   if (computer.status === "restricted" && computer.restrictedUntil) {
-    return `${info.description} Disabled from ${formatAbsolute(computer.restrictedUntil)}.`;
+    return `${description} ${t("computers.status.disabledFrom", { date: formatAbsolute(computer.restrictedUntil) })}`;
   }
-  return info.description;
+  return description;
 }
 
 export function StatusBadge({ computer }: { computer: Pick<Computer, "status" | "restrictedUntil" | "online"> }) {
   const { status } = computer;
-  const info = statusInfo[status];
   // Restricted and Disabled say nothing about presence; the dot still does.
   const presence = status === "restricted" || status === "disabled" ? (computer.online ? " is-online" : " is-offline") : "";
   return (
     <span class={`status status-${status}${presence}`} title={statusTitle(computer)}>
       <span class="status-dot" aria-hidden="true" />
-      <span class="status-label">{info.label}</span>
+      <span class="status-label">{statusLabel(status)}</span>
     </span>
   );
 }
@@ -42,7 +37,7 @@ export function RestrictedUntil({ computer }: { computer: Pick<Computer, "status
   if (computer.status !== "restricted" || !computer.restrictedUntil) return null;
   return (
     <time class="status-until" dateTime={computer.restrictedUntil} title={formatAbsolute(computer.restrictedUntil)}>
-      until {formatDate(computer.restrictedUntil)}
+      {t("computers.status.until", { date: formatDate(computer.restrictedUntil) })}
     </time>
   );
 }

@@ -5,6 +5,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useId } from "preact/hooks";
 import type { Computer, SystemInfo, SystemInfoResponse } from "../../../protocol/api";
 import { ApiError, errorMessage } from "../api/client";
+import { locale, t, type Key } from "../i18n/i18n";
 import { Dialog } from "../ui/dialog";
 import { formatAbsolute, formatRelative } from "../ui/time";
 import type { ComputersService } from "./computers-service";
@@ -38,11 +39,18 @@ const SystemInfoModel = createModel((service: ComputersService, computer: Comput
   return { state, data, error, tab, load };
 });
 
-const units = ["bytes", "KB", "MB", "GB", "TB", "PB"];
+const units: Key[] = [
+  "systemInfo.units.bytes",
+  "systemInfo.units.kb",
+  "systemInfo.units.mb",
+  "systemInfo.units.gb",
+  "systemInfo.units.tb",
+  "systemInfo.units.pb",
+];
 
-/** 1024-based, as operating systems show memory and disks: "15.6 GB". */
+/** 1024-based, as operating systems show memory and disks: "15.6 GB" (German: "15,6 GB"). */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return "unknown";
+  if (!Number.isFinite(bytes) || bytes < 0) return t("common.unknown");
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
@@ -50,20 +58,27 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits).replace(/\.0$/, "")} ${units[unit]}`;
+  const number = new Intl.NumberFormat(locale.value, { maximumFractionDigits: digits }).format(value);
+  return `${number} ${t(units[unit]!)}`;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "3 days 4 hours", "5 hours 12 minutes", "12 minutes". */
 export function formatUptime(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "unknown";
+  if (!Number.isFinite(seconds) || seconds < 0) return t("common.unknown");
   const days = Math.floor(seconds / 86_400);
   const hours = Math.floor((seconds % 86_400) / 3_600);
   const minutes = Math.floor((seconds % 3_600) / 60);
-  if (days > 0) return hours > 0 ? `${plural(days, "day")} ${plural(hours, "hour")}` : plural(days, "day");
-  if (hours > 0) return minutes > 0 ? `${plural(hours, "hour")} ${plural(minutes, "minute")}` : plural(hours, "hour");
-  return minutes > 0 ? plural(minutes, "minute") : "less than a minute";
+  const d = t("systemInfo.days", { count: days });
+  const h = t("systemInfo.hours", { count: hours });
+  const m = t("systemInfo.minutes", { count: minutes });
+  if (days > 0) return hours > 0 ? `${d} ${h}` : d;
+  if (hours > 0) return minutes > 0 ? `${h} ${m}` : h;
+  return minutes > 0 ? m : t("systemInfo.lessThanMinute");
+}
+
+function formatSpeed(mbps: number): string {
+  const number = (value: number) => new Intl.NumberFormat(locale.value, { maximumFractionDigits: 1 }).format(value);
+  return mbps >= 1000 ? t("systemInfo.speedGbit", { value: number(mbps / 1000) }) : t("systemInfo.speedMbit", { value: number(mbps) });
 }
 
 function Facts({ rows }: { rows: [string, ComponentChildren][] }) {
@@ -72,7 +87,7 @@ function Facts({ rows }: { rows: [string, ComponentChildren][] }) {
       {rows.map(([term, value]) => (
         <div class="fact" key={term}>
           <dt>{term}</dt>
-          <dd>{value === "" || value === undefined || value === null ? <span class="muted">unknown</span> : value}</dd>
+          <dd>{value === "" || value === undefined || value === null ? <span class="muted">{t("common.unknown")}</span> : value}</dd>
         </div>
       ))}
     </dl>
@@ -83,13 +98,13 @@ function General({ info }: { info: SystemInfo["general"] }) {
   return (
     <Facts
       rows={[
-        ["Operating system", [info.os, info.osVersion].filter(Boolean).join(" ")],
-        ["Host name", info.hostname],
-        ["User", info.user],
-        ["Processor", info.cpu ? `${info.cpu}${info.cores ? ` (${plural(info.cores, "core")})` : ""}` : ""],
-        ["Memory", formatBytes(info.memoryBytes)],
-        ["Uptime", formatUptime(info.uptimeSeconds)],
-        ["Agent version", info.agentVersion],
+        [t("systemInfo.operatingSystem"), [info.os, info.osVersion].filter(Boolean).join(" ")],
+        [t("systemInfo.hostName"), info.hostname],
+        [t("systemInfo.user"), info.user],
+        [t("systemInfo.processor"), info.cpu ? `${info.cpu}${info.cores ? ` (${t("systemInfo.cores", { count: info.cores })})` : ""}` : ""],
+        [t("systemInfo.memory"), formatBytes(info.memoryBytes)],
+        [t("systemInfo.uptime"), formatUptime(info.uptimeSeconds)],
+        [t("systemInfo.agentVersion"), info.agentVersion],
       ]}
     />
   );
@@ -134,10 +149,8 @@ function DiskUse({ size, used }: { size: number; used?: number }) {
   const share = Math.min(1, Math.max(0, used / size));
   return (
     <span class="disk-use">
-      <span>
-        {formatBytes(used)} of {formatBytes(size)}
-      </span>
-      <span class="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(share * 100)} aria-label="Used">
+      <span>{t("systemInfo.usedOf", { used: formatBytes(used), size: formatBytes(size) })}</span>
+      <span class="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(share * 100)} aria-label={t("systemInfo.used")}>
         <span class={`meter-fill${share > 0.9 ? " is-high" : ""}`} style={{ width: `${share * 100}%` }} />
       </span>
     </span>
@@ -148,50 +161,56 @@ function Details({ detail }: { detail: SystemInfo["detail"] }) {
   return (
     <div class="info-details">
       <Table
-        caption="Disks"
-        head={["Name", "Type", "Mounted at", "Size / used"]}
-        empty="No disks reported."
+        caption={t("systemInfo.disks")}
+        head={[t("systemInfo.diskColumns.name"), t("systemInfo.diskColumns.type"), t("systemInfo.diskColumns.mount"), t("systemInfo.diskColumns.size")]}
+        empty={t("systemInfo.noDisks")}
         rows={detail.disks.map((d) => [d.name, d.type, d.mount ?? "", <DiskUse size={d.sizeBytes} used={d.usedBytes} />])}
       />
       <Table
-        caption="Network adapters"
-        head={["Name", "MAC address", "IPv4", "IPv6", "Speed"]}
-        empty="No network adapters reported."
+        caption={t("systemInfo.network")}
+        head={[
+          t("systemInfo.networkColumns.name"),
+          t("systemInfo.networkColumns.mac"),
+          t("systemInfo.networkColumns.ipv4"),
+          t("systemInfo.networkColumns.ipv6"),
+          t("systemInfo.networkColumns.speed"),
+        ]}
+        empty={t("systemInfo.noNetwork")}
         rows={detail.network.map((n) => [
           n.name,
           <code>{n.mac}</code>,
           n.ipv4.join(", "),
           <span class="break">{n.ipv6.join(", ")}</span>,
-          n.speedMbps ? (n.speedMbps >= 1000 ? `${n.speedMbps / 1000} Gbit/s` : `${n.speedMbps} Mbit/s`) : "",
+          n.speedMbps ? formatSpeed(n.speedMbps) : "",
         ])}
       />
       <Table
-        caption="Displays"
-        head={["Name", "Resolution", ""]}
-        empty="No displays reported."
-        rows={detail.displays.map((d) => [d.name, `${d.width} × ${d.height}`, d.primary ? <span class="tag">Primary</span> : ""])}
+        caption={t("systemInfo.displays")}
+        head={[t("systemInfo.displayColumns.name"), t("systemInfo.displayColumns.resolution"), ""]}
+        empty={t("systemInfo.noDisplays")}
+        rows={detail.displays.map((d) => [d.name, `${d.width} × ${d.height}`, d.primary ? <span class="tag">{t("systemInfo.primary")}</span> : ""])}
       />
       <section class="info-section">
-        <h3>BIOS and board</h3>
+        <h3>{t("systemInfo.biosAndBoard")}</h3>
         {detail.bios || detail.board ? (
           <Facts
             rows={[
               ...(detail.bios
                 ? ([
-                    ["BIOS vendor", detail.bios.vendor],
-                    ["BIOS version", [detail.bios.version, detail.bios.date && `(${detail.bios.date})`].filter(Boolean).join(" ")],
+                    [t("systemInfo.biosVendor"), detail.bios.vendor],
+                    [t("systemInfo.biosVersion"), [detail.bios.version, detail.bios.date && `(${detail.bios.date})`].filter(Boolean).join(" ")],
                   ] as [string, string][])
                 : []),
               ...(detail.board
                 ? ([
-                    ["Board", [detail.board.manufacturer, detail.board.model].filter(Boolean).join(" ")],
-                    ["Serial number", detail.board.serial ?? ""],
+                    [t("systemInfo.board"), [detail.board.manufacturer, detail.board.model].filter(Boolean).join(" ")],
+                    [t("systemInfo.serial"), detail.board.serial ?? ""],
                   ] as [string, string][])
                 : []),
             ]}
           />
         ) : (
-          <p class="muted">Not reported by this computer.</p>
+          <p class="muted">{t("systemInfo.notReported")}</p>
         )}
       </section>
     </div>
@@ -232,14 +251,14 @@ export function SystemInfoDialog({ computer, onClose }: DialogProps) {
 
   return (
     <Dialog
-      title="System information"
+      title={t("systemInfo.title")}
       subtitle={
         <span class="info-subtitle">
           <OsGlyph os={computer.os} size={16} />
           {computer.name}
           {data && (
             <span class="muted" title={formatAbsolute(data.collectedAt)}>
-              · reported {formatRelative(data.collectedAt, now)}
+              {t("systemInfo.reported", { time: formatRelative(data.collectedAt, now) })}
             </span>
           )}
         </span>
@@ -249,25 +268,25 @@ export function SystemInfoDialog({ computer, onClose }: DialogProps) {
     >
       {state === "loading" ? (
         <p class="muted" aria-busy="true">
-          Loading…
+          {t("common.loading")}
         </p>
       ) : state === "none" ? (
         <div class="info-empty">
-          <p>No system information yet.</p>
-          <p class="muted">The agent reports it when it connects and again whenever it changes.</p>
+          <p>{t("systemInfo.none")}</p>
+          <p class="muted">{t("systemInfo.noneHint")}</p>
         </div>
       ) : state === "error" ? (
         <p class="field-error" role="alert">
           {model.error.value}{" "}
           <button type="button" class="link-button" onClick={() => void model.load()}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </p>
       ) : data ? (
         <>
-          <div class="tabs" role="tablist" aria-label="System information">
-            {tabButton("general", "General")}
-            {tabButton("details", "Details")}
+          <div class="tabs" role="tablist" aria-label={t("systemInfo.title")}>
+            {tabButton("general", t("systemInfo.general"))}
+            {tabButton("details", t("systemInfo.details"))}
           </div>
           <div class="tab-panel" role="tabpanel" id={`${tabsId}-${tab}-panel`} aria-labelledby={`${tabsId}-${tab}`}>
             {tab === "general" ? <General info={data.info.general} /> : <Details detail={data.info.detail} />}

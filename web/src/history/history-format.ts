@@ -1,24 +1,22 @@
 // How one history row reads: durations, sources, browsers, and the period filter's dates.
 import type { HistoryEntry } from "../../../protocol/api";
+import { t } from "../i18n/i18n";
 
 export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return t("history.durationSeconds", { s: seconds });
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
+  if (minutes < 60) return t("history.durationMinutes", { m: minutes, s: String(seconds % 60).padStart(2, "0") });
   const hours = Math.floor(minutes / 60);
-  return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+  return t("history.durationHours", { h: hours, m: String(minutes % 60).padStart(2, "0") });
 }
 
-export const sourceLabels: Record<HistoryEntry["source"], string> = {
-  cabinet: "Cabinet",
-  permalink: "Permanent link",
-  support: "Support invitation",
-  shared: "Shared access",
-};
+export function sourceLabel(source: HistoryEntry["source"]): string {
+  return t(`history.sources.${source}`);
+}
 
 /** "Chrome 126 on Windows" from a user agent string; the raw string when it is unfamiliar. */
 export function describeBrowser(agent: string): string {
-  if (!agent) return "Unknown browser";
+  if (!agent) return t("history.unknownBrowser");
   const browsers: [string, RegExp][] = [
     ["Edge", /Edg(?:e|A|iOS)?\/(\d+)/],
     ["Opera", /OPR\/(\d+)/],
@@ -37,7 +35,8 @@ export function describeBrowser(agent: string): string {
   const browser = browsers.map(([name, re]) => [name, agent.match(re)?.[1]] as const).find(([, version]) => version);
   const system = systems.find(([, re]) => re.test(agent))?.[0];
   if (!browser) return agent.length > 60 ? `${agent.slice(0, 57)}…` : agent;
-  return `${browser[0]} ${browser[1]}${system ? ` on ${system}` : ""}`;
+  const name = `${browser[0]} ${browser[1]}`;
+  return system ? t("history.browserOn", { browser: name, system }) : name;
 }
 
 /** Milliseconds between UTC and `timeZone` at `instant` (positive east of Greenwich). */

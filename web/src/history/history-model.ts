@@ -2,6 +2,7 @@
 import { batch, computed, createModel, effect, signal } from "@preact/signals";
 import type { Computer, HistoryEntry } from "../../../protocol/api";
 import { errorMessage } from "../api/client";
+import { t } from "../i18n/i18n";
 import { effectiveTimeZone } from "../ui/time";
 import { startOfDay } from "./history-format";
 import type { HistoryService } from "./history-service";
@@ -32,7 +33,7 @@ export const HistoryModel = createModel((service: HistoryService) => {
     return { first, last: Math.min(total.value, first + entries.value.length - 1), total: total.value };
   });
   const filtered = computed(() => Boolean(computerId.value || from.value || to.value));
-  const periodError = computed(() => (from.value && to.value && from.value > to.value ? "The start of the period is after its end." : null));
+  const periodError = computed(() => (from.value && to.value && from.value > to.value ? t("history.periodError") : null));
 
   let requestNumber = 0;
   async function load(): Promise<void> {

@@ -1,20 +1,21 @@
 // F5: every session by this account and to its computers, newest first.
 import { useModel } from "@preact/signals";
 import type { HistoryEntry } from "../../../protocol/api";
+import { t } from "../i18n/i18n";
 import { HistoryIcon, RefreshIcon } from "../ui/icons";
 import { formatDate, formatTime } from "../ui/time";
 import { useTitle } from "../ui/use-title";
-import { describeBrowser, formatDuration, sourceLabels } from "./history-format";
+import { describeBrowser, formatDuration, sourceLabel } from "./history-format";
 import { HistoryModel } from "./history-model";
 import { historyService } from "./history-service";
 
 function Filters({ history }: { history: HistoryModel }) {
   return (
-    <div class="history-filters" role="search" aria-label="Filter the history">
+    <div class="history-filters" role="search" aria-label={t("history.filtersLabel")}>
       <div class="field">
-        <label for="history-computer">Computer</label>
+        <label for="history-computer">{t("history.computer")}</label>
         <select id="history-computer" value={history.computerId.value} onChange={(e) => (history.computerId.value = e.currentTarget.value)}>
-          <option value="">All computers</option>
+          <option value="">{t("history.allComputers")}</option>
           {history.computers.value.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
@@ -23,16 +24,16 @@ function Filters({ history }: { history: HistoryModel }) {
         </select>
       </div>
       <div class="field">
-        <label for="history-from">From</label>
+        <label for="history-from">{t("history.from")}</label>
         <input id="history-from" type="date" value={history.from.value} max={history.to.value || undefined} onChange={(e) => (history.from.value = e.currentTarget.value)} />
       </div>
       <div class="field">
-        <label for="history-to">To</label>
+        <label for="history-to">{t("history.to")}</label>
         <input id="history-to" type="date" value={history.to.value} min={history.from.value || undefined} onChange={(e) => (history.to.value = e.currentTarget.value)} />
       </div>
       {history.filtered.value && (
         <button type="button" class="button button-ghost history-clear" onClick={history.clearFilters}>
-          Clear filters
+          {t("history.clearFilters")}
         </button>
       )}
     </div>
@@ -40,11 +41,11 @@ function Filters({ history }: { history: HistoryModel }) {
 }
 
 function Connection({ entry }: { entry: HistoryEntry }) {
-  const who = entry.viewerEmail ?? "Guest";
+  const who = entry.viewerEmail ?? t("history.guest");
   return (
     <div class="history-connection">
-      <span class={`direction-badge direction-${entry.direction}`}>{entry.direction === "outgoing" ? "Outgoing" : "Incoming"}</span>
-      <span class="history-source">{sourceLabels[entry.source]}</span>
+      <span class={`direction-badge direction-${entry.direction}`}>{t(entry.direction === "outgoing" ? "history.outgoing" : "history.incoming")}</span>
+      <span class="history-source">{sourceLabel(entry.source)}</span>
       <div class="history-viewer">{who}</div>
     </div>
   );
@@ -61,8 +62,8 @@ function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel })
         </time>
       </td>
       <td class="history-duration">
-        {entry.active ? <span class="active-badge">In progress</span> : formatDuration(entry.durationSeconds ?? 0)}
-        {entry.endedAt && <div class="muted history-ended">until {formatTime(entry.endedAt)}</div>}
+        {entry.active ? <span class="active-badge">{t("history.inProgress")}</span> : formatDuration(entry.durationSeconds ?? 0)}
+        {entry.endedAt && <div class="muted history-ended">{t("history.until", { time: formatTime(entry.endedAt) })}</div>}
       </td>
       <td class="history-computer">{entry.computerName}</td>
       <td>
@@ -81,10 +82,10 @@ function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel })
             class="button button-secondary button-small button-danger-text"
             disabled={ending}
             aria-busy={ending}
-            aria-label={`End the session to ${entry.computerName}`}
+            aria-label={t("history.endSession", { name: entry.computerName })}
             onClick={() => void history.end(entry.id)}
           >
-            {ending ? "Ending…" : "End"}
+            {ending ? t("history.ending") : t("history.end")}
           </button>
         )}
       </td>
@@ -96,13 +97,13 @@ function Pagination({ history }: { history: HistoryModel }) {
   const range = history.range.value;
   if (!range) return null;
   return (
-    <nav class="pagination" aria-label="Pages">
+    <nav class="pagination" aria-label={t("history.pages")}>
       <span class="pagination-range" aria-live="polite">
-        {range.first}–{range.last} of {range.total}
+        {t("history.range", { first: range.first, last: range.last, total: range.total })}
       </span>
       <div class="pagination-buttons">
         <button type="button" class="button button-secondary button-small" disabled={history.page.value <= 1 || history.loading.value} onClick={history.previous}>
-          Previous
+          {t("history.previous")}
         </button>
         <button
           type="button"
@@ -110,7 +111,7 @@ function Pagination({ history }: { history: HistoryModel }) {
           disabled={history.page.value >= history.pageCount.value || history.loading.value}
           onClick={history.next}
         >
-          Next
+          {t("history.next")}
         </button>
       </div>
     </nav>
@@ -123,15 +124,11 @@ function Empty({ filtered, onClear }: { filtered: boolean; onClear: () => void }
       <div class="empty-icon">
         <HistoryIcon />
       </div>
-      <h2>{filtered ? "No sessions match" : "No sessions yet"}</h2>
-      <p>
-        {filtered
-          ? "No session started in this period or to this computer."
-          : "Sessions from this account and to your computers appear here once someone connects."}
-      </p>
+      <h2>{t(filtered ? "history.noMatch" : "history.noSessions")}</h2>
+      <p>{t(filtered ? "history.noMatchText" : "history.noSessionsText")}</p>
       {filtered && (
         <button type="button" class="button button-secondary" onClick={onClear}>
-          Clear filters
+          {t("history.clearFilters")}
         </button>
       )}
     </div>
@@ -139,7 +136,7 @@ function Empty({ filtered, onClear }: { filtered: boolean; onClear: () => void }
 }
 
 export function HistoryPage() {
-  useTitle("History");
+  useTitle(t("history.title"));
   const history = useModel(() => new HistoryModel(historyService));
   const entries = history.entries.value;
 
@@ -147,13 +144,13 @@ export function HistoryPage() {
     <div class="page page-wide">
       <header class="page-header">
         <div>
-          <h1>History</h1>
-          <p class="page-lead">Every session from this account and to your computers, newest first.</p>
+          <h1>{t("history.title")}</h1>
+          <p class="page-lead">{t("history.lead")}</p>
         </div>
         <div class="page-actions">
           <button type="button" class="button button-secondary" onClick={() => void history.load()} disabled={history.loading.value}>
             <RefreshIcon />
-            Refresh
+            {t("history.refresh")}
           </button>
         </div>
       </header>
@@ -172,7 +169,7 @@ export function HistoryPage() {
         <div class="card card-padded load-error" role="alert">
           <p>{history.error.value}</p>
           <button type="button" class="button button-secondary" onClick={() => void history.load()}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       ) : !history.loaded.value ? (
@@ -189,13 +186,13 @@ export function HistoryPage() {
             <table class="history-table">
               <thead>
                 <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col">Computer</th>
-                  <th scope="col">Connection</th>
-                  <th scope="col">IP address and browser</th>
+                  <th scope="col">{t("history.columns.started")}</th>
+                  <th scope="col">{t("history.columns.duration")}</th>
+                  <th scope="col">{t("history.columns.computer")}</th>
+                  <th scope="col">{t("history.columns.connection")}</th>
+                  <th scope="col">{t("history.columns.ipAndBrowser")}</th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t("history.columns.actions")}</span>
                   </th>
                 </tr>
               </thead>

@@ -1,5 +1,6 @@
 import { useModel } from "@preact/signals";
 import type { SessionModel } from "../auth/session-model";
+import { t } from "../i18n/i18n";
 import { Dialog } from "../ui/dialog";
 import { FormError, TextField } from "../ui/form";
 import { DeleteAccountForm } from "./profile-model";
@@ -11,16 +12,16 @@ export function DeleteAccountDialog({ session, onClose }: { session: SessionMode
   const formId = "delete-account-form";
   return (
     <Dialog
-      title="Delete account"
+      title={t("profile.delete.title")}
       subtitle={session.user.value?.email}
       onClose={onClose}
       footer={
         <>
           <button type="button" class="button button-secondary" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="submit" form={formId} class="button button-danger" disabled={form.pending.value || !form.password.value} aria-busy={form.pending.value}>
-            {form.pending.value ? "Deleting…" : "Delete my account"}
+            {form.pending.value ? t("profile.delete.deleting") : t("profile.delete.submit")}
           </button>
         </>
       }
@@ -28,17 +29,14 @@ export function DeleteAccountDialog({ session, onClose }: { session: SessionMode
       <form
         id={formId}
         class="form"
-        aria-label="Delete account"
+        aria-label={t("profile.delete.title")}
         onSubmit={(event) => {
           event.preventDefault();
           void form.submit();
         }}
       >
-        <div class="notice notice-warning delete-warning">
-          This removes your account for good: your computers, shares given and received, screenshots, uploads and
-          connection history. Sessions in progress are closed. It cannot be undone.
-        </div>
-        <TextField name="delete-password" label="Current password" type="password" value={form.password} autoComplete="current-password" required autoFocus />
+        <div class="notice notice-warning delete-warning">{t("profile.delete.warning")}</div>
+        <TextField name="delete-password" label={t("profile.delete.password")} type="password" value={form.password} autoComplete="current-password" required autoFocus />
         <FormError message={form.error.value} />
       </form>
     </Dialog>

@@ -1,6 +1,7 @@
 // The profile form (F1.7) and account deletion (F1.9).
 import { batch, computed, createModel, signal } from "@preact/signals";
-import { ApiError } from "../api/client";
+import { ApiError, DisplayError } from "../api/client";
+import { t } from "../i18n/i18n";
 import type { SessionModel } from "../auth/session-model";
 import { navigate, routes } from "../router/router";
 import { createSubmission } from "../ui/submission";
@@ -63,7 +64,7 @@ export const DeleteAccountForm = createModel((session: SessionModel, service: Pr
         await service.deleteAccount(password.value);
       } catch (error) {
         if (error instanceof ApiError && error.code === "wrong_password") {
-          throw new ApiError(error.status, error.code, "The password is not correct. Your account was not deleted.");
+          throw new DisplayError(t("profile.delete.wrongPassword"));
         }
         throw error;
       }

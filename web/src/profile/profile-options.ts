@@ -31,7 +31,7 @@ export function countryOptions(locale?: string): Option[] {
       if (name && name !== code) options.push({ value: code, label: name });
     }
   }
-  return options.sort((x, y) => x.label.localeCompare(y.label));
+  return options.sort((x, y) => x.label.localeCompare(y.label, locale));
 }
 
 /** The browser's IANA zones (plus UTC, which some engines leave out). */

@@ -3,6 +3,8 @@ import { useModel, useSignal, type Signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
 import type { SessionModel } from "../auth/session-model";
+import { locale, t } from "../i18n/i18n";
+import { Trans } from "../i18n/trans";
 import { Link } from "../router/link";
 import { routes } from "../router/router";
 import { Form, FormError, TextField } from "../ui/form";
@@ -37,12 +39,12 @@ function SelectField<T extends string>({ name, label, value, children, hint }: {
 
 function TimeFormatField({ value }: { value: Signal<TimeFormat> }) {
   const options: { value: TimeFormat; label: string }[] = [
-    { value: "24h", label: "24-hour (14:30)" },
-    { value: "12h", label: "12-hour (2:30 PM)" },
+    { value: "24h", label: t("profile.format24") },
+    { value: "12h", label: t("profile.format12") },
   ];
   return (
     <fieldset class="field radio-group">
-      <legend>Time format</legend>
+      <legend>{t("profile.timeFormat")}</legend>
       <div class="radio-options">
         {options.map((option) => (
           <label key={option.value} class="radio-option">
@@ -59,7 +61,7 @@ function TimeFormatField({ value }: { value: Signal<TimeFormat> }) {
 function Preview({ timeZone, timeFormat }: { timeZone: string; timeFormat: TimeFormat }) {
   let text: string;
   try {
-    text = new Intl.DateTimeFormat(undefined, {
+    text = new Intl.DateTimeFormat(locale.value, {
       dateStyle: "medium",
       timeStyle: "short",
       hourCycle: timeFormat === "12h" ? "h12" : "h23",
@@ -70,16 +72,18 @@ function Preview({ timeZone, timeFormat }: { timeZone: string; timeFormat: TimeF
   }
   return (
     <p class="profile-preview">
-      Times will be shown like this: <strong>{text}</strong>
+      <Trans k="profile.preview" values={{ time: text }} parts={[<strong />]} />
     </p>
   );
 }
 
 export function ProfilePage({ session }: { session: SessionModel }) {
-  useTitle("Profile");
+  useTitle(t("profile.title"));
   const form = useModel(() => new ProfileForm(session, profileService));
   const deleting = useSignal(false);
-  const countries = useMemo(() => countryOptions(), []);
+  // Country names in the UI's language, sorted the way it sorts.
+  const uiLocale = locale.value;
+  const countries = useMemo(() => countryOptions(uiLocale), [uiLocale]);
   const zones = useMemo(() => timeZoneOptions(), []);
   const user = session.user.value;
   if (!user) return null;
@@ -88,35 +92,40 @@ export function ProfilePage({ session }: { session: SessionModel }) {
     <div class="page page-profile">
       <header class="page-header">
         <div>
-          <h1>Profile</h1>
+          <h1>{t("profile.title")}</h1>
           <p class="page-lead">
-            Signed in as <strong>{user.email}</strong> · {user.plan.name} plan
+            <Trans k="profile.signedInAs" values={{ email: user.email, plan: user.plan.name }} parts={[<strong />]} />
           </p>
         </div>
       </header>
       <div class="card card-padded">
-        <Form label="Profile" onSubmit={form.submit}>
+        <Form label={t("profile.formLabel")} onSubmit={form.submit}>
           <div class="form-columns">
-            <TextField name="first-name" label="First name" value={form.firstName} autoComplete="given-name" />
-            <TextField name="last-name" label="Last name" value={form.lastName} autoComplete="family-name" />
+            <TextField name="first-name" label={t("profile.firstName")} value={form.firstName} autoComplete="given-name" />
+            <TextField name="last-name" label={t("profile.lastName")} value={form.lastName} autoComplete="family-name" />
           </div>
           <div class="form-columns">
-            <SelectField name="country" label="Country" value={form.country}>
-              <option value="">Not specified</option>
+            <SelectField name="country" label={t("profile.country")} value={form.country}>
+              <option value="">{t("profile.notSpecified")}</option>
               {countries.map((c) => (
                 <option key={c.value} value={c.value}>
                   {c.label}
                 </option>
               ))}
             </SelectField>
-            <SelectField<Language> name="language" label="Language" value={form.language}>
-              <option value="">Same as the browser</option>
-              <option value="en">English</option>
-              <option value="de">Deutsch</option>
+            <SelectField<Language> name="language" label={t("profile.language")} value={form.language}>
+              <option value="">{t("profile.sameAsBrowser")}</option>
+              {/* Each language by its own name, so it can be found whatever the UI shows now. */}
+              <option value="en" lang="en">
+                {t("profile.languageNames.en")}
+              </option>
+              <option value="de" lang="de">
+                {t("profile.languageNames.de")}
+              </option>
             </SelectField>
           </div>
-          <SelectField name="time-zone" label="Time zone" value={form.timeZone} hint="Every time in the cabinet is shown in this zone.">
-            <option value="">Same as this browser ({browserTimeZone()})</option>
+          <SelectField name="time-zone" label={t("profile.timeZone")} value={form.timeZone} hint={t("profile.timeZoneHint")}>
+            <option value="">{t("profile.sameZoneAsBrowser", { zone: browserTimeZone() })}</option>
             {zones.map((zone) => (
               <option key={zone} value={zone}>
                 {zone.replaceAll("_", " ")}
@@ -128,20 +137,20 @@ export function ProfilePage({ session }: { session: SessionModel }) {
           <FormError message={form.error.value} />
           {form.saved.value && !form.dirty.value && (
             <div class="notice notice-success" role="status">
-              Settings saved.
+              {t("profile.saved")}
             </div>
           )}
           <div class="profile-actions">
             <button type="submit" class="button button-primary" disabled={form.pending.value} aria-busy={form.pending.value}>
-              {form.pending.value ? "Saving…" : "Save settings"}
+              {form.pending.value ? t("common.saving") : t("profile.save")}
             </button>
-            <Link href={routes.changePassword}>Change password</Link>
+            <Link href={routes.changePassword}>{t("profile.changePassword")}</Link>
           </div>
         </Form>
       </div>
       <div class="profile-danger">
         <button type="button" class="link-button button-danger-text" onClick={() => (deleting.value = true)}>
-          Delete account
+          {t("profile.deleteAccount")}
         </button>
       </div>
       {deleting.value && <DeleteAccountDialog session={session} onClose={() => (deleting.value = false)} />}

@@ -6,8 +6,11 @@ type LinkProps = {
   class?: string;
   role?: "link" | "menuitem";
   "aria-current"?: "page";
+  /** Marks the element for the introductory tour. */
+  "data-tour"?: string;
   onClick?: (event: TargetedMouseEvent<HTMLAnchorElement>) => void;
-  children: ComponentChildren;
+  /** Optional so <Trans> can fill it in from the catalog's text. */
+  children?: ComponentChildren;
 };
 
 /** An ordinary <a> (so open-in-new-tab works) that navigates in place on a plain click. */

@@ -1,4 +1,5 @@
 import type { JSX } from "preact";
+import { t } from "../i18n/i18n";
 import { useTitle } from "../ui/use-title";
 
 /** Remote support, Branding and History until their issues land. */
@@ -20,8 +21,8 @@ export function ComingSoonPage({ title, description, icon: SectionIcon }: {
         <div class="empty-icon">
           <SectionIcon />
         </div>
-        <h2>Coming soon</h2>
-        <p>This part of the cabinet is being built. Your computers are already available in the Computers section.</p>
+        <h2>{t("app.comingSoonTitle")}</h2>
+        <p>{t("app.comingSoonText")}</p>
       </div>
     </div>
   );

@@ -2,6 +2,7 @@
 import { signal } from "@preact/signals";
 import type { ComponentType } from "preact";
 import { useEffect } from "preact/hooks";
+import { t } from "../i18n/i18n";
 
 type Loader<P> = () => Promise<ComponentType<P>>;
 
@@ -29,9 +30,9 @@ export function lazyPage<P extends object>(load: Loader<P>): ComponentType<P> {
     if (failed.value) {
       return (
         <div class="card card-padded load-error" role="alert">
-          <p>Could not load this page. Check your connection and try again.</p>
+          <p>{t("app.pageLoadFailed")}</p>
           <button type="button" class="button button-secondary" onClick={start}>
-            Try again
+            {t("common.tryAgain")}
           </button>
         </div>
       );

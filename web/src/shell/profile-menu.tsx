@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 import { signOut } from "../auth/auth-forms";
 import type { SessionModel } from "../auth/session-model";
+import { t } from "../i18n/i18n";
 import { Link } from "../router/link";
 import { routes } from "../router/router";
 import { ChevronIcon, KeyIcon, SignOutIcon } from "../ui/icons";
@@ -29,20 +30,20 @@ export function ProfileMenu({ session }: { session: SessionModel }) {
   const fullName = `${user.firstName} ${user.lastName}`.trim();
 
   return (
-    <div class="profile" ref={ref}>
+    <div class="profile" ref={ref} data-tour="profile">
       {open.value && (
-        <div class="profile-popup" role="menu" aria-label="Profile">
+        <div class="profile-popup" role="menu" aria-label={t("shell.profileMenu")}>
           <div class="profile-popup-head">
             {fullName && <div class="profile-name">{fullName}</div>}
             <div class="profile-email">{user.email}</div>
           </div>
           <Link href={routes.profile} class="menu-item" role="menuitem" onClick={() => (open.value = false)}>
             <UserIcon />
-            Profile…
+            {t("shell.profile")}
           </Link>
           <Link href={routes.changePassword} class="menu-item" role="menuitem" onClick={() => (open.value = false)}>
             <KeyIcon />
-            Change password
+            {t("shell.changePassword")}
           </Link>
           <button
             type="button"
@@ -54,7 +55,7 @@ export function ProfileMenu({ session }: { session: SessionModel }) {
             }}
           >
             <SignOutIcon />
-            Sign out
+            {t("common.signOut")}
           </button>
         </div>
       )}
@@ -63,7 +64,7 @@ export function ProfileMenu({ session }: { session: SessionModel }) {
         class="profile-button"
         aria-haspopup="menu"
         aria-expanded={open.value}
-        aria-label={`Account: ${user.email}`}
+        aria-label={t("shell.account", { email: user.email })}
         onClick={() => (open.value = !open.value)}
       >
         <span class="avatar" aria-hidden="true">

@@ -2,6 +2,7 @@
 // button close it, the page behind is inert. Mounted = open.
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useRef } from "preact/hooks";
+import { t } from "../i18n/i18n";
 import { CloseIcon } from "./icons";
 
 type DialogProps = {
@@ -45,7 +46,7 @@ export function Dialog({ title, subtitle, onClose, children, footer, size = "nor
             <h2 id={titleId}>{title}</h2>
             {subtitle && <p class="dialog-subtitle">{subtitle}</p>}
           </div>
-          <button type="button" class="icon-button" aria-label="Close" onClick={onClose}>
+          <button type="button" class="icon-button" aria-label={t("common.close")} onClick={onClose}>
             <CloseIcon />
           </button>
         </header>

@@ -1,18 +1,11 @@
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { t } from "../i18n/i18n";
 import { keysymFor } from "./keysyms";
-import { ViewerSession, type ViewerState } from "./viewer-session";
+import { TextInputKeys } from "./text-input-keys";
+import { TouchInput, UNZOOMED, type View } from "./touch-input";
+import { ViewerSession } from "./viewer-session";
 import "./viewer.css";
-
-const STATE_LABEL: Record<ViewerState, string> = {
-  starting: "Starting",
-  connecting: "Connecting",
-  waiting: "Waiting for the computer",
-  live: "Connected",
-  ended: "Ended",
-  offline: "Offline",
-  error: "Error",
-};
 
 /** Browser buttons (0 left, 1 middle, 2 right) -> protocol button bits. */
 function buttonMask(buttons: number): number {
@@ -20,12 +13,24 @@ function buttonMask(buttons: number): number {
   return (buttons & 1) | ((buttons & 4) >> 1) | ((buttons & 2) << 1);
 }
 
-/** The connection window (F6.1): the remote screen on a canvas, with mouse and keyboard. */
+/** Phones and tablets get the on-screen keyboard button; a desktop has a real keyboard. */
+const hasTouch = typeof navigator !== "undefined" && navigator.maxTouchPoints > 0;
+
+/**
+ * The connection window (F6.1): the remote screen on a canvas, with mouse and keyboard, and
+ * on a touch screen with gestures (touch-input.ts) and the phone's keyboard (text-input-keys.ts).
+ */
 export function ConnectionWindow({ computerId }: { computerId: string }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
+  const keyboardRef = useRef<HTMLInputElement>(null);
   const [session, setSession] = useState<ViewerSession | null>(null);
   const fit = useSignal(true);
+  /** Pinch zoom of the view (CSS only: the remote screen keeps its size). */
+  const view = useSignal<View>(UNZOOMED);
+  const keyboardOpen = useSignal(false);
+  /** Whether the keyboard was open when the button was pressed (pressing it moves focus). */
+  const keyboardWasOpen = useRef(false);
 
   useEffect(() => {
     const s = new ViewerSession(computerId, canvasRef.current!);
@@ -43,24 +48,47 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     if (session?.computerName.value) document.title = `${session.computerName.value} · Edgedesk`;
   }, [session?.computerName.value]);
 
-  const toRemote = (e: MouseEvent) => {
+  const toRemote = (clientX: number, clientY: number) => {
     const c = canvasRef.current!;
+    // The box on screen, zoom included, so a touch on a zoomed view lands where it looks.
     const r = c.getBoundingClientRect();
-    return { x: ((e.clientX - r.left) * c.width) / r.width, y: ((e.clientY - r.top) * c.height) / r.height };
+    return { x: ((clientX - r.left) * c.width) / r.width, y: ((clientY - r.top) * c.height) / r.height };
   };
+
+  const touch = useMemo(
+    () =>
+      session &&
+      new TouchInput({
+        toRemote,
+        pointer: (x, y, buttons) => session.pointer(x, y, buttons),
+        wheel: (x, y, dx, dy) => session.wheel(x, y, dx, dy),
+        getView: () => view.peek(),
+        setView: (next) => (view.value = next),
+        layoutBox: () => {
+          const c = canvasRef.current!;
+          const r = c.getBoundingClientRect();
+          const v = view.peek();
+          return { left: r.left - v.x, top: r.top - v.y, width: c.offsetWidth, height: c.offsetHeight };
+        },
+      }),
+    [session],
+  );
+
+  const keys = useMemo(() => session && new TextInputKeys((keysym) => session.keyPress(keysym)), [session]);
 
   const onPointer = (e: PointerEvent) => {
     if (!session) return;
+    if (touch?.handle(e)) return;
     e.preventDefault();
     if (e.type === "pointerdown") canvasRef.current!.focus();
-    const { x, y } = toRemote(e);
+    const { x, y } = toRemote(e.clientX, e.clientY);
     session.pointer(x, y, buttonMask(e.buttons));
   };
 
   const onWheel = (e: WheelEvent) => {
     if (!session) return;
     e.preventDefault();
-    const { x, y } = toRemote(e);
+    const { x, y } = toRemote(e.clientX, e.clientY);
     // One step per notch whatever the browser's delta unit.
     session.wheel(x, y, Math.sign(e.deltaX), Math.sign(e.deltaY));
   };
@@ -78,39 +106,75 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     else void rootRef.current?.requestFullscreen();
   };
 
+  const toggleKeyboard = () => {
+    const input = keyboardRef.current;
+    if (!input) return;
+    // Focusing the field from the tap is what makes a phone show its keyboard.
+    if (keyboardWasOpen.current) input.blur();
+    else input.focus();
+  };
+
   const state = session?.state.value ?? "starting";
   const showOverlay = state !== "live";
   const canRetry = state === "ended" || state === "offline" || state === "error";
+  const zoom = view.value;
+  const zoomed = zoom.scale > 1;
 
   return (
     <div class="viewer" ref={rootRef}>
       <header class="viewer-bar">
-        <strong class="viewer-title">{session?.computerName.value || "Connecting…"}</strong>
+        <strong class="viewer-title">{session?.computerName.value || t("viewer.connectingTitle")}</strong>
         <span class={`viewer-state viewer-state-${state}`} data-testid="viewer-state">
-          {STATE_LABEL[state]}
+          {t(`viewer.states.${state}`)}
         </span>
         <span class="viewer-stats" data-testid="viewer-stats">
-          {session?.fps.value ?? 0} fps · RTT {session?.rttMs.value ?? "–"} ms
+          {t("viewer.stats", { fps: session?.fps.value ?? 0, rtt: session?.rttMs.value ?? "–" })}
         </span>
         <span class="viewer-spacer" />
+        {hasTouch && (
+          <button
+            type="button"
+            aria-label={t("viewer.keyboardLabel")}
+            aria-pressed={keyboardOpen.value}
+            disabled={state !== "live"}
+            onPointerDown={() => (keyboardWasOpen.current = keyboardOpen.peek())}
+            onClick={toggleKeyboard}
+          >
+            {t("viewer.keyboard")}
+          </button>
+        )}
+        {zoomed && (
+          <button type="button" onClick={() => (view.value = UNZOOMED)}>
+            {t("viewer.resetZoom")}
+          </button>
+        )}
         <button type="button" onClick={() => session?.ctrlAltDel()} disabled={state !== "live"}>
-          Ctrl+Alt+Del
+          {t("viewer.ctrlAltDel")}
         </button>
-        <button type="button" onClick={() => (fit.value = !fit.value)} aria-pressed={!fit.value}>
-          {fit.value ? "1:1" : "Fit"}
+        <button
+          type="button"
+          onClick={() => {
+            fit.value = !fit.value;
+            view.value = UNZOOMED;
+          }}
+          aria-pressed={!fit.value}
+        >
+          {fit.value ? t("viewer.actualSize") : t("viewer.fit")}
         </button>
         <button type="button" onClick={fullscreen}>
-          Fullscreen
+          {t("viewer.fullscreen")}
         </button>
       </header>
-      <div class={`viewer-screen ${fit.value ? "viewer-fit" : "viewer-actual"}`}>
+      <div class={`viewer-screen ${fit.value ? "viewer-fit" : "viewer-actual"}${zoomed ? " viewer-zoomed" : ""}`}>
         <canvas
           ref={canvasRef}
           tabIndex={0}
           data-testid="remote-screen"
+          style={zoomed ? { transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` } : undefined}
           onPointerDown={onPointer}
           onPointerUp={onPointer}
           onPointerMove={onPointer}
+          onPointerCancel={(e) => touch?.handle(e)}
           onWheel={onWheel}
           onKeyDown={onKey}
           onKeyUp={onKey}
@@ -118,15 +182,43 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         />
         {showOverlay && (
           <div class="viewer-overlay" role="status">
-            <p>{session?.message.value ?? "Starting the session…"}</p>
+            <p>{session?.message.value ?? t("viewer.starting")}</p>
             {canRetry && (
               <button type="button" class="primary" onClick={() => void session?.retry()}>
-                Retry
+                {t("viewer.retry")}
               </button>
             )}
           </div>
         )}
       </div>
+      {/* What the phone's keyboard types into; its changes are sent as keys (text-input-keys.ts). */}
+      <input
+        ref={keyboardRef}
+        class="viewer-keyboard-input"
+        type="text"
+        data-testid="keyboard-input"
+        aria-label={t("viewer.keyboardInput")}
+        autoComplete="off"
+        autoCapitalize="off"
+        autocorrect="off"
+        spellcheck={false}
+        enterKeyHint="enter"
+        onFocus={(e) => {
+          if (keys) e.currentTarget.value = keys.reset();
+          keyboardOpen.value = true;
+        }}
+        onBlur={() => (keyboardOpen.value = false)}
+        onInput={(e) => {
+          const next = keys?.changed(e.currentTarget.value, (e as unknown as InputEvent).isComposing);
+          if (next != null) e.currentTarget.value = next;
+        }}
+        onKeyDown={(e) => {
+          if (!keys?.keydown(e)) return;
+          e.preventDefault();
+          // Enter ends the line: start the next one from an empty field.
+          if (e.key === "Enter") e.currentTarget.value = keys.reset();
+        }}
+      />
     </div>
   );
 }

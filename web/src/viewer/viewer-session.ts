@@ -1,6 +1,8 @@
 import { signal, type Signal } from "@preact/signals";
 import type { StartSessionResponse } from "../../../protocol/api";
 import { AgentMsg, CloseCode, ViewerMsg, encodeViewerInput, type ViewerInput } from "../../../protocol/stream";
+import { ApiError, errorMessage } from "../api/client";
+import { t, type Key } from "../i18n/i18n";
 import { FrameRenderer } from "./frame-renderer";
 import { KEYSYM } from "./keysyms";
 
@@ -17,13 +19,14 @@ const TRANSITIONS: Record<ViewerState, ViewerState[]> = {
   error: ["starting"],
 };
 
-const CLOSE_MESSAGES: Record<number, [ViewerState, string]> = {
-  [CloseCode.SessionEnded]: ["ended", "The session has ended."],
-  [CloseCode.BadTicket]: ["error", "The connection ticket was refused. Try again."],
-  [CloseCode.PeerTimeout]: ["offline", "The remote computer did not answer in time."],
-  [CloseCode.ProtocolViolation]: ["error", "The connection was closed after an invalid message."],
-  [CloseCode.TooLarge]: ["error", "The connection was closed after an oversized message."],
-  [CloseCode.AgentGone]: ["offline", "The remote computer disconnected."],
+/** What each close code means for the window: its state and the catalog key of its message. */
+const CLOSE_MESSAGES: Record<number, [ViewerState, Key]> = {
+  [CloseCode.SessionEnded]: ["ended", "viewer.ended"],
+  [CloseCode.BadTicket]: ["error", "viewer.badTicket"],
+  [CloseCode.PeerTimeout]: ["offline", "viewer.peerTimeout"],
+  [CloseCode.ProtocolViolation]: ["error", "viewer.protocolViolation"],
+  [CloseCode.TooLarge]: ["error", "viewer.tooLarge"],
+  [CloseCode.AgentGone]: ["offline", "viewer.agentGone"],
 };
 
 /**
@@ -32,7 +35,7 @@ const CLOSE_MESSAGES: Record<number, [ViewerState, string]> = {
  */
 export class ViewerSession {
   readonly state: Signal<ViewerState> = signal("starting");
-  readonly message = signal("Starting the session…");
+  readonly message = signal(t("viewer.starting"));
   readonly fps = signal(0);
   readonly rttMs: Signal<number | null> = signal(null);
   readonly remoteSize = signal({ width: 0, height: 0 });
@@ -61,7 +64,7 @@ export class ViewerSession {
   }
 
   async start(): Promise<void> {
-    this.go("starting", "Starting the session…");
+    this.go("starting", t("viewer.starting"));
     let res: Response;
     try {
       res = await fetch(`/api/computers/${encodeURIComponent(this.computerId)}/sessions`, {
@@ -69,11 +72,11 @@ export class ViewerSession {
         credentials: "same-origin",
       });
     } catch {
-      return this.go("error", "The network is not reachable. Check your connection and retry.");
+      return this.go("error", t("viewer.networkDown"));
     }
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      const message = body?.error?.message ?? `The session could not start (HTTP ${res.status}).`;
+      const message = body?.error ? errorMessage(new ApiError(res.status, body.error.code, body.error.message)) : t("viewer.startFailed", { status: res.status });
       if (res.status === 401) location.href = "/login";
       return this.go(res.status === 409 ? "offline" : "error", message);
     }
@@ -83,7 +86,7 @@ export class ViewerSession {
   }
 
   private open(path: string): void {
-    this.go("connecting", "Connecting…");
+    this.go("connecting", t("viewer.connectingMessage"));
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
@@ -92,8 +95,8 @@ export class ViewerSession {
     ws.onclose = (e) => {
       this.stopTimers();
       if (this.ws !== ws) return;
-      const [state, message] = CLOSE_MESSAGES[e.code] ?? ["error", "The connection was lost."];
-      this.go(state, message);
+      const [state, message] = CLOSE_MESSAGES[e.code] ?? ["error", "viewer.lost"];
+      this.go(state, t(message));
     };
     ws.onopen = () => {
       this.timers.push(
@@ -108,16 +111,16 @@ export class ViewerSession {
       const notice = JSON.parse(data) as { type: string; agent?: boolean; reason?: string };
       if (notice.type === "state") {
         if (notice.agent) {
-          this.go("live", "Connected.");
+          this.go("live", t("viewer.connected"));
           // Ask for a full picture: the agent may have started before this viewer.
           this.send({ type: ViewerMsg.Refresh });
-        } else this.go("waiting", "Waiting for the remote computer…");
-      } else if (notice.type === "ended") this.go("ended", "The session has ended.");
+        } else this.go("waiting", t("viewer.waitingMessage"));
+      } else if (notice.type === "ended") this.go("ended", t("viewer.ended"));
       return;
     }
     const type = new Uint8Array(data, 0, 1)[0];
     if (type === AgentMsg.Frame) {
-      if (this.state.value === "waiting" || this.state.value === "connecting") this.go("live", "Connected.");
+      if (this.state.value === "waiting" || this.state.value === "connecting") this.go("live", t("viewer.connected"));
       this.renderer.push(data);
     } else if (type === AgentMsg.Pong) {
       const t = new DataView(data).getUint32(1, true);
@@ -144,6 +147,12 @@ export class ViewerSession {
 
   key(keysym: number, down: boolean): void {
     this.send({ type: ViewerMsg.Key, keysym, down });
+  }
+
+  /** A key pressed and released, e.g. a character from the phone's on-screen keyboard. */
+  keyPress(keysym: number): void {
+    this.key(keysym, true);
+    this.key(keysym, false);
   }
 
   /** Ctrl+Alt+Del cannot be typed into a browser, so it is a button. */

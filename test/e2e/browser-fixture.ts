@@ -1,0 +1,89 @@
+// The set-up every browser test file repeats: one Chromium for the file, a fresh context and
+// page per test, every uncaught page error collected and failing the test, and the helpers
+// that go with a page (wait for a path, sign the context in).
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
+import { browserCookies, signIn, type Account } from "./backend";
+import { launchBrowser } from "./harness";
+
+export const UI_TIMEOUT = 15_000;
+
+export type PageFixture = {
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Waits until the page's path is `path`. */
+  expectPath(path: string, page?: Page): Promise<void>;
+  /** Signs `account` in through the API and gives the context its cookie; returns the Cookie header. */
+  signInBrowser(account: Account, context?: BrowserContext): Promise<string>;
+  /** Another context (e.g. a second browser, or other options) with its own page, closed after the test. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+};
+
+/**
+ * Call once at the top of a test file. `options` apply to every test's context; the default is
+ * a 1280x800 desktop in en-US.
+ */
+export function usePage(options: BrowserContextOptions = {}): PageFixture {
+  const baseUrl = inject("baseUrl");
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let extra: BrowserContext[] = [];
+  let pageErrors: string[] = [];
+
+  async function open(contextOptions: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
+    const ctx = await browser!.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US", ...contextOptions });
+    ctx.setDefaultTimeout(UI_TIMEOUT);
+    const p = await ctx.newPage();
+    p.on("pageerror", (error) => pageErrors.push(error.message));
+    return { context: ctx, page: p };
+  }
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    pageErrors = [];
+    ({ context, page } = await open(options));
+  });
+
+  afterEach(async () => {
+    for (const ctx of extra) await ctx.close();
+    extra = [];
+    await context?.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  return {
+    baseUrl,
+    get browser() {
+      return browser!;
+    },
+    get context() {
+      return context!;
+    },
+    get page() {
+      return page!;
+    },
+    async expectPath(path, on = page!) {
+      await on.waitForURL((url) => url.pathname === path, { timeout: UI_TIMEOUT });
+    },
+    async signInBrowser(account, on = context!) {
+      const cookie = await signIn(baseUrl, account);
+      await on.addCookies(browserCookies(baseUrl, cookie));
+      return cookie;
+    },
+    async newPage(contextOptions = {}) {
+      const opened = await open({ ...options, ...contextOptions });
+      extra.push(opened.context);
+      return opened.page;
+    },
+  };
+}

@@ -1,0 +1,257 @@
+// The connection window on a phone (F9), end to end: a phone-sized Chromium with a touch
+// screen, the real agent on Xvfb, and `xev` covering the remote screen. xev prints every X
+// event it receives, so each gesture is checked by what the remote X server saw: the button,
+// where, and the keys the on-screen keyboard typed, not merely that something changed.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CDPSession, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
+import { onlineComputerId, startAgentProcess, type AgentProcess } from "./agent-process";
+import { createAccount, signIn, type Account } from "./backend";
+import { usePage } from "./browser-fixture";
+import { screenshot } from "./harness";
+
+const SCREEN = { width: 800, height: 600 };
+const fixture = usePage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: "en-US" });
+const baseUrl = fixture.baseUrl;
+
+let workDir: string;
+let x: Xvfb;
+let xev: ChildProcess;
+let agent: AgentProcess;
+let account: Account;
+let computerId: string;
+let xevOutput = "";
+
+type XEvent = { type: string; x: number; y: number; state: number; button?: number; keysym?: number };
+
+/** xev's output as events: "ButtonPress event, …\n    root 0x…, …, root:(200,150),\n    state 0x0, button 1, …". */
+function xEvents(): XEvent[] {
+  return xevOutput
+    .split(/\n\s*\n/)
+    .map((block) => {
+      const type = /^(\w+) event/m.exec(block)?.[1] ?? "";
+      const root = /root:\((-?\d+),(-?\d+)\)/.exec(block);
+      const state = /state 0x([0-9a-f]+)/.exec(block);
+      const button = /button (\d+)/.exec(block);
+      const keysym = /keysym 0x([0-9a-f]+)/.exec(block);
+      return {
+        type,
+        x: Number(root?.[1] ?? NaN),
+        y: Number(root?.[2] ?? NaN),
+        state: state ? parseInt(state[1]!, 16) : 0,
+        ...(button ? { button: Number(button[1]) } : {}),
+        ...(keysym ? { keysym: parseInt(keysym[1]!, 16) } : {}),
+      };
+    })
+    .filter((e) => e.type);
+}
+
+/** Events of `type` (and `button`) after the first `since` events. */
+function eventsSince(since: number, type: string, button?: number): XEvent[] {
+  return xEvents()
+    .slice(since)
+    .filter((e) => e.type === type && (button === undefined || e.button === button));
+}
+
+async function waitForEvent(since: number, type: string, button?: number): Promise<XEvent> {
+  await expect.poll(() => eventsSince(since, type, button).length, { timeout: 10_000 }).toBeGreaterThan(0);
+  return eventsSince(since, type, button)[0]!;
+}
+
+function expectNear(event: XEvent, at: { x: number; y: number }, tolerance = 3): void {
+  expect(Math.abs(event.x - at.x), `x ${event.x} vs ${at.x}`).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs(event.y - at.y), `y ${event.y} vs ${at.y}`).toBeLessThanOrEqual(tolerance);
+}
+
+/** Where the remote pixel (x, y) is on the page now (the canvas's box includes any zoom). */
+async function clientPoint(page: Page, remote: { x: number; y: number }): Promise<{ x: number; y: number }> {
+  const box = (await page.getByTestId("remote-screen").boundingBox())!;
+  return { x: box.x + (remote.x * box.width) / SCREEN.width, y: box.y + (remote.y * box.height) / SCREEN.height };
+}
+
+type TouchPoint = { x: number; y: number; id: number };
+const touch = (cdp: CDPSession, type: "touchStart" | "touchMove" | "touchEnd", touchPoints: TouchPoint[]) =>
+  cdp.send("Input.dispatchTouchEvent", { type, touchPoints: touchPoints.map((p) => ({ ...p, radiusX: 4, radiusY: 4, force: 1 })) });
+
+/** Fingers from `from` to `to` (one point per finger) in `steps` moves. */
+async function gesture(page: Page, cdp: CDPSession, from: { x: number; y: number }[], to: { x: number; y: number }[], steps = 10): Promise<void> {
+  await touch(cdp, "touchStart", from.map((p, id) => ({ ...p, id })));
+  for (let i = 1; i <= steps; i++) {
+    const points = from.map((p, id) => ({ id, x: p.x + ((to[id]!.x - p.x) * i) / steps, y: p.y + ((to[id]!.y - p.y) * i) / steps }));
+    await touch(cdp, "touchMove", points);
+    await page.waitForTimeout(16);
+  }
+  await touch(cdp, "touchEnd", []);
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), "edgedesk-touch-"));
+  x = await startXvfb(`${SCREEN.width}x${SCREEN.height}x24`);
+  // A window over the whole screen that reports every pointer, button and key event.
+  xev = spawn("xev", ["-geometry", `${SCREEN.width}x${SCREEN.height}+0+0`, "-event", "button", "-event", "keyboard", "-event", "mouse"], {
+    env: { ...process.env, DISPLAY: x.display },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  xev.stdout!.on("data", (chunk: Buffer) => (xevOutput += chunk.toString()));
+  account = await createAccount(baseUrl, "touch");
+  agent = startAgentProcess(baseUrl, workDir, account, "e2e-touch", ["--display", x.display]);
+  computerId = await onlineComputerId(baseUrl, await signIn(baseUrl, account), "e2e-touch", agent);
+}, 120_000);
+
+afterAll(async () => {
+  if (agent) await stopProcess(agent.proc);
+  if (xev) await stopProcess(xev);
+  await x?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+async function openViewer(): Promise<{ page: Page; cdp: CDPSession }> {
+  const page = fixture.page;
+  await fixture.signInBrowser(account);
+  await page.goto(`/connect/${computerId}`);
+  await expect.poll(() => page.getByTestId("viewer-state").textContent(), { timeout: 20_000 }).toBe("Connected");
+  const canvas = page.getByTestId("remote-screen");
+  await expect
+    .poll(() => canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]), { timeout: 10_000 })
+    .toEqual([SCREEN.width, SCREEN.height]);
+  return { page, cdp: await fixture.context.newCDPSession(page) };
+}
+
+describe("the connection window on a phone", () => {
+  test("tap clicks, long press right-clicks, one finger drags, two fingers scroll, pinch zooms the view", { timeout: 120_000 }, async () => {
+    const { page, cdp } = await openViewer();
+    await screenshot(page, "touch-viewer");
+
+    // Tap: a left click exactly there.
+    let since = xEvents().length;
+    const tapAt = { x: 200, y: 150 };
+    const tapPoint = await clientPoint(page, tapAt);
+    await page.touchscreen.tap(tapPoint.x, tapPoint.y);
+    expectNear(await waitForEvent(since, "ButtonPress", 1), tapAt);
+    expectNear(await waitForEvent(since, "ButtonRelease", 1), tapAt);
+    expect(eventsSince(since, "ButtonPress").every((e) => e.button === 1)).toBe(true);
+
+    // Long press: a right click (X button 3), and no left click.
+    since = xEvents().length;
+    const holdAt = { x: 500, y: 300 };
+    const hold = await clientPoint(page, holdAt);
+    await touch(cdp, "touchStart", [{ ...hold, id: 0 }]);
+    await page.waitForTimeout(900);
+    await touch(cdp, "touchEnd", []);
+    expectNear(await waitForEvent(since, "ButtonPress", 3), holdAt);
+    await waitForEvent(since, "ButtonRelease", 3);
+    expect(eventsSince(since, "ButtonPress", 1)).toEqual([]);
+
+    // One-finger drag: pressed where the finger landed, moved with the button held, released at the end.
+    since = xEvents().length;
+    const dragFrom = { x: 100, y: 400 };
+    const dragTo = { x: 400, y: 450 };
+    await gesture(page, cdp, [await clientPoint(page, dragFrom)], [await clientPoint(page, dragTo)]);
+    expectNear(await waitForEvent(since, "ButtonPress", 1), dragFrom);
+    const release = await waitForEvent(since, "ButtonRelease", 1);
+    expectNear(release, dragTo);
+    // Button1Mask (0x100) in the state of the motion between press and release.
+    expect(eventsSince(since, "MotionNotify").some((e) => (e.state & 0x100) !== 0 && e.x > dragFrom.x + 50)).toBe(true);
+
+    // Two fingers moving up: the wheel scrolls down (X button 5), one notch per 40 CSS px.
+    since = xEvents().length;
+    const mid = await clientPoint(page, { x: 400, y: 300 });
+    await gesture(
+      page,
+      cdp,
+      [
+        { x: mid.x - 40, y: mid.y + 80 },
+        { x: mid.x + 40, y: mid.y + 80 },
+      ],
+      [
+        { x: mid.x - 40, y: mid.y - 80 },
+        { x: mid.x + 40, y: mid.y - 80 },
+      ],
+      12,
+    );
+    await expect.poll(() => eventsSince(since, "ButtonPress", 5).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    expect(eventsSince(since, "ButtonPress", 4)).toEqual([]);
+    expect(eventsSince(since, "ButtonPress", 1)).toEqual([]);
+
+    // Pinch: the view zooms (CSS only), nothing reaches the remote computer...
+    since = xEvents().length;
+    const canvas = page.getByTestId("remote-screen");
+    const center = await clientPoint(page, { x: 400, y: 300 });
+    await gesture(
+      page,
+      cdp,
+      [
+        { x: center.x - 20, y: center.y },
+        { x: center.x + 20, y: center.y },
+      ],
+      [
+        { x: center.x - 60, y: center.y },
+        { x: center.x + 60, y: center.y },
+      ],
+    );
+    await expect.poll(() => canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform)).toMatch(/scale\(3(\.\d+)?\)/);
+    expect(await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([SCREEN.width, SCREEN.height]);
+    await page.waitForTimeout(300);
+    expect(eventsSince(since, "ButtonPress")).toEqual([]);
+    await screenshot(page, "touch-zoomed");
+
+    // ...and a tap on the zoomed view lands on the remote pixel under the finger.
+    since = xEvents().length;
+    const zoomedAt = { x: 410, y: 290 };
+    const zoomedPoint = await clientPoint(page, zoomedAt);
+    await page.touchscreen.tap(zoomedPoint.x, zoomedPoint.y);
+    expectNear(await waitForEvent(since, "ButtonPress", 1), zoomedAt, 2);
+
+    // Reset zoom.
+    await page.getByRole("button", { name: "Reset zoom" }).tap();
+    await expect.poll(() => canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform)).toBe("");
+  });
+
+  test("the on-screen keyboard types text, Backspace and Enter on the remote computer", { timeout: 90_000 }, async () => {
+    const { page } = await openViewer();
+    // Put the remote pointer (and so the X keyboard focus) on the xev window.
+    const at = await clientPoint(page, { x: 300, y: 300 });
+    await page.touchscreen.tap(at.x, at.y);
+
+    const since = xEvents().length;
+    const button = page.getByRole("button", { name: "Show the on-screen keyboard" });
+    await button.tap();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("keyboard-input");
+    expect(await button.getAttribute("aria-pressed")).toBe("true");
+
+    // Key by key, as a keyboard that sends key events does...
+    await page.keyboard.type("hi");
+    // ...and as text without key events, as Android keyboards compose it.
+    await page.keyboard.insertText("ok 7");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.press("Enter");
+
+    const expected = [0x68, 0x69, 0x6f, 0x6b, 0x20, 0x37, 0xff08, 0xff0d];
+    await expect
+      .poll(() => eventsSince(since, "KeyPress").map((e) => e.keysym), { timeout: 10_000 })
+      .toEqual(expected);
+    expect(eventsSince(since, "KeyRelease").map((e) => e.keysym)).toEqual(expected);
+    await screenshot(page, "touch-keyboard");
+
+    // Autocorrect rewrites a word the keyboard already typed: the remote side gets the
+    // difference (two Backspaces, then the corrected letters), as the user sees it.
+    const before = xEvents().length;
+    await page.keyboard.insertText("teh");
+    await page.getByTestId("keyboard-input").evaluate((input) => {
+      const field = input as HTMLInputElement;
+      field.value = field.value.replace(/teh$/, "the ");
+      field.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertReplacementText" }));
+    });
+    await expect
+      .poll(() => eventsSince(before, "KeyPress").map((e) => e.keysym), { timeout: 10_000 })
+      .toEqual([0x74, 0x65, 0x68, 0xff08, 0xff08, 0x68, 0x65, 0x20]);
+
+    // The button closes it again.
+    await button.tap();
+    await expect.poll(() => button.getAttribute("aria-pressed")).toBe("false");
+  });
+});

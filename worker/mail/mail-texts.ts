@@ -1,0 +1,61 @@
+// What the e-mails say, per language (docs/decisions.md: a typed catalog, not i18next, in the
+// Worker). English is the reference; every other language has exactly its shape, so a missing
+// German text is a type error. {{name}} marks a value the template fills in (escaped in HTML).
+import type { Language } from "../../protocol/languages";
+
+const en = {
+  welcome: {
+    subject: "Your Edgedesk account",
+    intro: "Welcome to Edgedesk.",
+    signIn: "Sign in at {{url}} with this e-mail address and the password below.",
+    activation: "Your account is activated by the first sign-in, and you will be asked to choose your own password.",
+    /** The mail's "Password: …" line; people (and the tests) look for it. */
+    passwordLabel: "Password",
+    notYou: "If you did not register, ignore this message: without a sign-in the account stays inactive.",
+  },
+  alreadyRegistered: {
+    subject: "You already have an Edgedesk account",
+    intro: "Someone (hopefully you) tried to register this e-mail address at Edgedesk.",
+    signIn: "This address already has an account: sign in at {{url}}.",
+    notYou: "If you did not try to register, you can ignore this message.",
+  },
+  recovery: {
+    subject: "Reset your Edgedesk password",
+    intro: "Someone (hopefully you) asked to reset the password of this Edgedesk account.",
+    /** {{link}} is the URL in the text mail and a link labelled `linkLabel` in HTML. */
+    choose: "Choose a new password here (the link works once, for one hour): {{link}}",
+    chooseHtml: "{{link}} (the link works once, for one hour).",
+    linkLabel: "Choose a new password",
+    notYou: "If you did not ask, ignore this message: your password stays as it is.",
+  },
+};
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+export type MailCatalog = Shape<typeof en>;
+
+const de: MailCatalog = {
+  welcome: {
+    subject: "Ihr Edgedesk-Konto",
+    intro: "Willkommen bei Edgedesk.",
+    signIn: "Melden Sie sich unter {{url}} mit dieser E-Mail-Adresse und dem unten stehenden Passwort an.",
+    activation: "Mit der ersten Anmeldung wird Ihr Konto aktiviert; danach werden Sie gebeten, ein eigenes Passwort zu wählen.",
+    passwordLabel: "Passwort",
+    notYou: "Falls Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: Ohne Anmeldung bleibt das Konto inaktiv.",
+  },
+  alreadyRegistered: {
+    subject: "Sie haben bereits ein Edgedesk-Konto",
+    intro: "Jemand (hoffentlich Sie) hat versucht, diese E-Mail-Adresse bei Edgedesk zu registrieren.",
+    signIn: "Zu dieser Adresse gibt es bereits ein Konto: Melden Sie sich unter {{url}} an.",
+    notYou: "Falls Sie das nicht waren, können Sie diese Nachricht ignorieren.",
+  },
+  recovery: {
+    subject: "Edgedesk-Passwort zurücksetzen",
+    intro: "Jemand (hoffentlich Sie) hat angefordert, das Passwort dieses Edgedesk-Kontos zurückzusetzen.",
+    choose: "Wählen Sie hier ein neues Passwort (der Link funktioniert einmal und eine Stunde lang): {{link}}",
+    chooseHtml: "{{link}} (der Link funktioniert einmal und eine Stunde lang).",
+    linkLabel: "Neues Passwort wählen",
+    notYou: "Falls Sie das nicht angefordert haben, ignorieren Sie diese Nachricht: Ihr Passwort bleibt unverändert.",
+  },
+};
+
+export const mailTexts: Record<Language, MailCatalog> = { en, de };
