@@ -21,8 +21,9 @@ export type EncoderOptions = {
   /** Look for moved content (scrolls, dragged windows, panning) and send it as Copy rects. */
   detectScroll?: boolean;
   /**
-   * Largest merged image rect, in tiles. 8x4 tiles of 64 px is 512x256: even raw
-   * RGB that is 384 KiB, so one rect always fits a 1 MiB message.
+   * Largest merged lossless rect, in tiles. 8x4 tiles of 64 px is 512x256: even raw
+   * RGB that is 384 KiB, so one rect always fits a 1 MiB message. JPEG rects may be twice
+   * as wide and tall (1024x512: under 512 KiB even for noise at q75).
    */
   maxRectTiles?: { cols: number; rows: number };
   /**
@@ -128,7 +129,14 @@ export class FrameEncoder {
     }
 
     const sameFill = (a: number, b: number) => labels[a] !== TileKind.Fill || fill[a] === fill[b];
-    const merged = mergeTiles(this.grid, labels, { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill);
+    // Photographic tiles merge into bigger JPEGs (16x8 tiles, 1024x512: a few hundred KiB at
+    // most) than lossless ones: a full-screen video frame is then ~8 JPEG calls, not ~60, and
+    // each call has a fixed cost in sharp and in the browser's decoder.
+    const only = (keep: (l: number) => boolean) => labels.map((l) => (keep(l) ? l : 0));
+    const merged = [
+      ...mergeTiles(this.grid, only((l) => l !== TileKind.Photo), { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill),
+      ...mergeTiles(this.grid, only((l) => l === TileKind.Photo), { maxCols: 2 * this.maxCols, maxRows: 2 * this.maxRows }),
+    ];
     // A keystroke changes a glyph, not a tile: send only the box that differs.
     if (!full) for (const m of merged) if (m.label !== TileKind.Fill) m.rect = this.changedBox(m.rect);
     const encoded = await Promise.all(
@@ -237,11 +245,23 @@ export class FrameEncoder {
   private async encodeJpeg(r: Rect): Promise<FrameRect> {
     // A packed copy: sharp reads it on its own thread while the next capture may
     // already be writing into `screen`.
-    const rgba = Buffer.allocUnsafe(r.w * r.h * 4);
-    for (let j = 0; j < r.h; j++) {
-      const start = ((r.y + j) * this.width + r.x) * 4;
-      if (this.bgr) bgrxToRgba(this.screen.subarray(start, start + r.w * 4), rgba.subarray(j * r.w * 4), r.w);
-      else rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
+    const rgba = new Uint8Array(r.w * r.h * 4);
+    if (this.bgr) {
+      // One pass over u32 views (a call per row allocated views per row: slow for big JPEGs).
+      const out = new Uint32Array(rgba.buffer);
+      const src = this.screen32;
+      for (let j = 0, o = 0; j < r.h; j++) {
+        const row = (r.y + j) * this.width + r.x;
+        for (let i = row; i < row + r.w; i++, o++) {
+          const p = src[i]!;
+          out[o] = ((p >>> 16) & 0xff) | (p & 0xff00) | ((p & 0xff) << 16) | 0xff000000;
+        }
+      }
+    } else {
+      for (let j = 0; j < r.h; j++) {
+        const start = ((r.y + j) * this.width + r.x) * 4;
+        rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
+      }
     }
     const data = await sharp(rgba, { raw: { width: r.w, height: r.h, channels: 4 } })
       .removeAlpha()

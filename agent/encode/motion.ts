@@ -127,6 +127,17 @@ export function moveBand(prev: Uint32Array, cur: Uint32Array, stride: number, he
   if (cx1 - cx0 < 16 || cy1 - cy0 < 16) return null;
   const curBytes = bytesOf(cur);
   const prevBytes = bytesOf(prev);
+  // A quick look at 32 spread rows first: a displacement that explains little of them (one
+  // band of a video frame, a repeated pattern) is not worth a full pass over the region.
+  let sampled = 0;
+  const probes = Math.min(32, cy1 - cy0);
+  for (let k = 0; k < probes; k++) {
+    const y = cy0 + Math.floor(((k + 0.5) * (cy1 - cy0)) / probes);
+    const row = y * stride;
+    const src = (y + d.dy) * stride + d.dx;
+    for (let x = cx0; x < cx1; x++) if (cur[row + x] === prev[src + x]) sampled++;
+  }
+  if (sampled * 4 < probes * (cx1 - cx0)) return null;
   let best: Move | null = null;
   let bandTop = -1;
   let lo = 0;

@@ -81,6 +81,8 @@ type BlockResult = {
   /** Other processes' CPU during the full-screen scenario (the relay, websockify, the X server, the browser side). */
   cpuOther: Record<string, number>;
   painterFps: number;
+  /** The second moving image, without motion (painter "cuts"): no target, shown for honesty. */
+  cuts: { fps: number; bytes: number; cpu: number };
 };
 const SCENARIOS = ["typing", "scroll", "drag", "fullscreen"] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -562,17 +564,39 @@ export class SessionBench {
     const fpsRegions = fpsRes.counts.map((n) => n / fpsRes.seconds);
     const ticksPerSec = fpsRes.ticks / fpsRes.seconds;
 
+    // 3b. The same screen changing without motion (a video, not a pan): what move detection
+    // cannot help with. Same measures, no target (the issue's figure is the panning image).
+    await cdp.send("Network.disable");
+    const cutter = start(this.work, `painter-cuts-${system}`, process.execPath, [join(here, "painter.mjs"), this.display, "30", join(this.work, "texture.bgrx"), "cuts"]);
+    await waitLine(cutter.proc, /^ready/);
+    await sleep(300);
+    const cutsBytes0 = (await page.evaluate(() => (window as any).__bench.wsBytes)) as number;
+    const cutsCpu0 = cpuSeconds(serverPid);
+    await page.evaluate(([s, regions]) => (window as any).__bench.fpsStart(s, regions), [sel, FPS_REGIONS] as const);
+    await sleep(plan.fullscreenSec * 1000);
+    const cutsFps = (await page.evaluate(() => (window as any).__bench.fpsStop())) as { counts: number[]; seconds: number };
+    const cuts = {
+      fps: median(cutsFps.counts.map((n) => n / cutsFps.seconds)),
+      bytes: ((await page.evaluate(() => (window as any).__bench.wsBytes)) as number) - cutsBytes0,
+      cpu: cpuSeconds(serverPid) - cutsCpu0,
+    };
+    await stop(cutter);
+    await cdp.send("Network.enable");
+    await counter.quiet(800);
+    phase("cuts");
+
     const endState = system === "edgedesk" ? await page.getByTestId("viewer-state").textContent() : await page.locator("body").getAttribute("data-state");
     if (endState?.toLowerCase() !== "connected") {
       throw new Error(`the ${system} viewer ended the block as "${endState}" (the session broke mid-block; agent log: ${readFileSync(this.agent!.log, "utf8").split("\n").slice(-4).join(" / ")})`);
     }
-    const r: BlockResult = { latency, arrival, draw, timeouts, messages, bytes, psnr: quality, fps: median(fpsRegions), fpsRegions, cpu, cpuOther, painterFps };
+    const r: BlockResult = { latency, arrival, draw, timeouts, messages, bytes, psnr: quality, fps: median(fpsRegions), fpsRegions, cpu, cpuOther, painterFps, cuts };
     this.log(
       `session: ${system}: latency p50 ${percentile(latency, 50).toFixed(1)} p95 ${percentile(latency, 95).toFixed(1)} ms, bytes arrived at p50 ${percentile(arrival, 50).toFixed(1)} ms, arrival to pixels p50 ${percentile(draw, 50).toFixed(1)} ms (${rtt}; ${latency.length} keys, ${timeouts} timeouts); ` +
         `bytes ${SCENARIOS.map((s) => `${s} ${(bytes[s] / 1024).toFixed(1)} KiB in ${messages[s]} messages`).join(", ")}; ` +
         `psnr ${SCENARIOS.map((s) => `${s} ${quality[s].toFixed(1)}`).join(", ")}; ` +
         `fps ${r.fps.toFixed(1)} (regions ${fpsRegions.map((f) => f.toFixed(1)).join("/")}, rAF ${ticksPerSec.toFixed(0)}/s, ${fpsRes.messages} messages, painter ${painterFps.toFixed(1)}); ` +
         `cpu ${cpu.toFixed(2)} s (${Object.entries(cpuOther).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}); ` +
+        `cuts (no motion): fps ${cuts.fps.toFixed(1)}, ${(cuts.bytes / 1024).toFixed(0)} KiB, cpu ${cuts.cpu.toFixed(2)} s; ` +
         `bytes until the full-screen scenario: DevTools ${crossCheck.devtools}, page ${crossCheck.page}; ws extensions: ${counter.extensions.join(" | ")}` +
         (threads ? `; server threads (CPU s): ${threads}` : "") +
         `; chromium processes (CPU s): ${chromiumSplit}` +
@@ -679,6 +703,25 @@ function figures(results: Record<SystemName, BlockResult[]>, plan: Plan): Figure
       (ratio) => ratio <= 1.0,
       `agent process tree vs x11vnc, user+system over ${plan.fullscreenSec} s; others during it: Edgedesk runs ${other(E)}; noVNC runs ${other(N)}`,
     ),
+    ...cutsFigures(E, N, plan),
+  ];
+}
+
+/**
+ * The full-screen image without motion (painter "cuts"): no target in the issue, shown next to
+ * the panning image so nobody mistakes move detection for a fast video path.
+ */
+function cutsFigures(E: BlockResult[], N: BlockResult[], plan: Plan): Figure[] {
+  const what = `${plan.fullscreenSec} s of the same picture in 16 bands, each at a new pseudo-random offset every frame (painter.mjs cuts), 30 fps: no motion to detect`;
+  const info = (id: string, label: string, unit: string, better: "lower" | "higher", f: (r: BlockResult) => number): Figure => {
+    const edgedesk = median(E.map(f));
+    const baseline = median(N.map(f));
+    return { id, label, unit, edgedesk: round(edgedesk), baseline: round(baseline), baselineName: "noVNC", ratio: round(edgedesk / baseline, 3), better, runs: Math.min(E.length, N.length), note: what };
+  };
+  return [
+    info("session.cuts.fps", "Canvas fps, full-screen image without motion", "fps", "higher", (r) => r.cuts.fps),
+    info("session.cuts.bytes", "Bytes: full-screen image without motion", "KiB", "lower", (r) => r.cuts.bytes / 1024),
+    info("session.cuts.cpu", "Server CPU, full-screen image without motion", "CPU s", "lower", (r) => r.cuts.cpu),
   ];
 }
 

@@ -1,12 +1,15 @@
 // The full-screen moving image for the session bench: a small X client that maps an
 // override-redirect window over the whole screen and paints a panning photo-like picture
 // into it at a fixed frame rate, like a video player would.
-//   node bench/session/painter.mjs :DISPLAY [fps] [cache-file]
+//   node bench/session/painter.mjs :DISPLAY [fps] [cache-file] [pan|cuts]
 //   node bench/session/painter.mjs --render WIDTHxHEIGHT cache-file   (only renders the picture)
 // The picture (smooth gradients, hard-edged shapes and a little grain) is rendered once
 // and uploaded with PutImage into a pixmap wider than the screen; each frame copies a
 // window of it (CopyArea), shifted 8 px from the last, so every pixel changes every frame
-// while painting costs this process almost nothing. Prints "ready" once the first frame
+// while painting costs this process almost nothing. In "cuts" mode the screen is 16 bands,
+// each showing the picture at its own pseudo-random offset that changes every frame: no one
+// displacement explains the change, as in a video (what move detection cannot help with).
+// Prints "ready" once the first frame
 // is on the screen; on SIGTERM prints "frames N seconds S" and exits (the X server then
 // destroys the window and the windows below get Expose events and redraw).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +19,14 @@ const display = process.argv[2];
 const fps = Number(process.argv[3] ?? 30);
 /** The picture takes a second or more to render: later runs read it from here. */
 const cacheFile = process.argv[4];
+const mode = process.argv[5] === "cuts" ? "cuts" : "pan";
+const BANDS = 16;
+/** A well-mixed 32-bit hash (murmur3's finalizer): offsets that share no common shift. */
+function mix(n) {
+  let h = Math.imul(n ^ (n >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
 const STEP = 8;
 const SPAN = 480;
 
@@ -94,6 +105,16 @@ const client = x11.createClient({ display }, (err, d) => {
   let started = 0;
   let stopping = false;
   const paint = () => {
+    if (mode === "cuts") {
+      for (let b = 0; b < BANDS; b++) {
+        const y0 = Math.floor((b * H) / BANDS);
+        const y1 = Math.floor(((b + 1) * H) / BANDS);
+        const off = mix(frames * BANDS + b) % SPAN;
+        X.CopyArea(pixmap, win, gc, off, y0, 0, y0, W, y1 - y0);
+      }
+      frames++;
+      return;
+    }
     const k = frames % ((2 * SPAN) / STEP);
     const off = k * STEP <= SPAN ? k * STEP : 2 * SPAN - k * STEP;
     X.CopyArea(pixmap, win, gc, off, 0, 0, 0, W, H);
