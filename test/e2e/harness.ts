@@ -95,8 +95,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /**
  * Applies the migrations to a fresh state dir and starts `wrangler dev` on a free port with
  * the dev flag (so /dev/mail.json exists). Resolves once GET /api/health answers 200.
+ * `vars` become extra `--var NAME:value` arguments (e.g. a test's own OAuth provider endpoints).
  */
-export async function startWorker(options: { timeoutMs?: number } = {}): Promise<RunningWorker> {
+export async function startWorker(options: { timeoutMs?: number; vars?: Record<string, string> } = {}): Promise<RunningWorker> {
   const stateDir = mkdtempSync(join(tmpdir(), "edgedesk-e2e-"));
   const persist = join(stateDir, "state");
   const logFile = join(stateDir, "wrangler.log");
@@ -119,6 +120,7 @@ export async function startWorker(options: { timeoutMs?: number } = {}): Promise
       persist,
       "--var",
       "DEV_MODE:true",
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       "--show-interactive-dev-session=false",
       "--log-level",
       "info",

@@ -2,7 +2,7 @@
 // redirects are followed by hand, so state, PKCE and cookies are all exercised for real.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { activeUser, api, env, mailedPassword, ORIGIN, uniqueEmail } from "./helpers";
+import { activeUser, api, env, mailedPassword, ORIGIN, outbox, uniqueEmail } from "./helpers";
 
 async function nextIdentity(identity: { sub: string; email: string; email_verified?: boolean; given_name?: string; family_name?: string }) {
   await fetch(`http://127.0.0.1:${env.OIDC_TEST_CONTROL_PORT}/`, {
@@ -36,10 +36,15 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     expect(done.status).toBe(302);
     expect(done.headers.get("Location")).toBe("/computers");
     const cookie = `edgedesk_session=${cookieOf(done, "edgedesk_session")}`;
-    const me = (await (await api("/api/me", { cookie })).json()) as { user: { email: string; status: string; firstName: string } };
-    expect(me.user).toMatchObject({ email, status: "active", firstName: "Grace" });
+    const me = (await (await api("/api/me", { cookie })).json()) as { user: { email: string; status: string; firstName: string; mustChangePassword: boolean } };
+    // Signed in by the provider, not with the e-mailed password: no forced password change first.
+    expect(me.user).toMatchObject({ email, status: "active", firstName: "Grace", mustChangePassword: false });
     const password = await mailedPassword(email);
     expect((await api("/api/auth/login", { body: { email, password } })).status).toBe(200);
+    // The mail says what happened (a Google sign-in, already active), not "activate by signing in".
+    const mail = (await outbox()).find((m) => m.to === email)!;
+    expect(mail.text).toContain("You signed in with Google, and your account is active.");
+    expect(mail.text).not.toContain("activated by the first sign-in");
   });
 
   it("links an existing account with the same e-mail instead of duplicating it", async () => {

@@ -9,9 +9,9 @@ import { ApiError } from "../errors";
 import { newId } from "../lib/bytes";
 import type { Language } from "../../protocol/languages";
 import { mailTransport } from "../mail/transport";
-import { welcomeMail } from "../mail/templates";
+import { providerWelcomeMail } from "../mail/templates";
 import { grantDemoComputers } from "../queries/sharing";
-import { activateUser, findUserByEmail, findUserById, insertUser, updateProfile, type UserRow } from "../queries/users";
+import { activateUser, findUserByEmail, findUserById, insertUser, setMustChangePassword, updateProfile, type UserRow } from "../queries/users";
 import { passwordIterations } from "./accounts";
 import type { OAuthProfile, OAuthProvider } from "./oauth-providers";
 import { generatePassword, hashPassword } from "./password";
@@ -41,7 +41,7 @@ export async function finishOAuth(provider: OAuthProvider, redirectUri: string, 
   const res = await fetch(provider.userInfoUrl, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } });
   if (!res.ok) throw new ApiError("oauth_failed", `${provider.name} did not tell us who you are. Try again.`);
   const profile = provider.profile((await res.json()) as Record<string, unknown>);
-  if (!profile) throw new ApiError("oauth_failed", `${provider.name} gave no verified e-mail address; sign in with e-mail instead.`);
+  if (!profile) throw new ApiError("oauth_failed", `${providerLabel(provider.name)} gave no verified e-mail address; sign in with e-mail instead.`);
   return profile;
 }
 
@@ -63,15 +63,23 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
     await insertUser(db, { id, email: p.email, passwordHash: await hashPassword(password, passwordIterations(env)) });
     await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64), language });
     // F1.3: a password is e-mailed too, so the account also works without the provider.
-    await mailTransport(env, db).send(welcomeMail(p.email, password, cabinetUrl, language));
+    await mailTransport(env, db).send(providerWelcomeMail(p.email, password, cabinetUrl, providerLabel(provider.name), language));
     user = (await findUserById(db, id))!;
   }
   if (user.status === "pending") {
-    // The provider vouches for the address: the account is active at once.
+    // The provider vouches for the address: the account is active at once. Its first sign-in
+    // is the provider's, not the e-mailed password's, so nothing asks to replace that password
+    // first (F1.2 is for signing in with it): the cabinet opens straight away (F1.3).
     await activateUser(db, user.id, Date.now());
+    await setMustChangePassword(db, user.id, false);
     await grantDemoComputers(db, user.id);
     user = (await findUserById(db, user.id))!;
   }
   await db.insert(oauthAccounts).values({ provider: provider.name, subject: p.subject, userId: user.id }).onConflictDoNothing();
   return user;
+}
+
+/** How people write the provider's name ("google" -> "Google"). */
+function providerLabel(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -13,6 +13,15 @@ const en = {
     passwordLabel: "Password",
     notYou: "If you did not register, ignore this message: without a sign-in the account stays inactive.",
   },
+  /** F1.3: an account created by a Google/Facebook sign-in, active already. {{provider}} names it. */
+  providerWelcome: {
+    subject: "Your Edgedesk account",
+    intro: "Welcome to Edgedesk. You signed in with {{provider}}, and your account is active.",
+    signIn: "You can also sign in at {{url}} with this e-mail address and the password below, without {{provider}}.",
+    activation: "You can change this password in your profile at any time.",
+    passwordLabel: "Password",
+    notYou: "If you did not sign in to Edgedesk, tell us by replying to this message.",
+  },
   alreadyRegistered: {
     subject: "You already have an Edgedesk account",
     intro: "Someone (hopefully you) tried to register this e-mail address at Edgedesk.",
@@ -41,6 +50,14 @@ const de: MailCatalog = {
     activation: "Mit der ersten Anmeldung wird Ihr Konto aktiviert; danach werden Sie gebeten, ein eigenes Passwort zu wählen.",
     passwordLabel: "Passwort",
     notYou: "Falls Sie sich nicht registriert haben, ignorieren Sie diese Nachricht: Ohne Anmeldung bleibt das Konto inaktiv.",
+  },
+  providerWelcome: {
+    subject: "Ihr Edgedesk-Konto",
+    intro: "Willkommen bei Edgedesk. Sie haben sich mit {{provider}} angemeldet, und Ihr Konto ist aktiv.",
+    signIn: "Sie können sich unter {{url}} auch ohne {{provider}} mit dieser E-Mail-Adresse und dem unten stehenden Passwort anmelden.",
+    activation: "Dieses Passwort können Sie jederzeit in Ihrem Profil ändern.",
+    passwordLabel: "Passwort",
+    notYou: "Falls Sie sich nicht bei Edgedesk angemeldet haben, antworten Sie bitte auf diese Nachricht.",
   },
   alreadyRegistered: {
     subject: "Sie haben bereits ein Edgedesk-Konto",

@@ -59,6 +59,13 @@ export function welcomeMail(to: string, password: string, cabinetUrl: string, la
   return passwordMail(to, password, cabinetUrl, language, mailTexts[language].welcome);
 }
 
+/** F1.3: the password of an account a provider sign-in created (already active). */
+export function providerWelcomeMail(to: string, password: string, cabinetUrl: string, provider: string, language: Language = DEFAULT_LANGUAGE): MailMessage {
+  const m = mailTexts[language].providerWelcome;
+  const named = (t: string) => t.replaceAll("{{provider}}", provider);
+  return passwordMail(to, password, cabinetUrl, language, { ...m, intro: named(m.intro), signIn: named(m.signIn) });
+}
+
 /**
  * Registration with an address that already has an active account. The page answers the
  * same either way (no enumeration); only the owner of the mailbox learns the difference.

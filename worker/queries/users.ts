@@ -31,6 +31,11 @@ export async function activateUser(db: Db, id: string, at: number, opts: { onlyI
   await db.update(users).set({ status: "active", activatedAt: at }).where(cond);
 }
 
+/** Whether the cabinet makes the user replace the e-mailed password before anything else (F1.2). */
+export async function setMustChangePassword(db: Db, id: string, mustChangePassword: boolean): Promise<void> {
+  await db.update(users).set({ mustChangePassword }).where(eq(users.id, id));
+}
+
 export type ProfilePatch = Partial<Pick<UserRow, "firstName" | "lastName" | "country" | "language" | "timeZone" | "timeFormat" | "tourDone">>;
 
 export async function updateProfile(db: Db, id: string, patch: ProfilePatch): Promise<void> {
