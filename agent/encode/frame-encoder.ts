@@ -243,29 +243,25 @@ export class FrameEncoder {
   }
 
   private async encodeJpeg(r: Rect): Promise<FrameRect> {
-    // A packed copy: sharp reads it on its own thread while the next capture may
-    // already be writing into `screen`.
-    const rgba = new Uint8Array(r.w * r.h * 4);
-    if (this.bgr) {
-      // One pass over u32 views (a call per row allocated views per row: slow for big JPEGs).
-      const out = new Uint32Array(rgba.buffer);
-      const src = this.screen32;
-      for (let j = 0, o = 0; j < r.h; j++) {
-        const row = (r.y + j) * this.width + r.x;
-        for (let i = row; i < row + r.w; i++, o++) {
-          const p = src[i]!;
-          out[o] = ((p >>> 16) & 0xff) | (p & 0xff00) | ((p & 0xff) << 16) | 0xff000000;
-        }
-      }
-    } else {
-      for (let j = 0; j < r.h; j++) {
-        const start = ((r.y + j) * this.width + r.x) * 4;
-        rgba.set(this.screen.subarray(start, start + r.w * 4), j * r.w * 4);
+    // A packed RGB copy: sharp reads it on its own thread while the next capture may already
+    // be writing into `screen`. Three channels, because sharp's removeAlpha on RGBA input
+    // more than doubled the encode's CPU (bench/session/profile-encode.ts).
+    const rgb = new Uint8Array(r.w * r.h * 3);
+    const src = this.screen32;
+    const [ri, bi] = this.bgr ? [2, 0] : [0, 2];
+    for (let j = 0, o = 0; j < r.h; j++) {
+      const row = (r.y + j) * this.width + r.x;
+      for (let i = row; i < row + r.w; i++, o += 3) {
+        const p = src[i]!;
+        rgb[o + ri] = p & 0xff;
+        rgb[o + 1] = (p >>> 8) & 0xff;
+        rgb[o + bi] = (p >>> 16) & 0xff;
       }
     }
-    const data = await sharp(rgba, { raw: { width: r.w, height: r.h, channels: 4 } })
-      .removeAlpha()
-      .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0" })
+    // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
+    // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
+    const data = await sharp(rgb, { raw: { width: r.w, height: r.h, channels: 3 } })
+      .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0", optimiseCoding: false })
       .toBuffer();
     if (data.byteLength + RECT_HEADER_BYTES + 4 > MAX_AGENT_MSG_BYTES - 64) {
       throw new RangeError(`an encoded ${r.w}x${r.h} tile is ${data.byteLength} bytes, over the message limit`);

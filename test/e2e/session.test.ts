@@ -3,20 +3,20 @@
 // xterm's pixels on the canvas (compared with an xwd capture of the display), type a command
 // into the canvas and check what it did on the remote side. Then the same with --virtual.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { browserCookies, createAccount, signIn, waitForComputer, type Account } from "./backend";
-import { launchBrowser, repoRoot, screenshot } from "./harness";
+import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-process";
+import { launchBrowser, screenshot } from "./harness";
 import { psnr } from "../agent/helpers/compose";
 import { startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
 import { xwdRoot } from "../agent/helpers/xwd";
 
 const baseUrl = inject("baseUrl");
-const tsxCli = join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 let browser: Browser;
 let workDir: string;
@@ -35,31 +35,11 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-/** Runs the agent command as a user would, logging to a file the failure message can show. */
-function startAgent(account: Account, name: string, screen: string[]): { proc: ChildProcess; log: string } {
-  const log = join(workDir, `${name}.log`);
-  const out = createWriteStream(log);
-  const proc = spawn(
-    process.execPath,
-    [tsxCli, "agent/main.ts", "--server", baseUrl, "--email", account.email, "--password", account.password, "--name", name, "--config", join(workDir, `${name}.json`), ...screen],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  proc.stdout!.pipe(out);
-  proc.stderr!.pipe(out);
-  processes.push(proc);
-  return { proc, log };
-}
-
-async function computerIdByName(cookie: string, name: string, log: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${baseUrl}/api/computers`, { headers: { Cookie: cookie } });
-    const { computers } = (await res.json()) as { computers: { id: string; name: string; online: boolean }[] };
-    const c = computers.find((x) => x.name === name && x.online);
-    if (c) return c.id;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the agent "${name}" never came online; its log:\n${existsSync(log) ? readFileSync(log, "utf8").slice(-3000) : "(none)"}`);
+/** The real agent as a user runs it (test/e2e/agent-process.ts), stopped in afterAll. */
+function startAgent(account: Account, name: string, screen: string[]): AgentProcess {
+  const agent = startAgentProcess(baseUrl, workDir, account, name, screen);
+  processes.push(agent.proc);
+  return agent;
 }
 
 /** Signs in, opens the list, clicks Connect and returns the connection window's page. */
@@ -95,7 +75,7 @@ describe("a live session with a real X display", () => {
     const account = await createAccount(baseUrl, "session");
     const cookie = await signIn(baseUrl, account);
     const agent = startAgent(account, "e2e-xterm", ["--display", x.display]);
-    const computerId = await computerIdByName(cookie, "e2e-xterm", agent.log);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-xterm", agent);
     await waitForComputer(baseUrl, cookie, computerId, (c) => c.os === "linux");
 
     const { context, viewer } = await connectFromCabinet(cookie, computerId);
@@ -129,7 +109,7 @@ describe("a live session with the virtual screen", () => {
     const account = await createAccount(baseUrl, "virtual");
     const cookie = await signIn(baseUrl, account);
     const agent = startAgent(account, "e2e-virtual", ["--virtual"]);
-    const computerId = await computerIdByName(cookie, "e2e-virtual", agent.log);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-virtual", agent);
     const { context, viewer } = await connectFromCabinet(cookie, computerId);
     const canvas = viewer.getByTestId("remote-screen");
     await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
