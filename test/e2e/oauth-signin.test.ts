@@ -259,7 +259,7 @@ describe("sign-in with Google or Facebook through the login page (F1.3)", () => 
     await continueWith("Facebook");
     await expectLoginError();
     expectAuthorizeVisit("edgedesk-e2e-facebook");
-    await page.getByRole("alert").filter({ hasText: "The sign-in was interrupted or expired. Try again." }).waitFor();
+    await page.getByRole("alert").filter({ hasText: "The sign-in was cancelled at the provider." }).waitFor();
     expect((await page.request.get("/api/me")).status()).toBe(401);
     // The provider was never asked who the user is: the Worker stopped at the missing code.
     expect(userinfoCalls).toBe(userinfoBefore);

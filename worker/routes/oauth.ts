@@ -68,9 +68,13 @@ export const oauthRoutes = router()
     async (c) => {
       const { provider: name } = c.req.valid("param");
       const provider = providerOr404(c, name);
-      const { code, state } = c.req.valid("query");
+      const { code, state, error } = c.req.valid("query");
       const [expectedState, codeVerifier] = (getCookie(c, STATE_COOKIE) ?? "").split(".");
       deleteCookie(c, STATE_COOKIE, { path: "/api/auth/oauth" });
+      // The provider reports a refusal (RFC 6749 4.1.2.1: access_denied when the user said no).
+      if (error === "access_denied") {
+        return c.redirect(`/login?error=${encodeURIComponent("The sign-in was cancelled at the provider. Try again, or sign in with your e-mail address.")}`, 302);
+      }
       const enc = new TextEncoder();
       if (!code || !state || !expectedState || !codeVerifier || !timingSafeEqual(enc.encode(state), enc.encode(expectedState))) {
         return c.redirect(`/login?error=${encodeURIComponent("The sign-in was interrupted or expired. Try again.")}`, 302);

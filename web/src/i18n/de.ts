@@ -71,6 +71,7 @@ export const de: Catalog = {
     groupControl: "Eine Gruppe darf keine Steuerzeichen enthalten.",
     ownComputer: "Das ist bereits Ihr eigener Computer.",
     signInInterrupted: "Die Anmeldung wurde unterbrochen oder ist abgelaufen. Versuchen Sie es erneut.",
+    signInCancelled: "Die Anmeldung wurde beim Anbieter abgebrochen. Versuchen Sie es erneut, oder melden Sie sich mit Ihrer E-Mail-Adresse an.",
   },
   auth: {
     loginTitle: "Bei Edgedesk anmelden",

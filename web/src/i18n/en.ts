@@ -72,6 +72,7 @@ export const en = {
     groupControl: "A group cannot contain control characters.",
     ownComputer: "This is your own computer already.",
     signInInterrupted: "The sign-in was interrupted or expired. Try again.",
+    signInCancelled: "The sign-in was cancelled at the provider. Try again, or sign in with your e-mail address.",
   },
   auth: {
     loginTitle: "Sign in to Edgedesk",
