@@ -164,6 +164,15 @@ export class FrameReader {
   private outBytes = 0;
   private midUpdate = false;
 
+  /**
+   * Forgets the stream after a message it could not read: frames are ignored (read returns
+   * null) until the next key frame, which the viewer asks for with Refresh.
+   */
+  resync(): void {
+    this.inflate = undefined;
+    this.midUpdate = false;
+  }
+
   /** Whether a key frame has started the stream for this reader. */
   get synced(): boolean {
     return this.inflate !== undefined;

@@ -103,6 +103,24 @@ describe("frame codec", () => {
     writer.close();
   });
 
+  it("starts over at the next key frame after an unreadable message (resync)", async () => {
+    const writer = new FrameWriter();
+    const reader = new FrameReader();
+    const fill = (seq: number, full: boolean): Promise<Uint8Array[]> =>
+      writer.write(frame(seq, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: seq, g: 0, b: 0 }], full));
+    reader.read((await fill(1, true))[0]!);
+    const damaged = (await fill(2, false))[0]!.slice();
+    const last = damaged.byteLength - 1;
+    damaged[last] = damaged[last]! ^ 0xff; // a flipped byte inside the deflate chunk
+    expect(() => reader.read(damaged)).toThrow(ProtocolError);
+    reader.resync();
+    // Frames of the broken stream are ignored; the next key frame is read again.
+    expect(reader.read((await fill(3, false))[0]!)).toBeNull();
+    expect(reader.read((await fill(4, true))[0]!)).toMatchObject({ seq: 4, rects: [{ r: 4 }] });
+    expect(reader.read((await fill(5, false))[0]!)).toMatchObject({ seq: 5, rects: [{ r: 5 }] });
+    writer.close();
+  });
+
   it("splits an update over the message cap; every part decodes in order", async () => {
     const writer = new FrameWriter();
     const reader = new FrameReader();

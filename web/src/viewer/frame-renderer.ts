@@ -1,5 +1,5 @@
 import { FrameReader, unpackPixels } from "../../../protocol/frame-codec";
-import { Encoding, FrameFlags, type Frame, type FrameRect } from "../../../protocol/stream";
+import { Encoding, FrameFlags, ProtocolError, type Frame, type FrameRect } from "../../../protocol/stream";
 
 const MIME: Record<number, string> = {
   [Encoding.Jpeg]: "image/jpeg",
@@ -32,15 +32,30 @@ export class FrameRenderer {
     /** Called after the final part of an update is on the canvas. */
     private readonly onUpdateDrawn: (seq: number) => void,
     private readonly onResize: (width: number, height: number) => void,
+    /** Called after a message that could not be read: the stream waits for a key frame. */
+    private readonly onDesync: () => void,
   ) {
     const ctx = canvas.getContext("2d", { alpha: false });
     if (!ctx) throw new Error("2D canvas is not available");
     this.ctx = ctx;
   }
 
-  /** Takes one Frame message; throws synchronously if it is malformed. */
+  /**
+   * Takes one Frame message. A malformed one breaks the deflate stream it belongs to: the
+   * reader starts over at the next key frame, which onDesync asks the agent for, so the
+   * picture heals instead of freezing.
+   */
   push(message: ArrayBuffer): void {
-    const frame = this.reader.read(new Uint8Array(message));
+    let frame: Frame | null;
+    try {
+      frame = this.reader.read(new Uint8Array(message));
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      console.warn("unreadable frame, asking for a key frame", err.message);
+      this.reader.resync();
+      this.onDesync();
+      return;
+    }
     if (!frame) return; // joined mid-stream: the next key frame starts this viewer's picture
     const images = frame.rects.filter(isImage);
     if (images.length === 0 && this.pending === 0) return this.draw(frame, new Map());

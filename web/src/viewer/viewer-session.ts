@@ -54,6 +54,7 @@ export class ViewerSession {
       canvas,
       (seq) => this.send({ type: ViewerMsg.Ack, seq }),
       (width, height) => (this.remoteSize.value = { width, height }),
+      () => this.send({ type: ViewerMsg.Refresh }),
     );
   }
 
