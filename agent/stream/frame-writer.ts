@@ -36,6 +36,8 @@ export class FrameWriter {
       // typing produces a few hundred bytes per update.
       const z = createDeflateRaw({ level: 6 });
       z.on("data", (c: Buffer) => this.chunks.push(c));
+      // A stream error must fail this update (the session then closes), not the process.
+      z.on("error", () => {});
       this.deflate = z;
     }
     const batches = batchRects(frame.rects, maxBytes);
@@ -52,8 +54,11 @@ export class FrameWriter {
   private compress(section: Uint8Array): Promise<Uint8Array> {
     const z = this.deflate!;
     return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      z.once("error", onError);
       z.write(section);
       z.flush(constants.Z_SYNC_FLUSH, () => {
+        z.off("error", onError);
         if (this.deflate !== z) return reject(new Error("the stream was closed"));
         const chunk = Buffer.concat(this.chunks);
         this.chunks = [];
