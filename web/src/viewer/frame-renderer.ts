@@ -67,7 +67,12 @@ export class FrameRenderer {
         const bitmaps = await decoded;
         this.draw(frame, new Map(images.map((r, i) => [r, bitmaps[i]!])));
       })
-      .catch((err) => console.error("frame failed", err))
+      .catch((err) => {
+        // An image that does not decode leaves this update undrawn and unacked: ask for a key
+        // frame (which also resets the agent's flow window) rather than stall.
+        console.error("frame failed", err);
+        this.onDesync();
+      })
       .finally(() => this.pending--);
   }
 
