@@ -32,6 +32,11 @@ function crop(px: Uint32Array, stride: number, r: Rect): Uint32Array {
   return out;
 }
 
+/** A one-rect update whose fill colour's red is its seq, so a test can tell updates apart. */
+function writeFill(writer: FrameWriter, seq: number, full: boolean): Promise<Uint8Array[]> {
+  return writer.write(frame(seq, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: seq, g: 0, b: 0 }], full));
+}
+
 const frame = (seq: number, rects: FrameRect[], full = false, width = 200, height = 100): Frame => ({
   seq,
   flags: full ? FrameFlags.full : 0,
@@ -88,8 +93,7 @@ describe("frame codec", () => {
   it("lets a viewer that joined mid-stream wait for the next key frame", async () => {
     const writer = new FrameWriter();
     const early = new FrameReader();
-    const fill = (seq: number, full: boolean): Promise<Uint8Array[]> =>
-      writer.write(frame(seq, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: seq, g: 0, b: 0 }], full));
+    const fill = (seq: number, full: boolean) => writeFill(writer, seq, full);
     early.read((await fill(1, true))[0]!);
     const second = (await fill(2, false))[0]!;
     expect(early.read(second)!.seq).toBe(2);
@@ -106,8 +110,7 @@ describe("frame codec", () => {
   it("starts over at the next key frame after an unreadable message (resync)", async () => {
     const writer = new FrameWriter();
     const reader = new FrameReader();
-    const fill = (seq: number, full: boolean): Promise<Uint8Array[]> =>
-      writer.write(frame(seq, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: seq, g: 0, b: 0 }], full));
+    const fill = (seq: number, full: boolean) => writeFill(writer, seq, full);
     reader.read((await fill(1, true))[0]!);
     const damaged = (await fill(2, false))[0]!.slice();
     const last = damaged.byteLength - 1;

@@ -116,8 +116,12 @@ function fromRows(rows: RawVisible[]): { userId: string; computers: VisibleCompu
   const userId = rows[0]?.me_id;
   if (!userId) return undefined;
   const computers: VisibleComputer[] = [];
-  for (const r of rows) if (r.id !== null) computers.push(fromRaw({ ...r, id: r.id }, userId));
+  for (const r of rows) if (isComputerRow(r)) computers.push(fromRaw(r, userId));
   return { userId, computers };
+}
+
+function isComputerRow(r: RawVisible): r is RawVisible & { id: string } {
+  return r.id !== null;
 }
 
 function fromRaw(r: RawVisible & { id: string }, userId: string): VisibleComputer {
