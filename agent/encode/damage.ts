@@ -19,7 +19,8 @@ export function tileRect(g: TileGrid, c0: number, r0: number, c1: number, r1: nu
   return { x, y, w: Math.min(c1 * g.tile, g.width) - x, h: Math.min(r1 * g.tile, g.height) - y };
 }
 
-export type MergeLimits = { maxCols: number; maxRows: number };
+/** Bounds of one merged rect, in tiles: columns, rows, and (optionally) columns x rows. */
+export type MergeLimits = { maxCols: number; maxRows: number; maxTiles?: number };
 
 /**
  * Turns a per-tile label map (0 = not included) into few rectangles: runs of equal
@@ -55,7 +56,13 @@ export function mergeTiles(
     const next: Open[] = [];
     for (const run of runs) {
       const k = open.findIndex(
-        (o) => o.c0 === run.c0 && o.c1 === run.c1 && o.label === run.label && o.r1 - o.r0 < limits.maxRows && same(o.first, run.first),
+        (o) =>
+          o.c0 === run.c0 &&
+          o.c1 === run.c1 &&
+          o.label === run.label &&
+          o.r1 - o.r0 < limits.maxRows &&
+          (o.r1 - o.r0 + 1) * (o.c1 - o.c0) <= (limits.maxTiles ?? Infinity) &&
+          same(o.first, run.first),
       );
       if (k >= 0) {
         const o = open[k]!;

@@ -12,6 +12,9 @@ import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove } from "./scroll";
 
+/** findMove weighs candidate moves on every ROW_SAMPLE-th row. */
+const ROW_SAMPLE = 4;
+
 /** Regions smaller than this (a few tiles: typing, a blinking cursor) skip the 2-D move search. */
 const MOTION_MIN_REGION = 4 * TILE * TILE;
 
@@ -23,7 +26,8 @@ export type EncoderOptions = {
   /**
    * Largest merged lossless rect, in tiles. 8x4 tiles of 64 px is 512x256: even raw
    * RGB that is 384 KiB, so one rect always fits a 1 MiB message. JPEG rects may be twice
-   * as wide and tall (1024x512: under 512 KiB even for noise at q75).
+   * as wide and cover four times the tiles (1024x512, or a tall narrow strip of as many
+   * pixels: under 512 KiB even for noise at q75).
    */
   maxRectTiles?: { cols: number; rows: number };
   /**
@@ -129,13 +133,15 @@ export class FrameEncoder {
     }
 
     const sameFill = (a: number, b: number) => labels[a] !== TileKind.Fill || fill[a] === fill[b];
-    // Photographic tiles merge into bigger JPEGs (16x8 tiles, 1024x512: a few hundred KiB at
-    // most) than lossless ones: a full-screen video frame is then ~8 JPEG calls, not ~60, and
-    // each call has a fixed cost in sharp and in the browser's decoder.
+    // Photographic tiles merge into bigger JPEGs (up to 16x8 tiles' worth, 1024x512: a few
+    // hundred KiB at most) than lossless ones: a full-screen video frame is then ~8 JPEG calls,
+    // not ~60, and each call has a fixed cost in sharp (~1 ms) and in the browser's decoder.
+    // The bound is on area, so the narrow strip a panned picture uncovers is one tall JPEG.
     const only = (keep: (l: number) => boolean) => labels.map((l) => (keep(l) ? l : 0));
+    const jpegTiles = 4 * this.maxCols * this.maxRows;
     const merged = [
       ...mergeTiles(this.grid, only((l) => l !== TileKind.Photo), { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill),
-      ...mergeTiles(this.grid, only((l) => l === TileKind.Photo), { maxCols: 2 * this.maxCols, maxRows: 2 * this.maxRows }),
+      ...mergeTiles(this.grid, only((l) => l === TileKind.Photo), { maxCols: 2 * this.maxCols, maxRows: jpegTiles, maxTiles: jpegTiles }),
     ];
     // A keystroke changes a glyph, not a tile: send only the box that differs.
     if (!full) for (const m of merged) if (m.label !== TileKind.Fill) m.rect = this.changedBox(m.rect);
@@ -190,10 +196,14 @@ export class FrameEncoder {
     return best;
   }
 
-  /** Rows of r where screen and shadow differ: what a move could save. */
+  /**
+   * Rows of r where screen and shadow differ, counting every ROW_SAMPLE-th row: what a move
+   * could save. Only ratios of these counts decide anything, and on a full-screen update each
+   * full pass is 16 MB of memory read, so a sample serves.
+   */
   private changedRows(r: Rect): number {
     let n = 0;
-    for (let y = r.y; y < r.y + r.h; y++) {
+    for (let y = r.y + (r.h > ROW_SAMPLE ? ROW_SAMPLE >> 1 : 0); y < r.y + r.h; y += ROW_SAMPLE) {
       const start = (y * this.width + r.x) * 4;
       // Native memcmp per row: this runs over the whole changed region for every candidate move.
       if (this.screenBytes.compare(this.shadowBytes, start, start + r.w * 4, start, start + r.w * 4) !== 0) n++;

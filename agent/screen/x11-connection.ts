@@ -1,12 +1,14 @@
 // Promise wrappers over the callback-style `x11` client, kept apart so the source
 // files read as capture/damage/input logic rather than plumbing.
 import x11, { type XClient, type XDisplay } from "x11";
+import type { ShmProvider } from "x11/lib/shm-provider.js";
 
 export type { XClient, XDisplay };
 
-export function connectX11(display: string): Promise<XDisplay> {
+/** `shm`: the MIT-SHM segment provider (default: the package's built-in one). */
+export function connectX11(display: string, shm?: ShmProvider): Promise<XDisplay> {
   return new Promise((resolve, reject) => {
-    const client = x11.createClient({ display }, (err, d) => (err ? reject(err) : resolve(d)));
+    const client = x11.createClient(shm ? { display, shm } : { display }, (err, d) => (err ? reject(err) : resolve(d)));
     // Errors before setup completes arrive through the callback; afterwards the
     // source installs its own handler. Until then, never crash on an emitted error.
     client.on("error", () => {});

@@ -37,7 +37,22 @@ declare module "x11" {
   }
 
   const x11: {
-    createClient(options: { display?: string; shm?: boolean }, cb: XCallback<XDisplay>): XClient;
+    createClient(options: { display?: string; shm?: boolean | import("x11/lib/shm-provider.js").ShmProvider }, cb: XCallback<XDisplay>): XClient;
   };
   export default x11;
+}
+
+// The package's MIT-SHM segment provider (see its lib/shm-provider.js for the contract).
+declare module "x11/lib/shm-provider.js" {
+  export type ShmProviderSegment = { size: number; fd: number; buffer: Buffer };
+  export type ShmProvider = {
+    flavor: "fd";
+    zeroCopy: boolean;
+    create(size: number): ShmProviderSegment;
+    commit(seg: ShmProviderSegment, offset?: number, length?: number): void;
+    sync(seg: ShmProviderSegment, offset?: number, length?: number): void;
+    destroy(seg: ShmProviderSegment): void;
+  };
+  /** Null where plain Node cannot back a segment (no writable /dev/shm). */
+  export function createBuiltinProvider(): ShmProvider | null;
 }

@@ -12,6 +12,7 @@ import { type Log, silentLog } from "../log";
 import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
 import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
+import { type DirectShmProvider, directShmProvider } from "./shm-provider";
 import { connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
 import { Keysym, X11Keyboard } from "./x11-keyboard";
 
@@ -65,9 +66,10 @@ type ShmSegment = {
 
 export async function openX11Source(opts: X11SourceOptions = {}): Promise<X11Source> {
   const display = opts.display ?? process.env.DISPLAY ?? ":0";
-  const d = await connectX11(display);
+  const shm = directShmProvider();
+  const d = await connectX11(display, shm);
   try {
-    const source = new X11Source(d, display, opts);
+    const source = new X11Source(d, display, opts, shm);
     await source.init();
     return source;
   } catch (err) {
@@ -115,6 +117,8 @@ export class X11Source implements ScreenSource {
     private readonly d: XDisplay,
     readonly display: string,
     private readonly opts: X11SourceOptions,
+    /** Lets a capture read the segment straight into its target (undefined: copy via the segment's buffer). */
+    private readonly shmProvider?: DirectShmProvider,
   ) {
     this.X = d.client;
     this.log = opts.log ?? silentLog;
@@ -202,11 +206,18 @@ export class X11Source implements ScreenSource {
         for (let j = 0; j < r.h; j++) target.data.set(img.data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * target.width + r.x) * 4);
         return;
       }
+      // Whole rows of the screen in X's own layout are one run in the target: read straight into it.
+      const wholeRows = r.x === 0 && r.w === target.width;
+      const direct = wholeRows && put === copyPixels && this.shmProvider;
+      if (direct) direct.readNextInto(target.data, r.y * r.w * 4);
       await new Promise<void>((resolve, reject) =>
         shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
-          if (err) return reject(err);
-          // Whole rows of the screen are one run in the target; otherwise row by row.
-          if (r.x === 0 && r.w === target.width) put(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
+          if (err) {
+            if (direct) direct.readNextInto(undefined);
+            return reject(err);
+          }
+          if (direct) return resolve();
+          if (wholeRows) put(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
           else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
           resolve();
         }),

@@ -56,4 +56,16 @@ describe("damage grid", () => {
         }
     expect([...covered].every((n) => n === 1)).toBe(true);
   });
+
+  it("bounds a merged rect by its number of tiles, so a narrow strip stays one tall rect", () => {
+    const g = tileGrid(64 * 30, 64 * 17);
+    const strip = new Uint8Array(30 * 17);
+    for (let r = 0; r < 17; r++) strip[r * 30 + 29] = 3; // the last column, top to bottom
+    expect(mergeTiles(g, strip, { maxCols: 16, maxRows: 128, maxTiles: 128 }).map((m) => m.rect)).toEqual([{ x: 64 * 29, y: 0, w: 64, h: 64 * 17 }]);
+    // Three columns wide, 8 tiles at most: two rows per rect.
+    const wide = new Uint8Array(30 * 17);
+    for (let r = 0; r < 6; r++) for (let c = 27; c < 30; c++) wide[r * 30 + c] = 3;
+    const rects = mergeTiles(g, wide, { maxCols: 16, maxRows: 128, maxTiles: 8 }).map((m) => m.rect);
+    expect(rects).toEqual([0, 2, 4].map((r) => ({ x: 64 * 27, y: 64 * r, w: 64 * 3, h: 128 })));
+  });
 });

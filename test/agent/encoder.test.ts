@@ -76,13 +76,13 @@ describe("frame encoder", () => {
     expect(psnr(canvas.data, img)).toBeGreaterThanOrEqual(30);
   });
 
-  it("keeps JPEG rects within 1024x512 and lossless ones within 512x256, so one always fits a message", async () => {
+  it("keeps JPEG rects within 1024 wide and 1024x512's area, lossless ones within 512x256, so one always fits a message", async () => {
     const [w, h] = [1920, 1080];
     const enc = new FrameEncoder(w, h);
     enc.put(whole(w, h), { width: w, height: h, data: photoImage(w, h) });
     const rects = await enc.encode([whole(w, h)], true);
     for (const r of rects) {
-      if (r.encoding === Encoding.Jpeg) expect(r.w <= 1024 && r.h <= 512, `${r.w}x${r.h}`).toBe(true);
+      if (r.encoding === Encoding.Jpeg) expect(r.w <= 1024 && r.w * r.h <= 1024 * 512, `${r.w}x${r.h}`).toBe(true);
       else expect(r.w <= 512 && r.h <= 256, `${r.encoding} ${r.w}x${r.h}`).toBe(true);
     }
     // A full-screen photo is a handful of JPEGs, not one per 512x256.
@@ -97,6 +97,28 @@ describe("frame encoder", () => {
     const single = new Canvas(w, h);
     expect(await roundTrip(single, rects, true)).toHaveLength(1);
     expect(firstDifference(split.data, single.data)).toBe(-1);
+  });
+
+  it("sends the strip a panned photo uncovers as one tall JPEG next to the Copy", async () => {
+    const [w, h] = [1920, 1080];
+    const wide = photoImage(w + 8, h);
+    const crop = (dx: number) => {
+      const out = new Uint8Array(w * h * 4);
+      for (let y = 0; y < h; y++) out.set(wide.subarray((y * (w + 8) + dx) * 4, (y * (w + 8) + dx + w) * 4), y * w * 4);
+      return out;
+    };
+    const enc = new FrameEncoder(w, h);
+    const canvas = new Canvas(w, h);
+    enc.put(whole(w, h), { width: w, height: h, data: crop(0) });
+    await roundTrip(canvas, await enc.encode([whole(w, h)], true), true);
+    const panned = crop(8);
+    enc.put(whole(w, h), { width: w, height: h, data: panned });
+    const rects = await enc.encode([whole(w, h)]);
+    expect(rects.filter((r) => r.encoding === Encoding.Copy).map(({ x, y, w, h }) => ({ x, y, w, h }))).toEqual([{ x: 0, y: 0, w: w - 8, h }]);
+    // Seventeen photographic tiles in the last column, one JPEG call (each call has a fixed cost).
+    expect(rects.filter((r) => r.encoding === Encoding.Jpeg).map(({ x, y, w, h }) => ({ x, y, w, h }))).toEqual([{ x: w - 8, y: 0, w: 8, h }]);
+    await roundTrip(canvas, rects, false);
+    expect(psnr(canvas.data, panned)).toBeGreaterThanOrEqual(30);
   });
 
   it("encodes only what changed, and nothing for damage without change", async () => {

@@ -96,6 +96,16 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
           expect(firstDifference(asRgba(row), part.data.subarray(j * 101 * 4, (j + 1) * 101 * 4))).toBe(-1);
         }
         expect(target.data[(89 * 1280 + 190) * 4 + 1]).toBe(0); // nothing written outside the rect
+        // A band of whole rows lower down (through SHM it is read straight into the target).
+        target.data.fill(0);
+        await src.captureInto!({ x: 0, y: 100, w: 1280, h: 50 }, target);
+        const band = (d: Uint8Array) => d.subarray(100 * 1280 * 4, 150 * 1280 * 4);
+        expect(firstDifference(asRgba(band(target.data)), band(reference.data))).toBe(-1);
+        expect(target.data[99 * 1280 * 4 + 1]).toBe(0);
+        expect(target.data[150 * 1280 * 4 + 1]).toBe(0);
+        // And the next ordinary capture still gets its own pixels.
+        const again = await src.capture({ x: 190, y: 90, w: 101, h: 51 });
+        expect(firstDifference(again.data, part.data)).toBe(-1);
       }
     } finally {
       await core.close();
