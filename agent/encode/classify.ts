@@ -24,9 +24,10 @@ let gen = 0;
 
 /**
  * Classifies the rect of a 32-bit-per-pixel screen (one u32 per pixel, stride in
- * pixels). Returns the kind and, for Fill, the pixel value.
+ * pixels). Returns the kind, for Fill the pixel value, and the number of distinct colours
+ * (counting stops past LOSSLESS_MAX_COLOURS).
  */
-export function classifyTile(px: Uint32Array, stride: number, r: Rect): { kind: TileKind; pixel: number } {
+export function classifyTile(px: Uint32Array, stride: number, r: Rect): { kind: TileKind; pixel: number; colours: number } {
   gen = (gen + 1) >>> 0;
   if (gen === 0) {
     gens.fill(0);
@@ -56,8 +57,8 @@ export function classifyTile(px: Uint32Array, stride: number, r: Rect): { kind: 
       // Runs of one colour are the common case in UI content: skip the set for them.
       if (p === last) continue;
       last = p;
-      if (!insert(p)) return { kind: TileKind.Photo, pixel: 0 };
+      if (!insert(p)) return { kind: TileKind.Photo, pixel: 0, colours: distinct };
     }
   }
-  return distinct === 1 ? { kind: TileKind.Fill, pixel: first } : { kind: TileKind.Lossless, pixel: 0 };
+  return distinct === 1 ? { kind: TileKind.Fill, pixel: first, colours: 1 } : { kind: TileKind.Lossless, pixel: 0, colours: distinct };
 }

@@ -11,6 +11,15 @@ import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove } from "./scroll";
+import { TileHistory } from "./tile-history";
+
+/**
+ * A tile that changed in this many updates in a row, with more colours than
+ * MOVING_MIN_COLOURS (text and UI have fewer), goes as JPEG even with a palette's worth of
+ * colours: see TileHistory.
+ */
+const MOVING_STREAK = 3;
+const MOVING_MIN_COLOURS = 32;
 
 /** findMove weighs candidate moves on every ROW_SAMPLE-th row. */
 const ROW_SAMPLE = 4;
@@ -47,6 +56,7 @@ export class FrameEncoder {
   private readonly shadow: Uint8Array;
   private readonly shadow32: Uint32Array;
   private readonly grid: TileGrid;
+  private readonly history: TileHistory;
   private readonly quality: number;
   private readonly detectScroll: boolean;
   private readonly maxCols: number;
@@ -65,6 +75,7 @@ export class FrameEncoder {
     this.shadow = new Uint8Array(width * height * 4);
     this.shadow32 = new Uint32Array(this.shadow.buffer);
     this.grid = tileGrid(width, height, TILE);
+    this.history = new TileHistory(this.grid);
     this.quality = opts.jpegQuality ?? 75;
     this.detectScroll = opts.detectScroll ?? true;
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
@@ -72,6 +83,19 @@ export class FrameEncoder {
     this.bgr = opts.pixelFormat === "bgrx";
     this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
     this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
+  }
+
+  /** Whether the viewers hold JPEG stand-ins owed a lossless refresh (see TileHistory). */
+  get owesRefresh(): boolean {
+    return this.history.owesAny;
+  }
+
+  /**
+   * Where stand-ins have held still for `quietMs`: regions to hand encode() (as damage) so
+   * they are sent again losslessly.
+   */
+  refreshRegions(quietMs: number, nowMs = performance.now()): Rect[] {
+    return this.history.quietStandIns(nowMs, quietMs);
   }
 
   /** A copy of `screen` as RGBA with alpha 255 (for thumbnails). */
@@ -106,6 +130,7 @@ export class FrameEncoder {
         moves.push({ encoding: Encoding.Copy, x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.srcX, srcY: m.srcY });
         // The shadow takes the move exactly as a viewer will: what still differs afterwards is encoded below.
         applyMove(this.shadow32, this.width, m);
+        this.history.moved(m, performance.now());
       }
     }
 
@@ -113,6 +138,10 @@ export class FrameEncoder {
     const { cols } = this.grid;
     const labels = new Uint8Array(cols * this.grid.rows);
     const fill = new Uint32Array(labels.length);
+    /** 1: sent as a stand-in JPEG; 2: a stand-in's lossless refresh (sent whole, never trimmed). */
+    const role = new Uint8Array(labels.length);
+    const now = performance.now();
+    this.history.begin();
     for (const r of regions) {
       const c0 = Math.floor(r.x / TILE);
       const r0 = Math.floor(r.y / TILE);
@@ -124,10 +153,19 @@ export class FrameEncoder {
           if (labels[i] !== 0) continue;
           const t = tileRect(this.grid, c, row, c + 1, row + 1);
           // A tile inside a move's band was verified equal pixel by pixel: no second look.
-          if (!full && (moved.some((m) => contains(m, t)) || this.tileUnchanged(t))) continue;
-          const { kind, pixel } = classifyTile(this.screen32, this.width, t);
-          labels[i] = kind;
+          if (!full && moved.some((m) => contains(m, t))) continue;
+          const changed = !this.tileUnchanged(t);
+          const owed = this.history.owesRefresh(i);
+          if (!full && !changed && !owed) continue;
+          // A key frame is no sign of motion: only real changes count towards a streak.
+          const streak = changed && !full ? this.history.changed(i, now) : 0;
+          const { kind, pixel, colours } = classifyTile(this.screen32, this.width, t);
+          // A many-coloured tile that changes in every update is part of a moving picture:
+          // JPEG now, its own lossless encoding once it holds still (see TileHistory).
+          const standIn = kind === TileKind.Lossless && streak >= MOVING_STREAK && colours > MOVING_MIN_COLOURS;
+          labels[i] = standIn ? TileKind.Photo : kind;
           fill[i] = pixel;
+          role[i] = standIn ? 1 : owed ? 2 : 0;
         }
       }
     }
@@ -143,8 +181,15 @@ export class FrameEncoder {
       ...mergeTiles(this.grid, only((l) => l !== TileKind.Photo), { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill),
       ...mergeTiles(this.grid, only((l) => l === TileKind.Photo), { maxCols: 2 * this.maxCols, maxRows: jpegTiles, maxTiles: jpegTiles }),
     ];
-    // A keystroke changes a glyph, not a tile: send only the box that differs.
-    if (!full) for (const m of merged) if (m.label !== TileKind.Fill) m.rect = this.changedBox(m.rect);
+    // A keystroke changes a glyph, not a tile: send only the box that differs (a refresh sends its tiles whole).
+    const trimmed = new Set<(typeof merged)[number]>();
+    if (!full) {
+      for (const m of merged) {
+        if (m.label === TileKind.Fill || this.anyTile(m.rect, (i) => role[i] === 2)) continue;
+        m.rect = this.changedBox(m.rect);
+        trimmed.add(m);
+      }
+    }
     const encoded = await Promise.all(
       merged.map(({ rect, label, firstTile }): FrameRect | Promise<FrameRect> => {
         if (label === TileKind.Fill) {
@@ -156,7 +201,12 @@ export class FrameEncoder {
         return encodeLossless(this.screen32, this.width, rect, this.bgr);
       }),
     );
-    for (const { rect } of merged) this.commit(rect);
+    for (const m of merged) {
+      this.commit(m.rect);
+      this.forTiles(tileAligned(m.rect, TILE), (i) => {
+        if (labels[i] !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m));
+      });
+    }
     return [...moves, ...encoded];
   }
 
@@ -209,6 +259,20 @@ export class FrameEncoder {
       if (this.screenBytes.compare(this.shadowBytes, start, start + r.w * 4, start, start + r.w * 4) !== 0) n++;
     }
     return n;
+  }
+
+  /** Calls f with the index of every tile of a tile-aligned rect. */
+  private forTiles(r: Rect, f: (i: number) => void): void {
+    const { cols } = this.grid;
+    for (let row = r.y / TILE; row < Math.ceil((r.y + r.h) / TILE); row++) {
+      for (let c = r.x / TILE; c < Math.ceil((r.x + r.w) / TILE); c++) f(row * cols + c);
+    }
+  }
+
+  private anyTile(r: Rect, test: (i: number) => boolean): boolean {
+    let found = false;
+    this.forTiles(r, (i) => (found ||= test(i)));
+    return found;
   }
 
   private tileUnchanged(t: Rect): boolean {
@@ -278,6 +342,13 @@ export class FrameEncoder {
     }
     return { encoding: Encoding.Jpeg, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
+}
+
+/** The smallest rect of whole tiles holding r. */
+function tileAligned(r: Rect, tile: number): Rect {
+  const x = Math.floor(r.x / tile) * tile;
+  const y = Math.floor(r.y / tile) * tile;
+  return { x, y, w: Math.ceil((r.x + r.w) / tile) * tile - x, h: Math.ceil((r.y + r.h) / tile) * tile - y };
 }
 
 function contains(outer: Rect, inner: Rect): boolean {

@@ -22,6 +22,9 @@ import { type Log, silentLog } from "../log";
 import type { RgbaImage, ScreenSource } from "../screen/source";
 import { FlowWindow } from "./flow-control";
 
+/** How long a JPEG stand-in must hold still before its lossless refresh (see encode/tile-history.ts). */
+const REFRESH_QUIET_MS = 300;
+
 export type StreamSessionOptions = {
   /** ws(s):// URL of the relay, ticket included. */
   url: string;
@@ -71,6 +74,7 @@ export class StreamSession {
   private scheduled = false;
   private open = false;
   private buttons = 0;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: StreamSessionOptions) {
     this.source = opts.source;
@@ -133,6 +137,8 @@ export class StreamSession {
     this.open = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     this.writer.close();
     // Keys or buttons still held by this viewer would stay stuck on the remote screen.
     this.buttons = 0;
@@ -196,6 +202,19 @@ export class StreamSession {
     this.schedule();
   }
 
+  /** While stand-ins are owed, looks every REFRESH_QUIET_MS for those that held still and re-sends them. */
+  private armRefresh(): void {
+    if (this.refreshTimer || !this.open || !this.encoder.owesRefresh) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (!this.open) return;
+      const due = this.encoder.refreshRegions(REFRESH_QUIET_MS);
+      for (const r of due) this.damage.add(r);
+      if (due.length > 0) this.schedule();
+      this.armRefresh();
+    }, REFRESH_QUIET_MS);
+  }
+
   private schedule(): void {
     if (this.scheduled || this.busy || !this.open) return;
     this.scheduled = true;
@@ -245,6 +264,7 @@ export class StreamSession {
     } finally {
       this.busy = false;
       if (!this.damage.isEmpty) this.schedule();
+      this.armRefresh();
     }
   }
 }

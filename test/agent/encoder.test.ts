@@ -5,7 +5,7 @@ import { FrameWriter } from "../../agent/stream/frame-writer";
 import { Encoding, type FrameRect, FrameFlags, MAX_AGENT_MSG_BYTES, type Rect } from "../../protocol/stream";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
 import { Canvas, firstDifference, psnr } from "./helpers/compose";
-import { photoImage, uiImage } from "./helpers/images";
+import { photoImage, posterImage, terminalImage, uiImage } from "./helpers/images";
 
 const whole = (w: number, h: number): Rect => ({ x: 0, y: 0, w, h });
 
@@ -119,6 +119,49 @@ describe("frame encoder", () => {
     expect(rects.filter((r) => r.encoding === Encoding.Jpeg).map(({ x, y, w, h }) => ({ x, y, w, h }))).toEqual([{ x: w - 8, y: 0, w: 8, h }]);
     await roundTrip(canvas, rects, false);
     expect(psnr(canvas.data, panned)).toBeGreaterThanOrEqual(30);
+  });
+
+  it("sends a few-colour picture that changes in every update as JPEG from the third, and losslessly once it holds still", async () => {
+    const [w, h] = [640, 384];
+    const enc = new FrameEncoder(w, h);
+    const canvas = new Canvas(w, h);
+    const jpegs: number[] = [];
+    for (let k = 0; k <= 5; k++) {
+      const img = posterImage(w, h, k);
+      enc.put(whole(w, h), { width: w, height: h, data: img });
+      const rects = await enc.encode([whole(w, h)], k === 0);
+      jpegs.push(rects.filter((r) => r.encoding === Encoding.Jpeg).length);
+      await roundTrip(canvas, rects, k === 0);
+      expect(psnr(canvas.data, img)).toBeGreaterThanOrEqual(30);
+    }
+    // The key frame and the next two updates: palettes, exact. From the third change on: a few big JPEGs.
+    expect(jpegs.slice(0, 3)).toEqual([0, 0, 0]);
+    for (const n of jpegs.slice(3)) expect(n).toBeGreaterThan(0);
+    expect(enc.owesRefresh).toBe(true);
+    // Nothing has held still yet for the refresh's quiet time; with none asked, all of it is due.
+    expect(enc.refreshRegions(60_000)).toEqual([]);
+    const due = enc.refreshRegions(0);
+    expect(due.length).toBeGreaterThan(0);
+    const refresh = await enc.encode(due);
+    expect(refresh.some((r) => r.encoding === Encoding.Jpeg)).toBe(false);
+    await roundTrip(canvas, refresh, false);
+    expect(firstDifference(canvas.data, posterImage(w, h, 5))).toBe(-1);
+    expect(enc.owesRefresh).toBe(false);
+  });
+
+  it("keeps text that changes in every update lossless", async () => {
+    const [w, h] = [640, 384];
+    const enc = new FrameEncoder(w, h, { detectScroll: false });
+    const canvas = new Canvas(w, h);
+    for (let k = 0; k <= 5; k++) {
+      const img = terminalImage(w, h, k * 3);
+      enc.put(whole(w, h), { width: w, height: h, data: img });
+      const rects = await enc.encode([whole(w, h)], k === 0);
+      expect(rects.some((r) => r.encoding === Encoding.Jpeg)).toBe(false);
+      await roundTrip(canvas, rects, k === 0);
+      expect(firstDifference(canvas.data, img)).toBe(-1);
+    }
+    expect(enc.owesRefresh).toBe(false);
   });
 
   it("encodes only what changed, and nothing for damage without change", async () => {

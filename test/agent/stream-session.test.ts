@@ -1,12 +1,66 @@
 // The stream session against a real local WebSocket server acting as the viewer.
 import { afterEach, describe, expect, it } from "vitest";
-import { CloseCode, Encoding, FrameFlags, ViewerMsg } from "../../protocol/stream";
+import { CloseCode, Encoding, FrameFlags, type Rect, ViewerMsg } from "../../protocol/stream";
+import { DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "../../agent/screen/source";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { StreamSession } from "../../agent/stream/stream-session";
 import { Canvas, firstDifference, psnr } from "./helpers/compose";
+import { posterImage } from "./helpers/images";
 import { startViewerServer, type ViewerServer } from "./helpers/viewer";
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
+
+/** A screen showing a few-colour picture that changes `changes` times, 50 ms apart, then holds still. */
+class AnimatedSource implements ScreenSource {
+  readonly kind = "animated";
+  private readonly damage = new DamageEmitter();
+  private step = 0;
+  private timer: NodeJS.Timeout | undefined;
+  frame: RgbaImage;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    private readonly changes: number,
+  ) {
+    this.frame = { width, height, data: posterImage(width, height, 0) };
+  }
+
+  get done(): boolean {
+    return this.step >= this.changes;
+  }
+
+  async capture(rect: Rect = { x: 0, y: 0, w: this.width, h: this.height }): Promise<RgbaImage> {
+    const data = new Uint8Array(rect.w * rect.h * 4);
+    for (let j = 0; j < rect.h; j++) {
+      const from = ((rect.y + j) * this.width + rect.x) * 4;
+      data.set(this.frame.data.subarray(from, from + rect.w * 4), j * rect.w * 4);
+    }
+    return { width: rect.w, height: rect.h, data };
+  }
+
+  onDamage(listener: DamageListener): () => void {
+    const off = this.damage.on(listener);
+    this.timer ??= setInterval(() => {
+      if (this.done) return clearInterval(this.timer);
+      this.step++;
+      this.frame = { width: this.width, height: this.height, data: posterImage(this.width, this.height, this.step) };
+      this.damage.emit([{ x: 0, y: 0, w: this.width, h: this.height }]);
+    }, 50);
+    return () => {
+      off();
+      clearInterval(this.timer);
+    };
+  }
+
+  pointer(): void {}
+  wheel(): void {}
+  key(): void {}
+  releaseInput(): void {}
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+  }
+}
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -152,6 +206,27 @@ describe("stream session", () => {
     const { viewer } = await setup();
     viewer.sendRaw(new Uint8Array(1000).fill(ViewerMsg.Ping));
     expect((await viewer.closed).code).toBe(CloseCode.TooLarge);
+  });
+
+  it("re-sends a moving picture's JPEG stand-ins losslessly once it holds still", async () => {
+    const server = await startViewerServer();
+    const source = new AnimatedSource(320, 192, 6);
+    const session = new StreamSession({ url: server.url, source, window: 3 });
+    cleanups.push(() => server.close(), () => session.close());
+    const viewer = await server.connection;
+    const canvas = new Canvas(source.width, source.height);
+    let sawJpeg = false;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const u = await viewer.nextUpdate();
+      await canvas.applyFrames(u.frames);
+      viewer.send({ type: ViewerMsg.Ack, seq: u.frames.at(-1)!.seq });
+      sawJpeg ||= u.frames.some((f) => f.rects.some((r) => r.encoding === Encoding.Jpeg));
+      if (source.done && firstDifference(canvas.data, source.frame.data) === -1) break;
+      expect(Date.now()).toBeLessThan(deadline);
+    }
+    // The picture went as JPEG while it moved; the last update made the canvas exact again.
+    expect(sawJpeg).toBe(true);
   });
 
   it("sends a full frame again on Refresh", async () => {

@@ -57,3 +57,16 @@ export function terminalImage(width: number, height: number, firstLine: number):
   }
   return data;
 }
+
+/**
+ * A picture with a palette's worth of colours per tile (8 levels per channel: 33-256 in
+ * most 64 px tiles): what a cartoon or a posterised video frame looks like.
+ * `phase` animates it without any displacement a move search could find.
+ */
+export function posterImage(width: number, height: number, phase = 0): Uint8Array {
+  const data = photoImage(width, height, phase * 7);
+  for (let i = 0; i < data.length; i += 4) {
+    for (let k = 0; k < 3; k++) data[i + k] = (data[i + k]! >> 5) * 36;
+  }
+  return data;
+}
