@@ -1,44 +1,17 @@
 // F1.5 and F1.3 on the login page, through the real UI: ask for a reset link, open it from the
 // dev outbox, choose a new password, sign in with it; the link works once; an unknown address
 // gets the same confirmation; the provider buttons and a provider's ?error= on the login page.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { apiFetch, createAccount, readLinkFromOutbox, type Account } from "./backend";
-import { launchBrowser, screenshot, uniqueEmail } from "./harness";
+import { usePage } from "./browser-fixture";
+import { screenshot, uniqueEmail } from "./harness";
 
-const baseUrl = inject("baseUrl");
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
-  pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
-});
-
-async function expectPath(path: string): Promise<void> {
-  await page.waitForURL((url) => url.pathname === path);
-}
+const fixture = usePage();
+const baseUrl = fixture.baseUrl;
+const { expectPath, submitSignIn } = fixture;
 
 async function askForLink(email: string): Promise<void> {
+  const page = fixture.page;
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await expectPath("/recover");
@@ -57,6 +30,7 @@ describe("password recovery", () => {
   });
 
   test("request a link, open it from the e-mail, set a new password and sign in with it; the link works once", async () => {
+    const page = fixture.page;
     await askForLink(account.email);
     await screenshot(page, "recover-sent");
 
@@ -77,9 +51,7 @@ describe("password recovery", () => {
     await page.getByText("Your password was changed. Sign in with the new one.").waitFor();
 
     // The old password no longer works; the new one does.
-    await page.getByLabel("E-mail").fill(account.email);
-    await page.getByLabel("Password", { exact: true }).fill(account.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submitSignIn(account.email, account.password);
     await page.getByRole("alert").filter({ hasText: /./ }).first().waitFor();
     await page.getByLabel("Password", { exact: true }).fill("a-recovered-password-1");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -88,7 +60,7 @@ describe("password recovery", () => {
     account.password = "a-recovered-password-1";
 
     // Single use: the same link again says so clearly and offers a new one.
-    await context.clearCookies();
+    await fixture.context.clearCookies();
     await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
     await page.getByLabel("New password", { exact: true }).fill("yet-another-password-3");
     await page.getByLabel("Repeat the new password").fill("yet-another-password-3");
@@ -108,6 +80,7 @@ describe("password recovery", () => {
   });
 
   test("a made-up token is refused clearly", async () => {
+    const page = fixture.page;
     await page.goto(`/reset-password?token=${"x".repeat(40)}`);
     await page.getByLabel("New password", { exact: true }).fill("a-made-up-password-1");
     await page.getByLabel("Repeat the new password").fill("a-made-up-password-1");
@@ -121,6 +94,7 @@ describe("password recovery", () => {
 
 describe("social sign-in on the login page", () => {
   test("Google and Facebook buttons link to the OAuth start routes; a provider error is shown", async () => {
+    const page = fixture.page;
     await page.goto(`/login?error=${encodeURIComponent("The sign-in was interrupted or expired. Try again.")}`);
     await page.getByRole("alert").filter({ hasText: "The sign-in was interrupted or expired. Try again." }).waitFor();
     await expect(page.getByRole("link", { name: "Continue with Google" }).getAttribute("href")).resolves.toBe("/api/auth/oauth/google/start");

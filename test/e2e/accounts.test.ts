@@ -1,48 +1,13 @@
 // F1.1, F1.2, F1.4 and F2.1 through the real UI: register, read the e-mailed password from
 // the dev outbox, first sign-in, forced password change, the empty list, sign out, sign in.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { launchBrowser, readPasswordFromOutbox, screenshot, uniqueEmail } from "./harness";
+import { describe, expect, test } from "vitest";
+import { createAccount } from "./backend";
+import { usePage } from "./browser-fixture";
+import { readPasswordFromOutbox, screenshot, uniqueEmail } from "./harness";
 
-const baseUrl = inject("baseUrl");
-const UI_TIMEOUT = 15_000;
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-/** Uncaught exceptions in the page fail the test that caused them. */
-let pageErrors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  context.setDefaultTimeout(UI_TIMEOUT);
-  page = await context.newPage();
-  pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
-});
-
-async function expectPath(path: string): Promise<void> {
-  await page.waitForURL((url) => url.pathname === path, { timeout: UI_TIMEOUT });
-}
-
-async function signIn(email: string, password: string): Promise<void> {
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+const fixture = usePage();
+const baseUrl = fixture.baseUrl;
+const { expectPath, submitSignIn } = fixture;
 
 /** Registers through the API, as a second browser tab would; returns the e-mailed password. */
 async function registerViaApi(email: string): Promise<string> {
@@ -55,29 +20,9 @@ async function registerViaApi(email: string): Promise<string> {
   return readPasswordFromOutbox(baseUrl, email);
 }
 
-/** An account that already replaced its e-mailed password (set up through the API). */
-async function createActiveAccount(email: string): Promise<string> {
-  const mailedPassword = await registerViaApi(email);
-  const headers = { "content-type": "application/json", origin: baseUrl };
-  const login = await fetch(`${baseUrl}/api/auth/login`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ email, password: mailedPassword }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const password = "an-active-account-password";
-  const change = await fetch(`${baseUrl}/api/me/password`, {
-    method: "POST",
-    headers: { ...headers, cookie },
-    body: JSON.stringify({ currentPassword: mailedPassword, newPassword: password }),
-  });
-  expect(change.status).toBe(204);
-  return password;
-}
-
 describe("accounts in the browser", () => {
   test("register, sign in with the e-mailed password, change it, see the empty list, sign out and back in", async () => {
+    const page = fixture.page;
     const email = uniqueEmail("first-run");
     const newPassword = "a-much-better-password-42";
 
@@ -101,7 +46,7 @@ describe("accounts in the browser", () => {
     await page.getByRole("link", { name: "Go to sign in" }).click();
     await expectPath("/login");
     expect(await page.getByLabel("E-mail").inputValue()).toBe(email);
-    await signIn(email, mailedPassword);
+    await submitSignIn(email, mailedPassword);
 
     // F1.2: the e-mailed password must be replaced before anything else.
     await expectPath("/change-password");
@@ -157,19 +102,20 @@ describe("accounts in the browser", () => {
     await expectPath("/login");
 
     // The old password is gone; the new one works and goes straight to the list.
-    await signIn(email, mailedPassword);
+    await submitSignIn(email, mailedPassword);
     await page.getByRole("alert").filter({ hasText: "not correct" }).waitFor();
-    await signIn(email, newPassword);
+    await submitSignIn(email, newPassword);
     await expectPath("/computers");
     await page.getByRole("heading", { name: "No computers yet" }).waitFor();
   });
 
   test("a wrong password shows the server's message next to the form", async () => {
+    const page = fixture.page;
     const email = uniqueEmail("wrong-password");
     await registerViaApi(email);
 
     await page.goto("/login");
-    await signIn(email, "not-the-password");
+    await submitSignIn(email, "not-the-password");
 
     const alert = page.getByRole("alert");
     await alert.filter({ hasText: "The e-mail address or the password is not correct." }).waitFor();
@@ -181,19 +127,21 @@ describe("accounts in the browser", () => {
   });
 
   test("an unknown address gets the same answer as a wrong password", async () => {
+    const page = fixture.page;
     await page.goto("/login");
-    await signIn(uniqueEmail("nobody"), "whatever-password");
+    await submitSignIn(uniqueEmail("nobody"), "whatever-password");
     await page.getByRole("alert").filter({ hasText: "The e-mail address or the password is not correct." }).waitFor();
   });
 
   test("after sign-in the app returns to the cabinet page that was asked for", async () => {
-    const email = uniqueEmail("return-to");
-    const password = await createActiveAccount(email);
+    const page = fixture.page;
+    // An account that already replaced its e-mailed password; the tour not seen yet.
+    const { email, password } = await createAccount(baseUrl, "return-to", { tourDone: false });
 
     await page.goto("/history");
     await expectPath("/login");
     expect(new URL(page.url()).searchParams.get("next")).toBe("/history");
-    await signIn(email, password);
+    await submitSignIn(email, password);
     await expectPath("/history");
     await page.getByRole("heading", { name: "History", level: 1 }).waitFor();
   });

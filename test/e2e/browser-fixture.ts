@@ -1,6 +1,7 @@
 // The set-up every browser test file repeats: one Chromium for the file, a fresh context and
 // page per test, every uncaught page error collected and failing the test, and the helpers
-// that go with a page (wait for a path, sign the context in).
+// that go with a page (wait for a path, sign the context in, sign in through the form, open
+// the computers list).
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
 import { browserCookies, signIn, type Account } from "./backend";
@@ -19,6 +20,10 @@ export type PageFixture = {
   signInBrowser(account: Account, context?: BrowserContext): Promise<string>;
   /** Another context (e.g. a second browser, or other options) with its own page, closed after the test. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** Fills the login form already on the page and sends it, as a user does (accounts and account-recovery both sign in this way). */
+  submitSignIn(email: string, password: string, page?: Page): Promise<void>;
+  /** Opens /computers and waits for the first element matching `ready` (computers-list, -views and -sharing all start so; each names what it waits for). */
+  openComputers(ready: string, page?: Page): Promise<void>;
 };
 
 /**
@@ -84,6 +89,15 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
       const opened = await open({ ...options, ...contextOptions });
       extra.push(opened.context);
       return opened.page;
+    },
+    async submitSignIn(email, password, on = page!) {
+      await on.getByLabel("E-mail").fill(email);
+      await on.getByLabel("Password", { exact: true }).fill(password);
+      await on.getByRole("button", { name: "Sign in" }).click();
+    },
+    async openComputers(ready, on = page!) {
+      await on.goto("/computers");
+      await on.locator(ready).first().waitFor();
     },
   };
 }

@@ -5,14 +5,12 @@
 // favorites, sorting, grouping, views and dialogs are in computers-views.test.ts, sharing in
 // computers-sharing.test.ts. A demo computer shared with every account may be in any list, so
 // counts come from the API. Set E2E_SCREENSHOTS=<dir> to keep screenshots for a look by eye.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Computer } from "../../protocol/api";
 import { ControlCloseCode } from "../../protocol/control";
 import {
   agentCloseCode,
   apiFetch,
-  browserCookies,
   connectAgent,
   createAccount,
   linkComputer,
@@ -23,16 +21,14 @@ import {
   type Account,
   type AgentConnection,
 } from "./backend";
-import { launchBrowser, screenshot } from "./harness";
+import { usePage } from "./browser-fixture";
+import { screenshot } from "./harness";
 
-const baseUrl = inject("baseUrl");
+const fixture = usePage();
+const baseUrl = fixture.baseUrl;
+const { signInBrowser } = fixture;
 
 const hostileName = `<img src=x onerror="window.__xss=1">Bob's PC`;
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
 
 /** The account whose list the read-only tests look at, and a session of it for API checks. */
 let owner: Account;
@@ -50,23 +46,10 @@ const ids: Record<"reception" | "imac" | "buildServer" | "kiosk" | "hostile", st
 /** Agent sockets held open for the whole file; closed in afterAll. */
 const agents: AgentConnection[] = [];
 
-const shot = (name: string) => screenshot(page, name);
-
-/** Signs the browser context in with a fresh session of `account`; returns that session's cookie. */
-async function signInBrowser(account: Account): Promise<string> {
-  const cookie = await signIn(baseUrl, account);
-  await context.addCookies(browserCookies(baseUrl, cookie));
-  return cookie;
-}
-
-async function openList(): Promise<void> {
-  await page.goto("/computers");
-  await page.locator(".computer-row").first().waitFor();
-}
+const shot = (name: string) => screenshot(fixture.page, name);
+const openList = () => fixture.openComputers(".computer-row");
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-
   owner = await createAccount(baseUrl, "computers-list");
   ownerCookie = await signIn(baseUrl, owner);
   other = await createAccount(baseUrl, "computers-list-other");
@@ -106,24 +89,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(agents.map((agent) => agent.close()));
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
-  pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
 });
 
 describe("the computers list", () => {
   test("shows status, OS icon, name, location and last-seen time for each computer, grouped", async () => {
+    const page = fixture.page;
     const list = await listComputers(baseUrl, ownerCookie);
     const fromApi = new Map(list.map((c) => [c.id, c]));
     expect(fromApi.get(ids.reception)).toMatchObject({ status: "online", os: "windows", group: "Office", online: true });
@@ -176,6 +146,7 @@ describe("the computers list", () => {
   });
 
   test("renders a computer's name as text, never as HTML", async () => {
+    const page = fixture.page;
     await signInBrowser(other);
     await openList();
     const row = page.locator(`.computer-row[data-computer-id="${ids.hostile}"]`);
@@ -206,6 +177,7 @@ describe("the computers list", () => {
   });
 
   test("renames through the settings dialog and removes through the row's actions menu", async () => {
+    const page = fixture.page;
     const account = await createAccount(baseUrl, "rename-remove");
     const imac = await linkComputer(baseUrl, account, { name: "Design iMac", os: "macos", installed: true });
     const reception = await linkComputer(baseUrl, account, { name: "Reception desk", os: "windows", installed: true });
@@ -239,21 +211,23 @@ describe("the computers list", () => {
   });
 
   test("a failed load is shown with a way to retry", async () => {
+    const page = fixture.page;
     // A real failure: the browser loses its network while the Worker keeps running.
     await signInBrowser(owner);
     await page.goto("/history");
     await page.getByRole("heading", { name: "History", level: 1 }).waitFor();
-    await context.setOffline(true);
+    await fixture.context.setOffline(true);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Computers" }).click();
     await page.getByRole("alert").filter({ hasText: "Cannot reach Edgedesk. Check your connection and try again." }).waitFor();
     await shot("computers-load-error");
-    await context.setOffline(false);
+    await fixture.context.setOffline(false);
     await page.getByRole("button", { name: "Try again" }).click();
     await page.locator(".computer-row").first().waitFor();
     expect(await page.locator(".computer-row").count()).toBe((await listComputers(baseUrl, ownerCookie)).length);
   });
 
   test("a session that ends while signed in returns to the login page", async () => {
+    const page = fixture.page;
     const cookie = await signInBrowser(owner);
     await openList();
     // Signed out from elsewhere: the same session ends on the server.
@@ -266,6 +240,7 @@ describe("the computers list", () => {
   });
 
   test("the views look right (screenshots when E2E_SCREENSHOTS is set)", async () => {
+    const page = fixture.page;
     await page.goto("/login");
     await page.getByRole("heading", { name: "Sign in to Edgedesk" }).waitFor();
     await shot("login");

@@ -3,10 +3,9 @@
 // <owner>", the owner turns on public access (its clickable mark opens the sharing dialog),
 // and revokes the share, which takes the computer out of the other user's open list.
 // Set E2E_SCREENSHOTS=<dir> to keep screenshots for a look by eye.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  browserCookies,
   connectAgent,
   createAccount,
   linkComputer,
@@ -17,13 +16,12 @@ import {
   type AgentConnection,
   type LinkedComputer,
 } from "./backend";
-import { launchBrowser, screenshot, uniqueEmail } from "./harness";
+import { usePage } from "./browser-fixture";
+import { screenshot, uniqueEmail } from "./harness";
 
-const baseUrl = inject("baseUrl");
+const fixture = usePage();
+const baseUrl = fixture.baseUrl;
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
 let owner: Account;
 let friend: Account;
 let ownerCookie: string;
@@ -31,20 +29,14 @@ let friendCookie: string;
 let laptop: LinkedComputer;
 let agent: AgentConnection;
 
-async function openAs(account: Account): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  await context.addCookies(browserCookies(baseUrl, await signIn(baseUrl, account)));
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto("/computers");
-  await page.locator(".computer-row, .empty-state").first().waitFor();
+/** `page` (its own browser context) signed in as `account`, on its computers list. */
+async function openAs(account: Account, page: Page): Promise<Page> {
+  await fixture.signInBrowser(account, page.context());
+  await fixture.openComputers(".computer-row, .empty-state", page);
   return page;
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   owner = await createAccount(baseUrl, "sharing-owner");
   friend = await createAccount(baseUrl, "sharing-friend");
   ownerCookie = await signIn(baseUrl, owner);
@@ -56,18 +48,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.close();
-  await browser?.close();
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  expect(pageErrors.splice(0)).toEqual([]);
 });
 
 describe("sharing a computer", () => {
   test("the owner shares by e-mail, the other user sees it as shared, public access shows its mark, revoking takes it away", async () => {
-    const ownerPage = await openAs(owner);
-    const friendPage = await openAs(friend);
+    const ownerPage = await openAs(owner, fixture.page);
+    const friendPage = await openAs(friend, await fixture.newPage());
     const laptopRow = (page: Page) => page.locator(`.computer-row[data-computer-id="${laptop.computerId}"]`);
     await laptopRow(ownerPage).waitFor();
     expect(await laptopRow(friendPage).count()).toBe(0);

@@ -4,12 +4,10 @@
 // settings dialog (F2.10) and live status changes (F2.13). Agents are real control sockets
 // opened from Node; screenshots are real WebP thumbnails sent over them. Nothing is mocked.
 // Set E2E_SCREENSHOTS=<dir> to keep screenshots of the views for a look by eye.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { Computer, SystemInfo } from "../../protocol/api";
 import {
   apiFetch,
-  browserCookies,
   connectAgent,
   createAccount,
   desktopThumbnail,
@@ -25,14 +23,11 @@ import {
   type AgentConnection,
   type LinkedComputer,
 } from "./backend";
-import { launchBrowser, screenshot } from "./harness";
+import { usePage } from "./browser-fixture";
+import { screenshot } from "./harness";
 
-const baseUrl = inject("baseUrl");
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const fixture = usePage({ viewport: { width: 1280, height: 860 } });
+const baseUrl = fixture.baseUrl;
 
 let owner: Account;
 let ownerCookie: string;
@@ -63,17 +58,14 @@ const systemInfo: SystemInfo = {
   },
 };
 
-const shot = (name: string) => screenshot(page, name);
-const row = (key: keyof typeof linked) => page.locator(`.computer-row[data-computer-id="${id(key)}"]`);
-const tile = (key: keyof typeof linked) => page.locator(`.computer-tile[data-computer-id="${id(key)}"]`);
-
-async function openList(): Promise<void> {
-  await page.goto("/computers");
-  await page.locator(".computer-row, .computer-tile").first().waitFor();
-}
+const shot = (name: string) => screenshot(fixture.page, name);
+const row = (key: keyof typeof linked) => fixture.page.locator(`.computer-row[data-computer-id="${id(key)}"]`);
+const tile = (key: keyof typeof linked) => fixture.page.locator(`.computer-tile[data-computer-id="${id(key)}"]`);
+const openList = () => fixture.openComputers(".computer-row, .computer-tile");
 
 /** Section headings and our computers under each, in display order (the list is one sequence of headings and items). */
 async function layout(): Promise<[string, string[]][]> {
+  const page = fixture.page;
   // The list renders progressively: wait until every item is there.
   await page.locator('.computer-rows[aria-busy="false"], .computer-tiles[aria-busy="false"]').waitFor();
   const items = await page
@@ -104,7 +96,6 @@ async function namesUnder(heading: string): Promise<string[]> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   owner = await createAccount(baseUrl, "computers-views");
   ownerCookie = await signIn(baseUrl, owner);
 
@@ -143,25 +134,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(agents.map((agent) => agent.close()));
-  await browser?.close();
 });
 
+// Every test starts signed in as the owner, with a fresh session.
 beforeEach(async () => {
-  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 860 }, locale: "en-US" });
-  context.setDefaultTimeout(15_000);
-  await context.addCookies(browserCookies(baseUrl, await signIn(baseUrl, owner)));
-  page = await context.newPage();
-  pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
+  await fixture.signInBrowser(owner);
 });
 
 describe("the computers page", () => {
   test("shows statuses with their meaning, location and last connection; Restricted beyond the plan says until when", async () => {
+    const page = fixture.page;
     const fromApi = new Map((await listComputers(baseUrl, ownerCookie)).map((c) => [c.id, c]));
     // The Free plan has 3 computers: the 4th and 5th added are Restricted for 10 days.
     expect(fromApi.get(id("kiosk"))?.status).toBe("restricted");
@@ -196,6 +178,7 @@ describe("the computers page", () => {
   });
 
   test("favorites come first; sorts and groupings reorder the list; the choices survive a reload", async () => {
+    const page = fixture.page;
     await openList();
     expect(await layout()).toEqual([
       ["Office", ["Design iMac", "Reception desk"]],
@@ -290,6 +273,7 @@ describe("the computers page", () => {
   });
 
   test("the tile view shows the screenshot, status top left, OS icon, name and location", async () => {
+    const page = fixture.page;
     await openList();
     await page.getByRole("button", { name: "Tile view" }).click();
     const reception = tile("reception");
@@ -319,6 +303,7 @@ describe("the computers page", () => {
   });
 
   test("system information opens from the OS icon and the actions menu, with General and Details tabs", async () => {
+    const page = fixture.page;
     await openList();
     await row("reception").getByRole("button", { name: "System information (Windows)" }).click();
     const dialog = page.getByRole("dialog", { name: "System information" });
@@ -350,6 +335,7 @@ describe("the computers page", () => {
   });
 
   test("the settings dialog saves name, group, the admin-rights option and write-only credentials; API errors show at the field", async () => {
+    const page = fixture.page;
     await openList();
     await row("imac").getByRole("button", { name: "Actions for Design iMac" }).click();
     await page.getByRole("menuitem", { name: "Settings…" }).click();
@@ -409,6 +395,7 @@ describe("the computers page", () => {
   });
 
   test("status changes arrive live, without a refresh", async () => {
+    const page = fixture.page;
     await openList();
     // Only the live feed may bring the change: automatic refresh off.
     const autoRefresh = page.getByRole("checkbox", { name: "Auto-refresh" });

@@ -2,8 +2,7 @@
 // with the agent's control socket open), then the page is paged (25 a page), filtered by
 // computer and period, shows times in the profile's zone and 12/24 h format, and ends an active
 // session with its End button.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   browserCookies,
   connectAgent,
@@ -18,14 +17,11 @@ import {
   type Account,
   type AgentConnection,
 } from "./backend";
-import { launchBrowser, screenshot } from "./harness";
+import { usePage } from "./browser-fixture";
+import { screenshot } from "./harness";
 
-const baseUrl = inject("baseUrl");
-
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const fixture = usePage();
+const baseUrl = fixture.baseUrl;
 
 let owner: Account;
 let cookie: string;
@@ -39,7 +35,6 @@ const LAPTOP_ENDED = 3;
 const TOTAL = OFFICE_SESSIONS + LAPTOP_ENDED + 1;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   owner = await createAccount(baseUrl, "history");
   cookie = await signIn(baseUrl, owner);
   const office = await linkComputer(baseUrl, owner, { name: "Office PC", os: "windows", installed: true });
@@ -58,27 +53,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.close()));
-  await browser?.close();
 });
 
+// Every test starts signed in with the owner's one session from beforeAll.
 beforeEach(async () => {
-  context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  context.setDefaultTimeout(15_000);
-  await context.addCookies(browserCookies(baseUrl, cookie));
-  page = await context.newPage();
-  pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await fixture.context.addCookies(browserCookies(baseUrl, cookie));
 });
 
-afterEach(async () => {
-  await context?.close();
-  expect(pageErrors).toEqual([]);
-});
-
-const rows = () => page.locator(".history-table tbody tr");
-const range = () => page.locator(".pagination-range");
+const rows = () => fixture.page.locator(".history-table tbody tr");
+const range = () => fixture.page.locator(".pagination-range");
 
 async function openHistory(): Promise<void> {
+  const page = fixture.page;
   await page.goto("/computers");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" }).click();
   await page.waitForURL((url) => url.pathname === "/history");
@@ -87,11 +73,12 @@ async function openHistory(): Promise<void> {
 }
 
 async function expectRange(text: string): Promise<void> {
-  await page.waitForFunction((expected) => document.querySelector(".pagination-range")?.textContent === expected, text);
+  await fixture.page.waitForFunction((expected) => document.querySelector(".pagination-range")?.textContent === expected, text);
 }
 
 describe("connection history", () => {
   test("pages of 25 with previous/next, filtered by computer and by period", async () => {
+    const page = fixture.page;
     await openHistory();
     await expectRange(`1–25 of ${TOTAL}`);
     expect(await rows().count()).toBe(25);
@@ -137,6 +124,7 @@ describe("connection history", () => {
   });
 
   test("times follow the profile's time zone and 12/24 h format", async () => {
+    const page = fixture.page;
     const [entry] = (await listHistory(baseUrl, cookie, `computerId=${officeId}&pageSize=1`)).entries;
     const started = new Date(entry!.startedAt);
     const row = page.locator(`tr[data-session-id="${entry!.id}"] .history-time`);
@@ -175,6 +163,7 @@ describe("connection history", () => {
   });
 
   test("End closes an active session from the history page", async () => {
+    const page = fixture.page;
     await openHistory();
     const row = page.locator(`tr[data-session-id="${activeId}"]`);
     await row.getByRole("button", { name: "End the session to Travel laptop" }).click();
