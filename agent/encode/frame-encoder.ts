@@ -159,7 +159,19 @@ export class FrameEncoder {
           if (!full && !changed && !owed) continue;
           // A key frame is no sign of motion: only real changes count towards a streak.
           const streak = changed && !full ? this.history.changed(i, now) : 0;
+          if (streak > MOVING_STREAK && this.history.wasJpeg(i)) {
+            // Still moving and JPEG last time: a JPEG again, without counting its colours
+            // (a tenth of a video update's CPU); the refresh looks once it holds still.
+            labels[i] = TileKind.Photo;
+            role[i] = 1;
+            continue;
+          }
           const { kind, pixel, colours } = classifyTile(this.screen32, this.width, t);
+          if (!full && !changed && owed && kind === TileKind.Photo) {
+            // Held still and photographic after all: the JPEG the viewers have is what it would get.
+            this.history.sent(i, false, true, true);
+            continue;
+          }
           // A many-coloured tile that changes in every update is part of a moving picture:
           // JPEG now, its own lossless encoding once it holds still (see TileHistory).
           const standIn = kind === TileKind.Lossless && streak >= MOVING_STREAK && colours > MOVING_MIN_COLOURS;
@@ -204,7 +216,7 @@ export class FrameEncoder {
     for (const m of merged) {
       this.commit(m.rect);
       this.forTiles(tileAligned(m.rect, TILE), (i) => {
-        if (labels[i] !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m));
+        if (labels[i] !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m), labels[i] === TileKind.Photo);
       });
     }
     return [...moves, ...encoded];

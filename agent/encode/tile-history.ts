@@ -13,6 +13,8 @@ export class TileHistory {
   private readonly lastChangeMs: Float64Array;
   /** 1 where the viewers show a stand-in JPEG. */
   private readonly standIn: Uint8Array;
+  /** 1 where the tile's last send was a JPEG (stand-in or photographic). */
+  private readonly jpeg: Uint8Array;
   private update = 0;
   private standIns = 0;
 
@@ -22,6 +24,7 @@ export class TileHistory {
     this.lastUpdate = new Int32Array(n).fill(-2);
     this.lastChangeMs = new Float64Array(n);
     this.standIn = new Uint8Array(n);
+    this.jpeg = new Uint8Array(n);
   }
 
   /** Starts the bookkeeping of the next update. */
@@ -41,11 +44,17 @@ export class TileHistory {
     return this.standIn[i] === 1;
   }
 
+  wasJpeg(i: number): boolean {
+    return this.jpeg[i] === 1;
+  }
+
   /**
    * Records what the viewers now hold for tile i: a stand-in JPEG, or the tile's own encoding
-   * of all of it (`whole`; a rect trimmed to what changed leaves the rest as it was).
+   * of all of it (`whole`; a rect trimmed to what changed leaves the rest as it was), and
+   * whether it went as a JPEG.
    */
-  sent(i: number, standIn: boolean, whole: boolean): void {
+  sent(i: number, standIn: boolean, whole: boolean, jpeg = standIn): void {
+    this.jpeg[i] = jpeg ? 1 : 0;
     const next = standIn ? 1 : whole ? 0 : this.standIn[i]!;
     this.standIns += next - this.standIn[i]!;
     this.standIn[i] = next;

@@ -149,6 +149,35 @@ describe("frame encoder", () => {
     expect(enc.owesRefresh).toBe(false);
   });
 
+  it("keeps a moving picture JPEG without re-counting colours, and settles it when it stops", async () => {
+    const [w, h] = [640, 384];
+    const enc = new FrameEncoder(w, h, { detectScroll: false });
+    const canvas = new Canvas(w, h);
+    const show = async (img: Uint8Array, full = false) => {
+      enc.put(whole(w, h), { width: w, height: h, data: img });
+      const rects = await enc.encode([whole(w, h)], full);
+      await roundTrip(canvas, rects, full);
+      return rects;
+    };
+    await show(uiImage(w, h), true);
+    for (let k = 1; k <= 5; k++) await show(photoImage(w, h, k * 11));
+    // A photo that stops moving owes nothing: the refresh finds JPEG is its encoding and sends nothing.
+    const settle = await enc.encode(enc.refreshRegions(0));
+    expect(settle).toEqual([]);
+    expect(enc.owesRefresh).toBe(false);
+    for (let k = 6; k <= 9; k++) await show(photoImage(w, h, k * 11));
+    // Mid-stream the picture gives way to UI: still a JPEG while the streak lasts (no colour
+    // count for tiles in motion), then exact once it holds still.
+    const switched = await show(uiImage(w, h));
+    expect(switched.some((r) => r.encoding === Encoding.Jpeg)).toBe(true);
+    expect(enc.owesRefresh).toBe(true);
+    const refresh = await enc.encode(enc.refreshRegions(0));
+    expect(refresh.some((r) => r.encoding === Encoding.Jpeg)).toBe(false);
+    await roundTrip(canvas, refresh, false);
+    expect(firstDifference(canvas.data, uiImage(w, h))).toBe(-1);
+    expect(enc.owesRefresh).toBe(false);
+  });
+
   it("keeps text that changes in every update lossless", async () => {
     const [w, h] = [640, 384];
     const enc = new FrameEncoder(w, h, { detectScroll: false });
