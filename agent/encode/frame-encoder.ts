@@ -11,6 +11,7 @@ import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove } from "./scroll";
+import { packRgb } from "./pack-rgb";
 import { TileHistory } from "./tile-history";
 
 /**
@@ -332,18 +333,7 @@ export class FrameEncoder {
     // A packed RGB copy: sharp reads it on its own thread while the next capture may already
     // be writing into `screen`. Three channels, because sharp's removeAlpha on RGBA input
     // more than doubled the encode's CPU (bench/session/profile-encode.ts).
-    const rgb = new Uint8Array(r.w * r.h * 3);
-    const src = this.screen32;
-    const [ri, bi] = this.bgr ? [2, 0] : [0, 2];
-    for (let j = 0, o = 0; j < r.h; j++) {
-      const row = (r.y + j) * this.width + r.x;
-      for (let i = row; i < row + r.w; i++, o += 3) {
-        const p = src[i]!;
-        rgb[o + ri] = p & 0xff;
-        rgb[o + 1] = (p >>> 8) & 0xff;
-        rgb[o + bi] = (p >>> 16) & 0xff;
-      }
-    }
+    const rgb = packRgb(this.screen32, this.width, r, this.bgr);
     // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
     // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
     const data = await sharp(rgb, { raw: { width: r.w, height: r.h, channels: 3 } })

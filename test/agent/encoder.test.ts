@@ -178,6 +178,29 @@ describe("frame encoder", () => {
     expect(enc.owesRefresh).toBe(false);
   });
 
+  it("finds a scroll right after a stretch of video", async () => {
+    const [w, h] = [640, 390];
+    const enc = new FrameEncoder(w, h);
+    const canvas = new Canvas(w, h);
+    const show = async (img: Uint8Array, full = false) => {
+      enc.put(whole(w, h), { width: w, height: h, data: img });
+      const rects = await enc.encode([whole(w, h)], full);
+      await roundTrip(canvas, rects, full);
+      return rects;
+    };
+    await show(photoImage(w, h, 0), true);
+    // Video: every update changes everything and nothing moved.
+    for (let k = 1; k <= 4; k++) expect((await show(photoImage(w, h, k * 13))).some((r) => r.encoding === Encoding.Copy)).toBe(false);
+    await show(terminalImage(w, h, 0));
+    // Text scrolled by three lines: one Copy and the new lines.
+    const scrolled = terminalImage(w, h, 3);
+    const rects = await show(scrolled);
+    expect(rects.filter((r) => r.encoding === Encoding.Copy)).toHaveLength(1);
+    // The text replaced the video in one update, so it went as a JPEG stand-in; once still it is exact.
+    await roundTrip(canvas, await enc.encode(enc.refreshRegions(0)), false);
+    expect(firstDifference(canvas.data, scrolled)).toBe(-1);
+  });
+
   it("keeps text that changes in every update lossless", async () => {
     const [w, h] = [640, 384];
     const enc = new FrameEncoder(w, h, { detectScroll: false });
