@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { FrameWriter } from "../../agent/stream/frame-writer";
 import { Encoding, type FrameRect, FrameFlags, MAX_AGENT_MSG_BYTES, type Rect } from "../../protocol/stream";
-import { FrameEncoder } from "../../agent/encode/frame-encoder";
+import { type EncoderOptions, FrameEncoder } from "../../agent/encode/frame-encoder";
 import { Canvas, firstDifference, psnr } from "./helpers/compose";
 import { photoImage, posterImage, terminalImage, uiImage } from "./helpers/images";
 
@@ -20,6 +20,19 @@ async function roundTrip(canvas: Canvas, rects: FrameRect[], full: boolean, maxB
 }
 
 const kinds = (rects: FrameRect[]) => new Set(rects.map((r) => r.encoding));
+
+/** An encoder and the canvas of a viewer following it; show() puts a whole new screen, encodes it and draws the result. */
+function screenStream(w: number, h: number, opts?: EncoderOptions) {
+  const enc = new FrameEncoder(w, h, opts);
+  const canvas = new Canvas(w, h);
+  const show = async (img: Uint8Array, full = false) => {
+    enc.put(whole(w, h), { width: w, height: h, data: img });
+    const rects = await enc.encode([whole(w, h)], full);
+    await roundTrip(canvas, rects, full);
+    return rects;
+  };
+  return { enc, canvas, show };
+}
 
 describe("frame encoder", () => {
   it("sends UI content losslessly: palette and Fill, pixel exact", async () => {
@@ -151,14 +164,7 @@ describe("frame encoder", () => {
 
   it("keeps a moving picture JPEG without re-counting colours, and settles it when it stops", async () => {
     const [w, h] = [640, 384];
-    const enc = new FrameEncoder(w, h, { detectScroll: false });
-    const canvas = new Canvas(w, h);
-    const show = async (img: Uint8Array, full = false) => {
-      enc.put(whole(w, h), { width: w, height: h, data: img });
-      const rects = await enc.encode([whole(w, h)], full);
-      await roundTrip(canvas, rects, full);
-      return rects;
-    };
+    const { enc, canvas, show } = screenStream(w, h, { detectScroll: false });
     await show(uiImage(w, h), true);
     for (let k = 1; k <= 5; k++) await show(photoImage(w, h, k * 11));
     // A photo that stops moving owes nothing: the refresh finds JPEG is its encoding and sends nothing.
@@ -180,14 +186,7 @@ describe("frame encoder", () => {
 
   it("finds a scroll right after a stretch of video", async () => {
     const [w, h] = [640, 390];
-    const enc = new FrameEncoder(w, h);
-    const canvas = new Canvas(w, h);
-    const show = async (img: Uint8Array, full = false) => {
-      enc.put(whole(w, h), { width: w, height: h, data: img });
-      const rects = await enc.encode([whole(w, h)], full);
-      await roundTrip(canvas, rects, full);
-      return rects;
-    };
+    const { enc, canvas, show } = screenStream(w, h);
     await show(photoImage(w, h, 0), true);
     // Video: every update changes everything and nothing moved.
     for (let k = 1; k <= 4; k++) expect((await show(photoImage(w, h, k * 13))).some((r) => r.encoding === Encoding.Copy)).toBe(false);

@@ -25,6 +25,13 @@ export const LoginForm = createModel((session: SessionModel) => {
   return { email, password, pending: submission.pending, error: submission.error, submit };
 });
 
+/** What is wrong with a new password and its repetition, in the user's words; undefined when nothing is. */
+export function newPasswordProblem(password: string, repeated: string, mismatch: string): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) return t("auth.password.tooShort", { count: MIN_PASSWORD_LENGTH });
+  if (password !== repeated) return mismatch;
+  return undefined;
+}
+
 export const ChangePasswordForm = createModel((session: SessionModel) => {
   const currentPassword = signal("");
   const newPassword = signal("");
@@ -32,12 +39,9 @@ export const ChangePasswordForm = createModel((session: SessionModel) => {
   const submission = createSubmission();
 
   async function submit(): Promise<void> {
-    if (newPassword.value.length < MIN_PASSWORD_LENGTH) {
-      submission.error.value = t("auth.password.tooShort", { count: MIN_PASSWORD_LENGTH });
-      return;
-    }
-    if (newPassword.value !== confirmPassword.value) {
-      submission.error.value = t("auth.password.mismatch");
+    const problem = newPasswordProblem(newPassword.value, confirmPassword.value, t("auth.password.mismatch"));
+    if (problem) {
+      submission.error.value = problem;
       return;
     }
     if (newPassword.value === currentPassword.value) {

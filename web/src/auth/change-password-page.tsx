@@ -6,7 +6,8 @@ import { routes } from "../router/router";
 import { Form, FormError, SubmitButton, TextField } from "../ui/form";
 import { useTitle } from "../ui/use-title";
 import { AuthLayout } from "./auth-layout";
-import { ChangePasswordForm, MIN_PASSWORD_LENGTH, signOut } from "./auth-forms";
+import { ChangePasswordForm, signOut } from "./auth-forms";
+import { NewPasswordFields } from "./new-password-fields";
 import type { SessionModel } from "./session-model";
 
 function ChangePasswordFields({ session, forced }: { session: SessionModel; forced: boolean }) {
@@ -22,24 +23,7 @@ function ChangePasswordFields({ session, forced }: { session: SessionModel; forc
         required
         autoFocus
       />
-      <TextField
-        name="new-password"
-        label={t("auth.password.new")}
-        type="password"
-        value={form.newPassword}
-        autoComplete="new-password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        hint={t("auth.password.hint", { count: MIN_PASSWORD_LENGTH })}
-      />
-      <TextField
-        name="confirm-password"
-        label={t("auth.password.repeat")}
-        type="password"
-        value={form.confirmPassword}
-        autoComplete="new-password"
-        required
-      />
+      <NewPasswordFields form={form} />
       <FormError message={form.error.value} />
       <SubmitButton pending={form.pending.value} pendingLabel={t("common.saving")}>
         {forced ? t("auth.password.saveAndContinue") : t("auth.password.submit")}

@@ -4,7 +4,7 @@ import { ApiError, api } from "../api/client";
 import { t } from "../i18n/i18n";
 import { navigate, routes } from "../router/router";
 import { createSubmission } from "../ui/submission";
-import { MIN_PASSWORD_LENGTH } from "./auth-forms";
+import { newPasswordProblem } from "./auth-forms";
 
 export const recoveryService = {
   /** 202 whether or not the address has an account. */
@@ -20,12 +20,9 @@ export const ResetPasswordForm = createModel((token: string) => {
   const submission = createSubmission();
 
   async function submit(): Promise<void> {
-    if (newPassword.value.length < MIN_PASSWORD_LENGTH) {
-      submission.error.value = t("auth.password.tooShort", { count: MIN_PASSWORD_LENGTH });
-      return;
-    }
-    if (newPassword.value !== confirmPassword.value) {
-      submission.error.value = t("auth.reset.mismatch");
+    const problem = newPasswordProblem(newPassword.value, confirmPassword.value, t("auth.reset.mismatch"));
+    if (problem) {
+      submission.error.value = problem;
       return;
     }
     let invalid = false;

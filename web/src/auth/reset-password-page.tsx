@@ -2,10 +2,10 @@ import { useModel } from "@preact/signals";
 import { t } from "../i18n/i18n";
 import { Link } from "../router/link";
 import { currentQuery, routes } from "../router/router";
-import { Form, FormError, SubmitButton, TextField } from "../ui/form";
+import { Form, FormError, SubmitButton } from "../ui/form";
 import { useTitle } from "../ui/use-title";
-import { MIN_PASSWORD_LENGTH } from "./auth-forms";
 import { AuthLayout } from "./auth-layout";
+import { NewPasswordFields } from "./new-password-fields";
 import { ResetPasswordForm } from "./recovery";
 
 /** F1.5: the page the e-mailed link opens (/reset-password?token=…). */
@@ -36,18 +36,7 @@ export function ResetPasswordPage() {
   return (
     <AuthLayout title={t("auth.reset.title")} lead={t("auth.reset.lead")} footer={footer}>
       <Form label={t("auth.reset.title")} onSubmit={form.submit}>
-        <TextField
-          name="new-password"
-          label={t("auth.password.new")}
-          type="password"
-          value={form.newPassword}
-          autoComplete="new-password"
-          required
-          autoFocus
-          minLength={MIN_PASSWORD_LENGTH}
-          hint={t("auth.password.hint", { count: MIN_PASSWORD_LENGTH })}
-        />
-        <TextField name="confirm-password" label={t("auth.password.repeat")} type="password" value={form.confirmPassword} autoComplete="new-password" required />
+        <NewPasswordFields form={form} autoFocus />
         <FormError message={form.error.value} />
         <SubmitButton pending={form.pending.value} pendingLabel={t("common.saving")}>
           {t("auth.reset.submit")}
