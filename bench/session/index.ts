@@ -41,6 +41,21 @@ import { cpuByKind, cpuSeconds, descendantsMatching, threadCpu, threadCpuDelta, 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const NOVNC_DIR = "/usr/share/novnc";
 const SCREEN = { width: 1920, height: 1080 };
+/** The scrolling script creates this file (in the xterm's working directory) after its last line. */
+const SCROLL_DONE = "scroll.done";
+
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      statSync(path);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  }
+}
 const VIEWPORT = { width: 1400, height: 900 };
 /** x11vnc's defaults, except what a headless loopback run needs. */
 const X11VNC_FLAGS = ["-localhost", "-shared", "-forever", "-nopw"];
@@ -93,9 +108,19 @@ class FrameCounter {
   /** Never reset: compared with the page's own count at the end of a block. */
   grand = 0;
   frames = 0;
-  /** Messages of 64 bytes or more since the last reset. */
+  /** Screen messages since the last reset (see isScreen). */
   screenFrames = 0;
   lastAt = Date.now();
+  /**
+   * Edgedesk's screen messages are known by their first byte (a Frame; a deflated update of a
+   * few glyphs is well under 64 bytes, and its Pongs are 5). noVNC's arrive through websockify
+   * in pieces, so there a message of 64 bytes or more counts as screen data.
+   */
+  frameByte: number | undefined;
+  private isScreen(opcode: number, n: number, payload: string): boolean {
+    if (this.frameByte === undefined) return n >= 64;
+    return opcode === 2 && Buffer.from(payload.slice(0, 4), "base64")[0] === this.frameByte;
+  }
   constructor(cdp: CDPSession) {
     cdp.on("Network.webSocketHandshakeResponseReceived", (e) => {
       const h = e.response.headers as Record<string, string>;
@@ -109,8 +134,8 @@ class FrameCounter {
       this.grand += n;
       if (this.keep && opcode === 2) this.tally(Buffer.from(payloadData, "base64"));
       this.frames++;
-      // Heartbeats (Edgedesk's 5-byte Pong, relay notices) do not count as screen activity.
-      if (n >= 64) {
+      // Heartbeats (Edgedesk's Pong, relay notices) do not count as screen activity.
+      if (this.isScreen(opcode, n, payloadData)) {
         this.lastAt = Date.now();
         this.screenFrames++;
       }
@@ -242,7 +267,7 @@ export class SessionBench {
     // The scrolling scenario's command, short to type: N lines of 80 columns, about one per millisecond.
     writeFileSync(
       join(this.work, "scroll"),
-      `#!/usr/bin/perl\n$| = 1;\nfor (1..$ARGV[0]) { printf "line %5d of the scrolling test: the quick brown fox jumps over the lazy dog ..\\n", $_; select(undef, undef, undef, 0.001) }\n`,
+      `#!/usr/bin/perl\n$| = 1;\nfor (1..$ARGV[0]) { printf "line %5d of the scrolling test: the quick brown fox jumps over the lazy dog ..\\n", $_; select(undef, undef, undef, 0.001) }\nopen(my $f, ">", "${SCROLL_DONE}"); close($f);\n`,
       { mode: 0o755 },
     );
     this.started.push(
@@ -360,6 +385,7 @@ export class SessionBench {
     const counter = new FrameCounter(cdp);
     // From the first message on: the rect breakdown follows the stream's deflate context.
     counter.keep = system === "edgedesk";
+    counter.frameByte = system === "edgedesk" ? AgentMsg.Frame : undefined;
     const phases: string[] = [];
     let phaseAt = Date.now();
     const phase = (name: string) => {
@@ -478,8 +504,12 @@ export class SessionBench {
     // 2b. Scrolling 2,000 lines (paced at about one per millisecond, as a build log scrolls).
     await xkeys("type", "--delay", "2", `./scroll ${plan.scrollLines}`);
     await counter.quiet(500);
+    rmSync(join(this.work, SCROLL_DONE), { force: true });
     counter.reset();
     await page.keyboard.press("Enter");
+    // The data is counted until the screen settles after the script has printed its last line
+    // (settling alone could end the count before the first line when it starts late).
+    await waitForFile(join(this.work, SCROLL_DONE), 60_000);
     await counter.quiet(700, 60_000);
     bytes.scroll = counter.total;
     detail.scroll = counter.breakdown();
