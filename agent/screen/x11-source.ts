@@ -210,18 +210,20 @@ export class X11Source implements ScreenSource {
       const wholeRows = r.x === 0 && r.w === target.width;
       const direct = wholeRows && put === copyPixels && this.shmProvider;
       if (direct) direct.readNextInto(target.data, r.y * r.w * 4);
-      await new Promise<void>((resolve, reject) =>
-        shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
-          if (err) {
-            if (direct) direct.readNextInto(undefined);
-            return reject(err);
-          }
-          if (direct) return resolve();
-          if (wholeRows) put(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
-          else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
-          resolve();
-        }),
-      );
+      try {
+        await new Promise<void>((resolve, reject) =>
+          shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
+            if (err) return reject(err);
+            if (direct) return resolve();
+            if (wholeRows) put(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
+            else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
+            resolve();
+          }),
+        );
+      } finally {
+        // A capture that failed before its read must not leave its target to the next one.
+        if (direct) direct.readNextInto(undefined);
+      }
     });
     this.captureChain = run.catch(() => {});
     return run;
