@@ -150,6 +150,8 @@ describe("the computers list", () => {
     await signInBrowser(other);
     await openList();
     const row = page.locator(`.computer-row[data-computer-id="${ids.hostile}"]`);
+    // Rows off screen skip rendering (content-visibility: auto) and read as empty text.
+    await row.scrollIntoViewIfNeeded();
     expect(await row.locator(".computer-name").innerText()).toBe(hostileName);
     expect(await row.locator(".computer-name img").count()).toBe(0);
     expect(await page.locator(".computer-list img").count()).toBe(0);
@@ -164,6 +166,7 @@ describe("the computers list", () => {
     // So do the tile view and the settings dialog.
     await page.getByRole("button", { name: "Tile view" }).click();
     const tile = page.locator(`.computer-tile[data-computer-id="${ids.hostile}"]`);
+    await tile.scrollIntoViewIfNeeded();
     expect(await tile.locator(".computer-name").innerText()).toBe(hostileName);
     await tile.getByRole("button", { name: `Actions for ${hostileName}` }).click();
     await page.getByRole("menuitem", { name: "Settings…" }).click();
