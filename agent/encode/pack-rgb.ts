@@ -1,6 +1,7 @@
 // The input of a JPEG: a rect of the encoder's 32-bit screen as packed 8-bit RGB, which is
 // what sharp encodes fastest (decision 27). On a screen playing video this runs over every
 // pixel of every update, so it works a word at a time: four pixels in, three words out.
+import { rgbOfBgrx } from "../screen/pixels";
 
 /**
  * Packs rect r of `px` (one u32 per pixel, `stride` pixels a row) into R, G, B bytes; with
@@ -39,5 +40,5 @@ export function packRgb(px: Uint32Array, stride: number, r: { x: number; y: numb
 
 /** One pixel as R | G<<8 | B<<16. */
 function rgb(p: number, bgr: boolean): number {
-  return bgr ? ((p >>> 16) & 0xff) | (p & 0xff00) | ((p & 0xff) << 16) : p & 0xffffff;
+  return bgr ? rgbOfBgrx(p) : p & 0xffffff;
 }

@@ -1,5 +1,10 @@
 // Pixel layout conversion at capture time, so everything downstream sees RGBA.
 
+/** One little-endian BGRX word (B | G<<8 | R<<16) as R | G<<8 | B<<16. */
+export function rgbOfBgrx(p: number): number {
+  return ((p >>> 16) & 0xff) | (p & 0xff00) | ((p & 0xff) << 16);
+}
+
 /**
  * 32-bit X pixels with red in bits 16-23 and blue in bits 0-7 (the usual TrueColor
  * visual; in LSBFirst byte order that is B,G,R,X in memory) -> RGBA with alpha 255.
@@ -11,8 +16,7 @@ export function bgrxToRgba(src: Uint8Array, dst: Uint8Array, pixels: number): vo
     const d = new Uint32Array(dst.buffer, dst.byteOffset, pixels);
     for (let i = 0; i < pixels; i++) {
       const p = s[i]!;
-      // Little-endian word: B | G<<8 | R<<16 -> R | G<<8 | B<<16 | A<<24
-      d[i] = ((p >>> 16) & 0xff) | (p & 0xff00) | ((p & 0xff) << 16) | 0xff000000;
+      d[i] = rgbOfBgrx(p) | 0xff000000;
     }
     return;
   }
