@@ -5,7 +5,6 @@
 // follow it uncompressed. A key frame (FrameFlags.full) starts a new deflate stream
 // and says so with FrameFlags.reset on its first message, so a viewer that joins late
 // can start there. Layout in docs/protocol.md.
-import { Inflate } from "fflate";
 import {
   AgentMsg,
   Encoding,
@@ -16,6 +15,7 @@ import {
   ProtocolError,
   RECT_HEADER_BYTES,
 } from "./stream";
+import { StreamInflater } from "./stream-inflater";
 
 /** The empty stored block a sync flush ends with: left off the wire, added back before inflating. */
 const SYNC_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
@@ -159,9 +159,7 @@ export const SYNC_FLUSH_TRAILER: Readonly<Uint8Array> = SYNC_TRAILER;
 
 /** Reads the viewer's side of one stream. Messages must be passed in arrival order. */
 export class FrameReader {
-  private inflate: Inflate | undefined;
-  private out: Uint8Array[] = [];
-  private outBytes = 0;
+  private inflater: StreamInflater | undefined;
   private midUpdate = false;
 
   /**
@@ -169,13 +167,13 @@ export class FrameReader {
    * null) until the next key frame, which the viewer asks for with Refresh.
    */
   resync(): void {
-    this.inflate = undefined;
+    this.inflater = undefined;
     this.midUpdate = false;
   }
 
   /** Whether a key frame has started the stream for this reader. */
   get synced(): boolean {
-    return this.inflate !== undefined;
+    return this.inflater !== undefined;
   }
 
   /**
@@ -187,27 +185,14 @@ export class FrameReader {
     if (buf.byteLength < 3 || buf[0] !== AgentMsg.Frame) throw new ProtocolError("not a frame");
     const flags = buf[1]!;
     if (flags & FrameFlags.reset) {
-      if (this.midUpdate && this.inflate) throw new ProtocolError("a new stream started inside an update");
-      this.inflate = new Inflate((chunk) => {
-        this.outBytes += chunk.byteLength;
-        // An update is split at 1 MiB before compression: more than that is not ours.
-        if (this.outBytes > MAX_AGENT_MSG_BYTES + 64) throw new ProtocolError("frame section too large");
-        this.out.push(chunk);
-      });
+      if (this.midUpdate && this.inflater) throw new ProtocolError("a new stream started inside an update");
+      // An update is split at 1 MiB before compression: more than that is not ours.
+      this.inflater = new StreamInflater(MAX_AGENT_MSG_BYTES + 64);
     }
-    if (!this.inflate) return null;
+    if (!this.inflater) return null;
     const { value: clen, next } = readVarint(buf, 2);
     if (next + clen > buf.byteLength) throw new ProtocolError("truncated frame section");
-    this.out = [];
-    this.outBytes = 0;
-    try {
-      this.inflate.push(buf.subarray(next, next + clen));
-      this.inflate.push(SYNC_TRAILER);
-    } catch (err) {
-      if (err instanceof ProtocolError) throw err;
-      throw new ProtocolError(`frame section does not inflate: ${String(err)}`);
-    }
-    const section = concat(this.out);
+    const section = this.inflater.push(buf.subarray(next, next + clen));
     const frame = parseSection(section, flags, buf, next + clen);
     this.midUpdate = (flags & FrameFlags.final) === 0;
     return frame;
@@ -340,17 +325,4 @@ function readVarint(buf: Uint8Array, at: number): { value: number; next: number 
     if ((b & 0x80) === 0) return { value, next: i + 1 };
   }
   throw new ProtocolError("bad section length");
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.byteLength;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }

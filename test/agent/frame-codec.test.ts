@@ -90,6 +90,35 @@ describe("frame codec", () => {
     writer.close();
   });
 
+  it("decodes back-references into earlier messages exactly, across small and window-sized updates", async () => {
+    // Each message is inflated on its own with the last 32 KiB of output as its dictionary:
+    // updates below and above that size, and repeats of content several messages old, must
+    // all come out exactly (a wrong window shows as wrong pixels, not as an error).
+    const writer = new FrameWriter();
+    const reader = new FrameReader();
+    const W = 200;
+    const shapes: Rect[] = [
+      { x: 0, y: 0, w: 7, h: 9 }, // ~40 B of section
+      { x: 5, y: 3, w: 150, h: 90 }, // raw: ~40 KiB, more than the window
+      { x: 11, y: 20, w: 40, h: 30 },
+      { x: 2, y: 2, w: 64, h: 64 },
+    ];
+    for (let i = 0; i < 24; i++) {
+      // The big rect in raw RGB (~40 KiB of section), the others as palettes.
+      const colours = [2, 300, 16, 200][i % 4]!;
+      // Every third update repeats the picture of three updates before: back-references.
+      const px = screen(W, 100, colours, i % 3 === 2 ? i - 3 : i);
+      const r = shapes[i % shapes.length]!;
+      const messages = await writer.write(frame(i, [encodeLossless(px, W, r)], i === 0));
+      for (const [k, m] of messages.entries()) {
+        const got = reader.read(m)!;
+        if (k < messages.length - 1) continue;
+        expect(pixelsOf(got.rects[0]!)).toEqual(crop(px, W, r));
+      }
+    }
+    writer.close();
+  });
+
   it("lets a viewer that joined mid-stream wait for the next key frame", async () => {
     const writer = new FrameWriter();
     const early = new FrameReader();
