@@ -79,6 +79,29 @@ describe("2-D move detection", () => {
     expect(bytes).toBeLessThan(plainBytes / 3);
   });
 
+  it("finds text moved diagonally, though its runs start on the background colour", () => {
+    // Two-colour glyphs on black, like a terminal's bitmap font: candidates are screened on a
+    // run's rarest pixel (a glyph's), and the move must still be found.
+    const term = (seed: number) => {
+      const out = new Uint32Array(W * H).fill(0xff000000);
+      let s = seed;
+      const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16) / 65536;
+      for (let row = 0; row < 30; row++)
+        for (let col = 0; col < 90; col++) {
+          const g = Math.floor(rnd() * 1000);
+          for (let y = 2; y < 14; y++)
+            for (let x = 1; x < 7; x++) if ((g >> ((x + y) % 9)) & 1 && (x * 7 + y * 3 + g) % 5 < 2) out[(40 + row * 16 + y) * W + 20 + col * 8 + x] = 0xffd0d0d0;
+        }
+      return out;
+    };
+    const before = term(5);
+    const after = new Uint32Array(W * H).fill(0xff000000);
+    // Everything 13 px right and 7 px down: after(x, y) = before(x - 13, y - 7).
+    for (let y = 7; y < H; y++) after.set(before.subarray((y - 7) * W, (y - 7) * W + W - 13), y * W + 13);
+    expect(guessDisplacement(before, after, W, H, all, { maxDx: 192, maxDy: 64 })).toEqual({ dx: -13, dy: -7 });
+    expect(guessDisplacement(before, term(6), W, H, all, { maxDx: 192, maxDy: 64 })).toBeNull();
+  });
+
   it("finds nothing in content that changed without moving", () => {
     const before = uiImage(W, H, 1);
     const after = uiImage(W, H, 2);
