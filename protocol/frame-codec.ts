@@ -254,6 +254,7 @@ function parseSection(s: Uint8Array, flags: number, buf: Uint8Array, rawStart: n
         break;
       }
       case Encoding.Jpeg:
+      case Encoding.JpegTransposed:
       case Encoding.Png:
       case Encoding.Webp: {
         need(4);

@@ -69,8 +69,19 @@ export const Encoding = {
   Palette: 0x06,
   /** r, g, b per pixel: lossless content with too many colours for a palette. */
   Raw: 0x07,
+  /**
+   * u32 length; JPEG bytes of the rect's transpose (an h x w image whose rows are the rect's
+   * columns). Tall narrow strips (a picture panned sideways uncovers one per update) cost
+   * sharp about half the CPU encoded that way round.
+   */
+  JpegTransposed: 0x08,
   // 0x10..0x1f are kept for a video codec (e.g. H.264 access units) later.
 } as const;
+
+/** Whether a rect's pixels travel as a JPEG (either way round). */
+export function isJpeg(encoding: number): boolean {
+  return encoding === Encoding.Jpeg || encoding === Encoding.JpegTransposed;
+}
 
 /** Rect header: encoding u8, x u16, y u16, w u16, h u16. */
 export const RECT_HEADER_BYTES = 9;
@@ -78,7 +89,7 @@ export const RECT_HEADER_BYTES = 9;
 export type Rect = { x: number; y: number; w: number; h: number };
 
 export type FrameRect =
-  | (Rect & { encoding: typeof Encoding.Jpeg | typeof Encoding.Png | typeof Encoding.Webp; data: Uint8Array })
+  | (Rect & { encoding: typeof Encoding.Jpeg | typeof Encoding.JpegTransposed | typeof Encoding.Png | typeof Encoding.Webp; data: Uint8Array })
   | (Rect & { encoding: typeof Encoding.Copy; srcX: number; srcY: number })
   | (Rect & { encoding: typeof Encoding.Fill; r: number; g: number; b: number })
   | (Rect & { encoding: typeof Encoding.Palette; palette: Uint8Array; indices: Uint8Array })

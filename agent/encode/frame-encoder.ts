@@ -11,7 +11,7 @@ import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove } from "./scroll";
-import { packRgb } from "./pack-rgb";
+import { packRgb, packRgbTransposed } from "./pack-rgb";
 import { TileHistory } from "./tile-history";
 
 /**
@@ -333,16 +333,20 @@ export class FrameEncoder {
     // A packed RGB copy: sharp reads it on its own thread while the next capture may already
     // be writing into `screen`. Three channels, because sharp's removeAlpha on RGBA input
     // more than doubled the encode's CPU (bench/session/profile-encode.ts).
-    const rgb = packRgb(this.screen32, this.width, r, this.bgr);
+    // A rect taller than wide goes transposed: libvips works in bands of rows and pays for
+    // each, so a 16x1080 strip costs it twice the CPU of the same pixels as 1080x16.
+    const transposed = r.h > r.w;
+    const rgb = transposed ? packRgbTransposed(this.screen32, this.width, r, this.bgr) : packRgb(this.screen32, this.width, r, this.bgr);
     // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
     // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
-    const data = await sharp(rgb, { raw: { width: r.w, height: r.h, channels: 3 } })
+    const data = await sharp(rgb, { raw: { width: transposed ? r.h : r.w, height: transposed ? r.w : r.h, channels: 3 } })
       .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0", optimiseCoding: false })
       .toBuffer();
     if (data.byteLength + RECT_HEADER_BYTES + 4 > MAX_AGENT_MSG_BYTES - 64) {
       throw new RangeError(`an encoded ${r.w}x${r.h} tile is ${data.byteLength} bytes, over the message limit`);
     }
-    return { encoding: Encoding.Jpeg, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    const encoding = transposed ? Encoding.JpegTransposed : Encoding.Jpeg;
+    return { encoding, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
 }
 

@@ -38,6 +38,23 @@ export function packRgb(px: Uint32Array, stride: number, r: { x: number; y: numb
   return out;
 }
 
+/**
+ * packRgb for the transpose of r: output row i is column i of r (Encoding.JpegTransposed).
+ * Byte by byte: the strips that go this way are narrow.
+ */
+export function packRgbTransposed(px: Uint32Array, stride: number, r: { x: number; y: number; w: number; h: number }, bgr: boolean): Uint8Array {
+  const out = new Uint8Array(r.w * r.h * 3);
+  for (let i = 0, o = 0; i < r.w; i++) {
+    for (let p = r.y * stride + r.x + i, end = p + r.h * stride; p < end; p += stride, o += 3) {
+      const c = rgb(px[p]!, bgr);
+      out[o] = c & 0xff;
+      out[o + 1] = (c >>> 8) & 0xff;
+      out[o + 2] = c >>> 16;
+    }
+  }
+  return out;
+}
+
 /** One pixel as R | G<<8 | B<<16. */
 function rgb(p: number, bgr: boolean): number {
   return bgr ? rgbOfBgrx(p) : p & 0xffffff;

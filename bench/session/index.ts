@@ -27,6 +27,7 @@ import { AgentMsg, Encoding } from "../../protocol/stream";
 
 const ENCODING_NAMES: Record<number, string> = {
   [Encoding.Jpeg]: "jpeg",
+  [Encoding.JpegTransposed]: "jpeg",
   [Encoding.Png]: "png",
   [Encoding.Webp]: "webp",
   [Encoding.Copy]: "copy",

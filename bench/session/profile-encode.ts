@@ -11,7 +11,7 @@ import { deflateRawSync } from "node:zlib";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
 import { bgrxToRgba } from "../../agent/screen/pixels";
 import { FrameWriter } from "../../agent/stream/frame-writer";
-import { Encoding } from "../../protocol/stream";
+import { Encoding, isJpeg } from "../../protocol/stream";
 import { median } from "../types";
 
 const W = 1920;
@@ -59,7 +59,7 @@ try {
       t.encode.push(t2 - t1);
       t.cpu.push((cpu.user + cpu.system) / 1000);
       t.bytes.push(parts.reduce((n, p) => n + p.byteLength, 0));
-      t.rects.push(rects.filter((r) => r.encoding === Encoding.Jpeg).length);
+      t.rects.push(rects.filter((r) => isJpeg(r.encoding)).length);
     }
     console.log(
       `${label}: convert ${median(t.convert).toFixed(1)} ms + put/encode ${median(t.encode).toFixed(1)} ms wall, ${median(t.cpu).toFixed(0)} ms CPU (all threads); ` +

@@ -104,6 +104,52 @@ describe("a live session with a real X display", () => {
   });
 });
 
+/** The columns [x0, x0 + w) of an RGBA screen `width` wide. */
+function columns(rgba: Uint8Array, width: number, x0: number, w: number): Uint8Array {
+  const height = rgba.byteLength / 4 / width;
+  const out = new Uint8Array(w * height * 4);
+  for (let y = 0; y < height; y++) out.set(rgba.subarray((y * width + x0) * 4, (y * width + x0 + w) * 4), y * w * 4);
+  return out;
+}
+
+describe("a live session with a moving picture", () => {
+  test("a picture panned sideways arrives where it belongs, its tall new strips included", { timeout: 180_000 }, async () => {
+    // The bench's painter pans a photo-like picture 8 px a frame: every update uncovers a
+    // strip at the edge taller than wide, which travels as a transposed JPEG (protocol 0x08)
+    // that the viewer draws through an x/y swap. Frozen mid-pan, the canvas must match the
+    // display, the edge strips too.
+    const x = await startXvfb("1024x768x24");
+    displays.push(x);
+    const painterPath = join(process.cwd(), "bench", "session", "painter.mjs");
+    const painter = spawn(process.execPath, [painterPath, x.display, "30", join(workDir, "picture.bgrx"), "pan"], { stdio: ["ignore", "pipe", "ignore"] });
+    processes.push(painter);
+    await new Promise<void>((resolve, reject) => {
+      painter.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+      painter.once("exit", (code) => reject(new Error(`painter exited (${code})`)));
+    });
+
+    const account = await createAccount(baseUrl, "panning");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-panning", ["--display", x.display]);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-panning", agent);
+    const { context, viewer } = await connectFromCabinet(cookie, computerId);
+    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBe(1024);
+    await viewer.waitForTimeout(1500);
+    painter.kill("SIGSTOP");
+    try {
+      const matches = async () => {
+        const screen = xwdRoot(x.display).data;
+        const canvas = (await canvasRgba(viewer)).rgba;
+        return Math.min(psnr(canvas, screen), psnr(columns(canvas, 1024, 0, 64), columns(screen, 1024, 0, 64)), psnr(columns(canvas, 1024, 960, 64), columns(screen, 1024, 960, 64)));
+      };
+      await expect.poll(matches, { timeout: 20_000, interval: 500 }).toBeGreaterThan(30);
+    } finally {
+      painter.kill("SIGCONT");
+    }
+    await context.close();
+  });
+});
+
 describe("a live session with the virtual screen", () => {
   test("the --virtual agent needs no display and shows typed keys", { timeout: 120_000 }, async () => {
     const account = await createAccount(baseUrl, "virtual");

@@ -40,6 +40,15 @@ export class Canvas {
           for (let j = 0; j < r.h; j++) this.data.set(bytes.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
           break;
         }
+        case Encoding.JpegTransposed: {
+          // An h x w image whose row i is the rect's column i.
+          const { data, info } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+          if (info.width !== r.h || info.height !== r.w) throw new Error(`transposed tile is ${info.width}x${info.height}, rect says ${r.w}x${r.h}`);
+          const img = new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+          const out = new Uint32Array(this.data.buffer, this.data.byteOffset, this.data.byteLength / 4);
+          for (let i = 0; i < r.w; i++) for (let j = 0; j < r.h; j++) out[(r.y + j) * this.width + r.x + i] = img[i * r.h + j]!;
+          break;
+        }
         default: {
           const { data, info } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
           if (info.width !== r.w || info.height !== r.h) throw new Error(`tile is ${info.width}x${info.height}, rect says ${r.w}x${r.h}`);

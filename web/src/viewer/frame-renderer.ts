@@ -3,6 +3,7 @@ import { Encoding, FrameFlags, ProtocolError, type Frame, type FrameRect } from 
 
 const MIME: Record<number, string> = {
   [Encoding.Jpeg]: "image/jpeg",
+  [Encoding.JpegTransposed]: "image/jpeg",
   [Encoding.Png]: "image/png",
   [Encoding.Webp]: "image/webp",
 };
@@ -108,10 +109,14 @@ export class FrameRenderer {
         }
         default: {
           const bmp = bitmaps.get(r);
-          if (bmp) {
-            ctx.drawImage(bmp, r.x, r.y, r.w, r.h);
-            bmp.close();
-          }
+          if (!bmp) break;
+          if (r.encoding === Encoding.JpegTransposed) {
+            // The bitmap is h x w: (u, v) lands on (r.x + v, r.y + u).
+            ctx.setTransform(0, 1, 1, 0, r.x, r.y);
+            ctx.drawImage(bmp, 0, 0, r.h, r.w);
+            ctx.setTransform(1, 0, 0, 1, 0, 0);
+          } else ctx.drawImage(bmp, r.x, r.y, r.w, r.h);
+          bmp.close();
         }
       }
     }
