@@ -10,7 +10,7 @@ import { classifyTile, TileKind } from "./classify";
 import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
-import { detectVerticalMove } from "./scroll";
+import { detectVerticalMove, rowHashes, type RowHashes } from "./scroll";
 import { packRgb, packRgbTransposed } from "./pack-rgb";
 import { TileHistory } from "./tile-history";
 
@@ -67,6 +67,13 @@ export class FrameEncoder {
   private readonly shadowBytes: Buffer;
   /** Red and blue swapped in `screen` (X11's BGRX): swap them back in what is sent. */
   private readonly bgr: boolean;
+  /**
+   * Row hashes of `screen` per region, taken by the last encode()'s vertical-move search.
+   * After an encode the shadow equals the screen everywhere, so they are the next search's
+   * hashes of the shadow (on a screen playing video, half the search's cost).
+   */
+  private screenHashes = new Map<string, RowHashes>();
+  private shadowHashes = new Map<string, RowHashes>();
 
   constructor(width: number, height: number, opts: EncoderOptions = {}) {
     this.width = width;
@@ -123,6 +130,8 @@ export class FrameEncoder {
    */
   async encode(regions: readonly Rect[], full = false): Promise<FrameRect[]> {
     const moves: FrameRect[] = [];
+    this.shadowHashes = this.screenHashes;
+    this.screenHashes = new Map();
     if (full) regions = [{ x: 0, y: 0, w: this.width, h: this.height }];
     else if (this.detectScroll) {
       for (const r of regions) {
@@ -252,7 +261,10 @@ export class FrameEncoder {
       return d && moveBand(this.shadow32, this.screen32, this.width, this.height, r, d);
     };
     if (big && consider(guess(true))) return best;
-    const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r);
+    const key = `${r.x},${r.y},${r.w},${r.h}`;
+    const cur = rowHashes(this.screen32, this.width, r);
+    this.screenHashes.set(key, cur);
+    const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r, {}, { prev: this.shadowHashes.get(key), cur });
     if (consider(v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY }) || !big) return best;
     // Every (dx, dy) is ~100x the axis search: only near moves (a dragged window between two updates).
     consider(guess(false));

@@ -16,8 +16,11 @@ export type ScrollOptions = {
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** Hash of each row segment of r; uniform rows (one colour) get flagged, they match any shift. */
-function rowHashes(px: Uint32Array, stride: number, r: Rect): { hash: Uint32Array; uniform: Uint8Array } {
+/** A hash per row segment of a rect; uniform rows (one colour) flagged: they match any shift. */
+export type RowHashes = { hash: Uint32Array; uniform: Uint8Array };
+
+/** Hash of each row segment of r (FNV-1a over the pixels). */
+export function rowHashes(px: Uint32Array, stride: number, r: Rect): RowHashes {
   const hash = new Uint32Array(r.h);
   const uniform = new Uint8Array(r.h);
   for (let j = 0; j < r.h; j++) {
@@ -46,6 +49,9 @@ function rowsEqual(a: Uint32Array, b: Uint32Array, stride: number, x: number, w:
 /**
  * Looks for one vertical move of content within r between prev (what viewers show)
  * and cur (the new capture). Both are full screens, one u32 per pixel, same stride.
+ * `known` may hold the rows' hashes already (rowHashes over r). Hashes only pick the
+ * candidate shift and band: every row of the band is compared pixel by pixel, so a stale
+ * hash can cost a move but never make a wrong one.
  */
 export function detectVerticalMove(
   prev: Uint32Array,
@@ -53,12 +59,13 @@ export function detectVerticalMove(
   stride: number,
   r: Rect,
   opts: ScrollOptions = {},
+  known: { prev?: RowHashes; cur?: RowHashes } = {},
 ): VerticalMove | null {
   const minRows = opts.minRows ?? 16;
   const maxShift = Math.min(opts.maxShift ?? r.h - minRows, r.h - minRows);
   if (r.h < 2 * minRows || maxShift <= 0 || r.w < 16) return null;
-  const p = rowHashes(prev, stride, r);
-  const c = rowHashes(cur, stride, r);
+  const p = known.prev ?? rowHashes(prev, stride, r);
+  const c = known.cur ?? rowHashes(cur, stride, r);
 
   // Where each distinctive old row sits; a few positions per hash are plenty.
   const where = new Map<number, number[]>();

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FrameWriter } from "../../agent/stream/frame-writer";
 import { Encoding, FrameFlags } from "../../protocol/stream";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
-import { detectVerticalMove } from "../../agent/encode/scroll";
+import { detectVerticalMove, rowHashes } from "../../agent/encode/scroll";
 import { Canvas, firstDifference } from "./helpers/compose";
 import { terminalImage } from "./helpers/images";
 
@@ -18,6 +18,19 @@ describe("scroll detection", () => {
     expect(m).not.toBeNull();
     expect(m!.srcY - m!.y).toBe(39);
     expect(m!.h).toBeGreaterThanOrEqual(H - 39 - 13);
+  });
+
+  it("takes known row hashes as given, and a stale one never makes a wrong move", () => {
+    // The encoder hands over the last capture's hashes as the shadow's: the same move comes
+    // out as when they are computed here. Hashes of another picture (here: the text two lines
+    // further on) vote for a shift the pixels refute: no move rather than a wrong one.
+    const before = px(terminalImage(W, H, 0));
+    const after = px(terminalImage(W, H, 3));
+    const all = { x: 0, y: 0, w: W, h: H };
+    const fresh = detectVerticalMove(before, after, W, all);
+    expect(fresh).not.toBeNull();
+    expect(detectVerticalMove(before, after, W, all, {}, { prev: rowHashes(before, W, all), cur: rowHashes(after, W, all) })).toEqual(fresh);
+    expect(detectVerticalMove(before, after, W, all, {}, { prev: rowHashes(px(terminalImage(W, H, 5)), W, all) })).toBeNull();
   });
 
   it("finds nothing when content changed without moving", () => {
@@ -48,5 +61,16 @@ describe("scroll detection", () => {
     // Only the bottom band is re-encoded: far fewer bytes than the screen.
     const bytes = messages.reduce((n, m) => n + m.byteLength, 0);
     expect(bytes).toBeLessThan(fullBytes / 4);
+
+    // Scrolling on: the search now starts from the hashes the last one took of the screen.
+    const writer = new FrameWriter();
+    for (const [seq, lines] of [[3, 5], [4, 9]] as const) {
+      const next = terminalImage(W, H, lines);
+      enc.put({ x: 0, y: 0, w: W, h: H }, { width: W, height: H, data: next });
+      const more = await enc.encode([{ x: 0, y: 0, w: W, h: H }]);
+      expect(more[0]).toMatchObject({ encoding: Encoding.Copy });
+      await canvas.applyMessages(await writer.write({ seq, flags: 0, width: W, height: H, rects: more }));
+      expect(firstDifference(canvas.data, next)).toBe(-1);
+    }
   });
 });
