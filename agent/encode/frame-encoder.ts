@@ -11,6 +11,7 @@ import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove, rowHashes, type RowHashes } from "./scroll";
+import { BytePool } from "./byte-pool";
 import { packRgb, packRgbTransposed } from "./pack-rgb";
 import { TileHistory } from "./tile-history";
 
@@ -74,6 +75,8 @@ export class FrameEncoder {
    */
   private screenHashes = new Map<string, RowHashes>();
   private shadowHashes = new Map<string, RowHashes>();
+  /** JPEG input buffers, each as big as the largest JPEG rect (see maxRectTiles). */
+  private readonly rgbPool: BytePool;
 
   constructor(width: number, height: number, opts: EncoderOptions = {}) {
     this.width = width;
@@ -89,6 +92,8 @@ export class FrameEncoder {
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
     this.bgr = opts.pixelFormat === "bgrx";
+    // A JPEG rect covers at most 4 x maxCols x maxRows tiles; an update has a handful in flight.
+    this.rgbPool = new BytePool(4 * this.maxCols * this.maxRows * TILE * TILE * 3, 16);
     this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
     this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
   }
@@ -348,12 +353,19 @@ export class FrameEncoder {
     // A rect taller than wide goes transposed: libvips works in bands of rows and pays for
     // each, so a 16x1080 strip costs it twice the CPU of the same pixels as 1080x16.
     const transposed = r.h > r.w;
-    const rgb = transposed ? packRgbTransposed(this.screen32, this.width, r, this.bgr) : packRgb(this.screen32, this.width, r, this.bgr);
+    const out = this.rgbPool.take(r.w * r.h * 3);
+    const rgb = transposed ? packRgbTransposed(this.screen32, this.width, r, this.bgr, out) : packRgb(this.screen32, this.width, r, this.bgr, out);
     // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
     // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
-    const data = await sharp(rgb, { raw: { width: transposed ? r.h : r.w, height: transposed ? r.w : r.h, channels: 3 } })
-      .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0", optimiseCoding: false })
-      .toBuffer();
+    let data: Buffer;
+    try {
+      data = await sharp(rgb, { raw: { width: transposed ? r.h : r.w, height: transposed ? r.w : r.h, channels: 3 } })
+        .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0", optimiseCoding: false })
+        .toBuffer();
+    } finally {
+      // sharp reads the input until its promise settles; only then may the buffer be reused.
+      this.rgbPool.give(out);
+    }
     if (data.byteLength + RECT_HEADER_BYTES + 4 > MAX_AGENT_MSG_BYTES - 64) {
       throw new RangeError(`an encoded ${r.w}x${r.h} tile is ${data.byteLength} bytes, over the message limit`);
     }

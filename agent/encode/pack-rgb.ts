@@ -7,10 +7,16 @@ import { rgbOfBgrx } from "../screen/pixels";
  * Packs rect r of `px` (one u32 per pixel, `stride` pixels a row) into R, G, B bytes; with
  * `bgr` the pixels hold blue in the low byte (X11's BGRX), else red (RGBA).
  */
-export function packRgb(px: Uint32Array, stride: number, r: { x: number; y: number; w: number; h: number }, bgr: boolean): Uint8Array {
-  const out = new Uint8Array(r.w * r.h * 3);
+export function packRgb(
+  px: Uint32Array,
+  stride: number,
+  r: { x: number; y: number; w: number; h: number },
+  bgr: boolean,
+  out = new Uint8Array(r.w * r.h * 3),
+): Uint8Array {
+  if (out.byteLength !== r.w * r.h * 3) throw new RangeError("output is not the rect's size");
   // Whole words per row when a row is a multiple of 4 pixels (12 bytes); else byte by byte.
-  const words = r.w % 4 === 0 ? new Uint32Array(out.buffer, 0, (r.w * r.h * 3) >>> 2) : undefined;
+  const words = r.w % 4 === 0 && out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, (r.w * r.h * 3) >>> 2) : undefined;
   for (let j = 0, o = 0; j < r.h; j++) {
     const row = (r.y + j) * stride + r.x;
     if (words) {
@@ -42,8 +48,14 @@ export function packRgb(px: Uint32Array, stride: number, r: { x: number; y: numb
  * packRgb for the transpose of r: output row i is column i of r (Encoding.JpegTransposed).
  * Byte by byte: the strips that go this way are narrow.
  */
-export function packRgbTransposed(px: Uint32Array, stride: number, r: { x: number; y: number; w: number; h: number }, bgr: boolean): Uint8Array {
-  const out = new Uint8Array(r.w * r.h * 3);
+export function packRgbTransposed(
+  px: Uint32Array,
+  stride: number,
+  r: { x: number; y: number; w: number; h: number },
+  bgr: boolean,
+  out = new Uint8Array(r.w * r.h * 3),
+): Uint8Array {
+  if (out.byteLength !== r.w * r.h * 3) throw new RangeError("output is not the rect's size");
   for (let i = 0, o = 0; i < r.w; i++) {
     for (let p = r.y * stride + r.x + i, end = p + r.h * stride; p < end; p += stride, o += 3) {
       const c = rgb(px[p]!, bgr);

@@ -25,6 +25,10 @@ describe("packRgb", () => {
       for (let w = 1; w <= 13; w++) {
         const r = { x: 5, y: 2, w, h: 7 };
         expect(packRgb(px, stride, r, bgr), `w ${w} bgr ${bgr}`).toEqual(naive(px, stride, r, bgr));
+        // Into a given buffer (the encoder's pool hands out views of bigger ones), same bytes.
+        const out = new Uint8Array(new ArrayBuffer(4096), 0, w * 7 * 3);
+        expect(packRgb(px, stride, r, bgr, out)).toBe(out);
+        expect(out).toEqual(naive(px, stride, r, bgr));
       }
     }
   });
