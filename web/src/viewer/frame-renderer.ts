@@ -112,9 +112,10 @@ export class FrameRenderer {
           if (!bmp) break;
           if (r.encoding === Encoding.JpegTransposed) {
             // The bitmap is h x w: (u, v) lands on (r.x + v, r.y + u).
+            ctx.save();
             ctx.setTransform(0, 1, 1, 0, r.x, r.y);
             ctx.drawImage(bmp, 0, 0, r.h, r.w);
-            ctx.setTransform(1, 0, 0, 1, 0, 0);
+            ctx.restore();
           } else ctx.drawImage(bmp, r.x, r.y, r.w, r.h);
           bmp.close();
         }
