@@ -41,6 +41,10 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
   async function open(contextOptions: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
     const ctx = await browser!.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US", ...contextOptions });
     ctx.setDefaultTimeout(UI_TIMEOUT);
+    // A full page load (scripts, styles, the list's thumbnails) once took over 15 s on this
+    // 2-core machine in a full run while the same test passed alone: navigation gets more room
+    // than a single UI step.
+    ctx.setDefaultNavigationTimeout(2 * UI_TIMEOUT);
     const p = await ctx.newPage();
     p.on("pageerror", (error) => pageErrors.push(error.message));
     return { context: ctx, page: p };
