@@ -12,7 +12,7 @@ import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove, rowHashes, type RowHashes } from "./scroll";
 import { BytePool } from "./byte-pool";
-import { packRgb, packRgbTransposed } from "./pack-rgb";
+import { packRgb } from "./pack-rgb";
 import { TileHistory } from "./tile-history";
 
 /**
@@ -354,7 +354,7 @@ export class FrameEncoder {
     // each, so a 16x1080 strip costs it twice the CPU of the same pixels as 1080x16.
     const transposed = r.h > r.w;
     const out = this.rgbPool.take(r.w * r.h * 3);
-    const rgb = transposed ? packRgbTransposed(this.screen32, this.width, r, this.bgr, out) : packRgb(this.screen32, this.width, r, this.bgr, out);
+    const rgb = packRgb(this.screen32, this.width, r, this.bgr, { transposed, out });
     // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
     // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
     let data: Buffer;

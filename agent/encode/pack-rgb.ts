@@ -1,20 +1,30 @@
 // The input of a JPEG: a rect of the encoder's 32-bit screen as packed 8-bit RGB, which is
 // what sharp encodes fastest (decision 27). On a screen playing video this runs over every
 // pixel of every update, so it works a word at a time: four pixels in, three words out.
+import type { Rect } from "../../protocol/stream";
 import { rgbOfBgrx } from "../screen/pixels";
 
 /**
  * Packs rect r of `px` (one u32 per pixel, `stride` pixels a row) into R, G, B bytes; with
- * `bgr` the pixels hold blue in the low byte (X11's BGRX), else red (RGBA).
+ * `bgr` the pixels hold blue in the low byte (X11's BGRX), else red (RGBA). `transposed`
+ * packs the rect's transpose, output row i being column i of r (Encoding.JpegTransposed);
+ * `out` is where to write (r.w * r.h * 3 bytes), a new buffer by default.
  */
 export function packRgb(
   px: Uint32Array,
   stride: number,
-  r: { x: number; y: number; w: number; h: number },
+  r: Rect,
   bgr: boolean,
-  out = new Uint8Array(r.w * r.h * 3),
+  opts: { transposed?: boolean; out?: Uint8Array } = {},
 ): Uint8Array {
+  const out = opts.out ?? new Uint8Array(r.w * r.h * 3);
   if (out.byteLength !== r.w * r.h * 3) throw new RangeError("output is not the rect's size");
+  if (opts.transposed) packColumns(px, stride, r, bgr, out);
+  else packRows(px, stride, r, bgr, out);
+  return out;
+}
+
+function packRows(px: Uint32Array, stride: number, r: Rect, bgr: boolean, out: Uint8Array): void {
   // Whole words per row when a row is a multiple of 4 pixels (12 bytes); else byte by byte.
   const words = r.w % 4 === 0 && out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, (r.w * r.h * 3) >>> 2) : undefined;
   for (let j = 0, o = 0; j < r.h; j++) {
@@ -41,21 +51,10 @@ export function packRgb(
       out[o + 2] = p >>> 16;
     }
   }
-  return out;
 }
 
-/**
- * packRgb for the transpose of r: output row i is column i of r (Encoding.JpegTransposed).
- * Byte by byte: the strips that go this way are narrow.
- */
-export function packRgbTransposed(
-  px: Uint32Array,
-  stride: number,
-  r: { x: number; y: number; w: number; h: number },
-  bgr: boolean,
-  out = new Uint8Array(r.w * r.h * 3),
-): Uint8Array {
-  if (out.byteLength !== r.w * r.h * 3) throw new RangeError("output is not the rect's size");
+/** Column by column, byte by byte: the rects that go transposed are narrow strips. */
+function packColumns(px: Uint32Array, stride: number, r: Rect, bgr: boolean, out: Uint8Array): void {
   for (let i = 0, o = 0; i < r.w; i++) {
     for (let p = r.y * stride + r.x + i, end = p + r.h * stride; p < end; p += stride, o += 3) {
       const c = rgb(px[p]!, bgr);
@@ -64,7 +63,6 @@ export function packRgbTransposed(
       out[o + 2] = c >>> 16;
     }
   }
-  return out;
 }
 
 /** One pixel as R | G<<8 | B<<16. */

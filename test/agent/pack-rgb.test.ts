@@ -1,7 +1,7 @@
 // The JPEG input packer against the plain per-byte definition, for both pixel layouts and
 // for widths that are and are not a multiple of its 4-pixel words.
 import { describe, expect, it } from "vitest";
-import { packRgb, packRgbTransposed } from "../../agent/encode/pack-rgb";
+import { packRgb } from "../../agent/encode/pack-rgb";
 
 function naive(px: Uint32Array, stride: number, r: { x: number; y: number; w: number; h: number }, bgr: boolean): Uint8Array {
   const out: number[] = [];
@@ -27,7 +27,7 @@ describe("packRgb", () => {
         expect(packRgb(px, stride, r, bgr), `w ${w} bgr ${bgr}`).toEqual(naive(px, stride, r, bgr));
         // Into a given buffer (the encoder's pool hands out views of bigger ones), same bytes.
         const out = new Uint8Array(new ArrayBuffer(4096), 0, w * 7 * 3);
-        expect(packRgb(px, stride, r, bgr, out)).toBe(out);
+        expect(packRgb(px, stride, r, bgr, { out })).toBe(out);
         expect(out).toEqual(naive(px, stride, r, bgr));
       }
     }
@@ -43,7 +43,7 @@ describe("packRgb", () => {
     for (let y = 0; y < 30; y++) for (let x = 0; x < stride; x++) t[x * 30 + y] = px[y * stride + x]!;
     for (const bgr of [true, false]) {
       const r = { x: 4, y: 3, w: 5, h: 21 };
-      expect(packRgbTransposed(px, stride, r, bgr), `bgr ${bgr}`).toEqual(naive(t, 30, { x: r.y, y: r.x, w: r.h, h: r.w }, bgr));
+      expect(packRgb(px, stride, r, bgr, { transposed: true }), `bgr ${bgr}`).toEqual(naive(t, 30, { x: r.y, y: r.x, w: r.h, h: r.w }, bgr));
     }
   });
 });
