@@ -92,8 +92,9 @@ export class FrameEncoder {
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
     this.bgr = opts.pixelFormat === "bgrx";
-    // A JPEG rect covers at most 4 x maxCols x maxRows tiles; an update has a handful in flight.
-    this.rgbPool = new BytePool(4 * this.maxCols * this.maxRows * TILE * TILE * 3, 16);
+    // A JPEG rect covers at most 4 x maxCols x maxRows tiles (1.5 MB of RGB by default); a
+    // full-screen photo is 5-8 of them in flight. 8 kept: 12 MB per stream.
+    this.rgbPool = new BytePool(4 * this.maxCols * this.maxRows * TILE * TILE * 3, 8);
     this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
     this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
   }
