@@ -85,6 +85,8 @@ async function openBrowser(): Promise<{ context: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ baseURL: worker.url, viewport: { width: 1280, height: 800 }, locale: "en-US" });
   contexts.push(ctx);
   ctx.setDefaultTimeout(UI_TIMEOUT);
+  // Page loads get more room than a UI step (see browser-fixture.ts).
+  ctx.setDefaultNavigationTimeout(2 * UI_TIMEOUT);
   const p = await ctx.newPage();
   p.on("pageerror", (error) => pageErrors.push(error.message));
   p.on("request", (request) => request.url().startsWith(oidcUrl) && providerRequests.push(new URL(request.url())));

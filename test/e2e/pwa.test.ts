@@ -44,6 +44,8 @@ afterEach(async () => {
 async function newPage(options: Parameters<Browser["newContext"]>[0] = {}): Promise<Page> {
   context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US", ...options });
   context.setDefaultTimeout(UI_TIMEOUT);
+  // Page loads get more room than a UI step (see browser-fixture.ts).
+  context.setDefaultNavigationTimeout(2 * UI_TIMEOUT);
   const page = await context.newPage();
   pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
