@@ -17,8 +17,6 @@ import {
 } from "./stream";
 import { StreamInflater } from "./stream-inflater";
 
-/** The empty stored block a sync flush ends with: left off the wire, added back before inflating. */
-const SYNC_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 /** seq u32, width u16, height u16, rect count u16 at the start of each decompressed section. */
 const SECTION_HEADER_BYTES = 10;
 /**
@@ -154,8 +152,8 @@ export function assembleMessage(flags: number, compressed: Uint8Array, images: r
   return msg;
 }
 
-/** The sync-flush trailer the writer strips: 00 00 ff ff. */
-export const SYNC_FLUSH_TRAILER: Readonly<Uint8Array> = SYNC_TRAILER;
+/** The sync-flush trailer the writer strips (the reader adds it back): 00 00 ff ff. */
+export { SYNC_FLUSH_TRAILER } from "./stream-inflater";
 
 /** Reads the viewer's side of one stream. Messages must be passed in arrival order. */
 export class FrameReader {

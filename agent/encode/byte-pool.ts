@@ -21,7 +21,7 @@ export class BytePool {
     return new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.size), 0, bytes);
   }
 
-  give(view: Uint8Array): void {
-    if (view.buffer instanceof ArrayBuffer && view.buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(view.buffer);
+  give(view: Uint8Array<ArrayBuffer>): void {
+    if (view.buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(view.buffer);
   }
 }
