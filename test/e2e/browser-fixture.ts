@@ -2,12 +2,24 @@
 // page per test, every uncaught page error collected and failing the test, and the helpers
 // that go with a page (wait for a path, sign the context in, sign in through the form, open
 // the computers list).
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
 import { browserCookies, signIn, type Account } from "./backend";
 import { launchBrowser } from "./harness";
 
 export const UI_TIMEOUT = 15_000;
+
+/**
+ * The text a user sees in `loc`, for content inside a computer row or tile. Those use
+ * `content-visibility: auto`, and Chromium's innerText is "" for such content until a rendering
+ * update has found it on screen (and while it is off screen): a row that was just inserted reads
+ * empty until a frame has passed, which a loaded machine delays (one CI failure). Scroll it into
+ * view and read it after two frames (one is not enough: measured).
+ */
+export async function shownText(loc: Locator): Promise<string> {
+  await loc.scrollIntoViewIfNeeded();
+  return loc.evaluate((el) => new Promise<string>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done((el as HTMLElement).innerText)))));
+}
 
 export type PageFixture = {
   readonly baseUrl: string;

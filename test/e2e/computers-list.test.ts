@@ -21,7 +21,7 @@ import {
   type Account,
   type AgentConnection,
 } from "./backend";
-import { usePage } from "./browser-fixture";
+import { shownText, usePage } from "./browser-fixture";
 import { screenshot } from "./harness";
 
 const fixture = usePage();
@@ -109,28 +109,28 @@ describe("the computers list", () => {
     const osName = async (id: string) => (await row(id).locator(".os-icon").getAttribute("aria-label"))?.replace(/^System information \((.*)\)$/, "$1");
 
     const reception = row(ids.reception);
-    expect(await reception.locator(".computer-name").innerText()).toBe("Reception desk");
-    expect(await reception.locator(".status").innerText()).toBe("Online");
+    expect(await shownText(reception.locator(".computer-name"))).toBe("Reception desk");
+    expect(await shownText(reception.locator(".status"))).toBe("Online");
     expect(await osName(ids.reception)).toBe("Windows");
     expect(await reception.locator(".status-sub").count()).toBe(0);
-    expect(await reception.locator(".last-connection").innerText()).toBe("Never");
+    expect(await shownText(reception.locator(".last-connection"))).toBe("Never");
     expect(await reception.getByTestId("connect").getAttribute("href")).toBe(`/connect/${ids.reception}`);
     // Where the agent connected from, as the Worker saw it (workerd's cf data locally).
     const { ip, city, country } = fromApi.get(ids.reception)!.location;
-    expect(await reception.locator(".location-ip").innerText()).toBe(ip || "unknown");
-    expect(await reception.locator(".location-place").innerText()).toBe([city, country].filter(Boolean).join(", ") || "unknown");
+    expect(await shownText(reception.locator(".location-ip"))).toBe(ip || "unknown");
+    expect(await shownText(reception.locator(".location-place"))).toBe([city, country].filter(Boolean).join(", ") || "unknown");
 
     const imac = row(ids.imac);
-    expect(await imac.locator(".status").innerText()).toBe("Offline");
+    expect(await shownText(imac.locator(".status"))).toBe("Offline");
     expect(await osName(ids.imac)).toBe("macOS");
     // Disconnected moments ago; the absolute time is one hover away.
-    expect(await imac.locator(".status-sub time").innerText()).toBe("just now");
+    expect(await shownText(imac.locator(".status-sub time"))).toBe("just now");
     expect(await imac.locator(".status-sub time").getAttribute("datetime")).toBe(fromApi.get(ids.imac)!.lastSeenAt);
     expect(await imac.locator(".status-sub time").getAttribute("title")).toBeTruthy();
     expect(await imac.getByRole("button", { name: "Connect" }).isDisabled()).toBe(true);
 
     const buildServer = row(ids.buildServer);
-    expect(await buildServer.locator(".status").innerText()).toBe("Not installed");
+    expect(await shownText(buildServer.locator(".status"))).toBe("Not installed");
     expect(await osName(ids.buildServer)).toBe("Linux");
     expect(await buildServer.getByTestId("connect").count()).toBe(1);
 
@@ -152,22 +152,22 @@ describe("the computers list", () => {
     const row = page.locator(`.computer-row[data-computer-id="${ids.hostile}"]`);
     // Rows off screen skip rendering (content-visibility: auto) and read as empty text.
     await row.scrollIntoViewIfNeeded();
-    expect(await row.locator(".computer-name").innerText()).toBe(hostileName);
+    expect(await shownText(row.locator(".computer-name"))).toBe(hostileName);
     expect(await row.locator(".computer-name img").count()).toBe(0);
     expect(await page.locator(".computer-list img").count()).toBe(0);
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
-    expect(await row.locator(".status").innerText()).toBe("Offline");
+    expect(await shownText(row.locator(".status"))).toBe("Offline");
     expect(await row.locator(".os-icon").getAttribute("aria-label")).toBe("System information (Linux)");
     // Never online: no "seen" time, no location.
     expect(await row.locator(".status-sub").count()).toBe(0);
-    expect(await row.locator(".location-ip").innerText()).toBe("unknown");
+    expect(await shownText(row.locator(".location-ip"))).toBe("unknown");
     // The actions button's accessible name carries the name as text too.
     await row.getByRole("button", { name: `Actions for ${hostileName}` }).waitFor();
     // So do the tile view and the settings dialog.
     await page.getByRole("button", { name: "Tile view" }).click();
     const tile = page.locator(`.computer-tile[data-computer-id="${ids.hostile}"]`);
     await tile.scrollIntoViewIfNeeded();
-    expect(await tile.locator(".computer-name").innerText()).toBe(hostileName);
+    expect(await shownText(tile.locator(".computer-name"))).toBe(hostileName);
     await tile.getByRole("button", { name: `Actions for ${hostileName}` }).click();
     await page.getByRole("menuitem", { name: "Settings…" }).click();
     expect(await page.getByRole("dialog").getByLabel("Name", { exact: true }).inputValue()).toBe(hostileName);
@@ -175,7 +175,7 @@ describe("the computers list", () => {
 
     const kiosk = page.locator(`.computer-tile[data-computer-id="${ids.kiosk}"]`);
     expect(await kiosk.locator(".os-icon").getAttribute("aria-label")).toBe("System information (Other operating system)");
-    expect(await kiosk.locator(".tile-location").innerText()).toBe("unknown · unknown");
+    expect(await shownText(kiosk.locator(".tile-location"))).toBe("unknown · unknown");
     expect((await listComputers(baseUrl, otherCookie)).find((c) => c.id === ids.kiosk)?.lastSeenAt).toBeNull();
   });
 

@@ -16,7 +16,7 @@ import {
   type AgentConnection,
   type LinkedComputer,
 } from "./backend";
-import { usePage } from "./browser-fixture";
+import { shownText, usePage } from "./browser-fixture";
 import { screenshot, uniqueEmail } from "./harness";
 
 const fixture = usePage();
@@ -89,8 +89,8 @@ describe("sharing a computer", () => {
     // The other user's open list gets it live, with the owner's name (the e-mail while no name is set).
     const shared = laptopRow(friendPage);
     await shared.waitFor({ timeout: 5_000 });
-    expect(await shared.locator(".tag-shared").innerText()).toBe(`Shared by ${owner.email}`);
-    expect(await shared.locator(".status").innerText()).toBe("Online");
+    expect(await shownText(shared.locator(".tag-shared"))).toBe(`Shared by ${owner.email}`);
+    expect(await shownText(shared.locator(".status"))).toBe("Online");
     expect(await shared.getByTestId("connect").getAttribute("href")).toBe(`/connect/${laptop.computerId}`);
     // Not theirs to configure or share.
     await shared.getByRole("button", { name: "Actions for Finance laptop" }).click();

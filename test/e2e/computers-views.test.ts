@@ -23,7 +23,7 @@ import {
   type AgentConnection,
   type LinkedComputer,
 } from "./backend";
-import { usePage } from "./browser-fixture";
+import { shownText, usePage } from "./browser-fixture";
 import { screenshot } from "./harness";
 
 const fixture = usePage({ viewport: { width: 1280, height: 860 } });
@@ -151,15 +151,15 @@ describe("the computers page", () => {
     expect(fromApi.get(id("reception"))?.lastConnectedAt).not.toBeNull();
 
     await openList();
-    expect(await row("reception").locator(".status").innerText()).toBe("Online");
-    expect(await row("build").locator(".status").innerText()).toBe("Not installed");
-    expect(await row("imac").locator(".status").innerText()).toBe("Offline");
-    expect(await row("imac").locator(".status-sub").innerText()).toMatch(/^seen (just now|1 minute ago)$/);
-    expect(await row("kiosk").locator(".status").innerText()).toBe("Restricted");
+    expect(await shownText(row("reception").locator(".status"))).toBe("Online");
+    expect(await shownText(row("build").locator(".status"))).toBe("Not installed");
+    expect(await shownText(row("imac").locator(".status"))).toBe("Offline");
+    expect(await shownText(row("imac").locator(".status-sub"))).toMatch(/^seen (just now|1 minute ago)$/);
+    expect(await shownText(row("kiosk").locator(".status"))).toBe("Restricted");
     const until = fromApi.get(id("kiosk"))!.restrictedUntil!;
     expect(await row("kiosk").locator(".status-until").getAttribute("datetime")).toBe(until);
     const untilText = new Date(until).toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric" });
-    expect(await row("kiosk").locator(".status-until").innerText()).toBe(`until ${untilText}`);
+    expect(await shownText(row("kiosk").locator(".status-until"))).toBe(`until ${untilText}`);
     // Restricted is still connectable while online; offline is not.
     expect(await row("kiosk").getByRole("button", { name: "Connect" }).isDisabled()).toBe(true);
     expect(await row("reception").getByTestId("connect").getAttribute("href")).toBe(`/connect/${id("reception")}`);
@@ -167,12 +167,12 @@ describe("the computers page", () => {
 
     // Location as the Worker saw the agent's connection; "unknown" where there is none.
     const { ip, city, country } = fromApi.get(id("reception"))!.location;
-    expect(await row("reception").locator(".location-ip").innerText()).toBe(ip || "unknown");
-    expect(await row("reception").locator(".location-place").innerText()).toBe([city, country].filter(Boolean).join(", ") || "unknown");
-    expect(await row("kiosk").locator(".location-ip").innerText()).toBe("unknown");
-    expect(await row("kiosk").locator(".location-place").innerText()).toBe("unknown");
-    expect(await row("reception").locator(".last-connection").innerText()).toBe("just now");
-    expect(await row("build").locator(".last-connection").innerText()).toBe("Never");
+    expect(await shownText(row("reception").locator(".location-ip"))).toBe(ip || "unknown");
+    expect(await shownText(row("reception").locator(".location-place"))).toBe([city, country].filter(Boolean).join(", ") || "unknown");
+    expect(await shownText(row("kiosk").locator(".location-ip"))).toBe("unknown");
+    expect(await shownText(row("kiosk").locator(".location-place"))).toBe("unknown");
+    expect(await shownText(row("reception").locator(".last-connection"))).toBe("just now");
+    expect(await shownText(row("build").locator(".last-connection"))).toBe("Never");
     expect(await row("reception").locator(".os-icon").getAttribute("aria-label")).toBe("System information (Windows)");
     await shot("computers-line");
   });
@@ -283,11 +283,11 @@ describe("the computers page", () => {
     expect(await image.getAttribute("src")).toBe(fromApi.screenshotUrl);
     expect(await image.getAttribute("loading")).toBe("lazy");
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(480);
-    expect(await reception.locator(".tile-status .status").innerText()).toBe("Online");
-    expect(await reception.locator(".computer-name").innerText()).toBe("Reception desk");
+    expect(await shownText(reception.locator(".tile-status .status"))).toBe("Online");
+    expect(await shownText(reception.locator(".computer-name"))).toBe("Reception desk");
     expect(await reception.locator(".os-icon").getAttribute("aria-label")).toBe("System information (Windows)");
     const { ip, city, country } = fromApi.location;
-    expect(await reception.locator(".tile-location").innerText()).toBe(`${ip || "unknown"} · ${[city, country].filter(Boolean).join(", ") || "unknown"}`);
+    expect(await shownText(reception.locator(".tile-location"))).toBe(`${ip || "unknown"} · ${[city, country].filter(Boolean).join(", ") || "unknown"}`);
     // No screenshot yet: a placeholder, no broken image.
     expect(await tile("imac").locator("img").count()).toBe(0);
     expect(await tile("imac").locator(".thumb-placeholder").count()).toBe(1);
@@ -402,7 +402,7 @@ describe("the computers page", () => {
     await page.locator("label.switch", { hasText: "Auto-refresh" }).click();
     expect(await autoRefresh.isChecked()).toBe(false);
     await page.locator('[data-live="open"]').waitFor();
-    expect(await row("imac").locator(".status").innerText()).toBe("Offline");
+    expect(await shownText(row("imac").locator(".status"))).toBe("Offline");
 
     const started = Date.now();
     const imac = await connectAgent(baseUrl, linked.imac, { name: "Design iMac", os: "macos", installed: true });

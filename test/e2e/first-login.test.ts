@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopProcess } from "../agent/helpers/xvfb";
+import { shownText } from "./browser-fixture";
 import { apiFetch, browserCookies, createAccount, signIn } from "./backend";
 import { launchBrowser, readPasswordFromOutbox, repoRoot, screenshot, startWorker, uniqueEmail, type RunningWorker } from "./harness";
 
@@ -128,7 +129,7 @@ describe("a new user's first visit", () => {
     await friendPage.goto(`${worker.url}/computers`);
     const sharedRow = friendPage.locator(".computer-row", { hasText: "Home laptop" });
     await sharedRow.waitFor();
-    expect(await sharedRow.innerText()).toContain(`Shared by ${email}`);
+    expect(await shownText(sharedRow)).toContain(`Shared by ${email}`);
 
     // F2.14/F2.15: groupings and views.
     const group = page.getByRole("combobox", { name: "Group" });
