@@ -2,7 +2,7 @@
 // page per test, every uncaught page error collected and failing the test, and the helpers
 // that go with a page (wait for a path, sign the context in, sign in through the form, open
 // the computers list).
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
 import { browserCookies, signIn, type Account } from "./backend";
 import { launchBrowser } from "./harness";
@@ -49,6 +49,10 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
   let page: Page | undefined;
   let extra: BrowserContext[] = [];
   let pageErrors: string[] = [];
+  // Requests of the test's pages that have not finished, with when they started: printed when a
+  // test fails, because a page load has passed its timeout a few times in full runs (never
+  // alone) and what it waited for was never seen.
+  let openRequests = new Map<Request, number>();
 
   async function open(contextOptions: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
     const ctx = await browser!.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US", ...contextOptions });
@@ -59,6 +63,9 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
     ctx.setDefaultNavigationTimeout(2 * UI_TIMEOUT);
     const p = await ctx.newPage();
     p.on("pageerror", (error) => pageErrors.push(error.message));
+    p.on("request", (r) => openRequests.set(r, performance.now()));
+    p.on("requestfinished", (r) => openRequests.delete(r));
+    p.on("requestfailed", (r) => openRequests.delete(r));
     return { context: ctx, page: p };
   }
 
@@ -70,8 +77,14 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
     await browser?.close();
   });
 
-  beforeEach(async () => {
+  beforeEach(async ({ onTestFailed }) => {
     pageErrors = [];
+    const requests = (openRequests = new Map());
+    onTestFailed(() => {
+      const now = performance.now();
+      const lines = [...requests].map(([r, t]) => `  ${r.method()} ${r.url()} (${r.resourceType()}, open ${Math.round(now - t)} ms)`);
+      console.error(`requests still open when the test failed: ${lines.length ? `\n${lines.join("\n")}` : "none"}`);
+    });
     ({ context, page } = await open(options));
   });
 
