@@ -89,7 +89,8 @@ export async function d1Execute(stateDir: string, statements: string[]): Promise
 /** One timed GET; returns ms and the body's size (the body is read in full). */
 export async function timedGet(url: string, cookie?: string): Promise<{ ms: number; bytes: number }> {
   const t0 = performance.now();
-  const res = await fetch(url, { headers: cookie ? { cookie } : {} });
+  // A deadline: wrangler dev's proxy can hold a GET for ever (see apiFetch in test/e2e/backend.ts).
+  const res = await fetch(url, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(30_000) });
   const body = await res.arrayBuffer();
   const ms = performance.now() - t0;
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);

@@ -6,17 +6,36 @@ import { SCREENSHOT_MSG, type AgentHello, type AgentSystemInfo } from "../../pro
 import type { Computer, HistoryPage, SystemInfo, User } from "../../protocol/api";
 import { readPasswordFromOutbox, uniqueEmail } from "./harness";
 
-/** fetch against the Worker, with the Origin header its CSRF check wants on state-changing requests. */
-export function apiFetch(baseUrl: string, path: string, init: { method?: string; cookie?: string; body?: unknown } = {}): Promise<Response> {
+/**
+ * fetch against the Worker, with the Origin header its CSRF check wants on state-changing requests.
+ *
+ * Sent a second time when wrangler dev's proxy (not the Worker) failed it: when the proxy's pooled
+ * connection to the runtime breaks ("Broken pipe" in its debug log; no restart happened), it
+ * answers any non-GET request with a 503 "Your worker restarted mid-request. Please try sending
+ * the request again", and queues a GET until the next reload, i.e. for ever (its check for a new
+ * runtime compares the request's URL, path included, with the runtime's origin). A GET therefore
+ * gets a deadline and one more try. Seen in about one full browser run in four.
+ */
+export async function apiFetch(baseUrl: string, path: string, init: { method?: string; cookie?: string; body?: unknown } = {}): Promise<Response> {
+  const method = init.method ?? "GET";
   const headers: Record<string, string> = { origin: baseUrl, accept: "application/json" };
   if (init.cookie) headers.cookie = init.cookie;
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  return fetch(`${baseUrl}${path}`, {
-    method: init.method ?? "GET",
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
+  const send = (signal?: AbortSignal) =>
+    fetch(`${baseUrl}${path}`, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal });
+  if (method === "GET") {
+    return send(AbortSignal.timeout(DEV_PROXY_GET_DEADLINE_MS)).catch((error: unknown) => {
+      if (!(error instanceof DOMException && error.name === "TimeoutError")) throw error;
+      return send(AbortSignal.timeout(DEV_PROXY_GET_DEADLINE_MS));
+    });
+  }
+  const response = await send();
+  if (response.status === 503 && (await response.clone().text()).startsWith(DEV_PROXY_RETRY_MESSAGE)) return send();
+  return response;
 }
+
+const DEV_PROXY_RETRY_MESSAGE = "Your worker restarted mid-request.";
+const DEV_PROXY_GET_DEADLINE_MS = 20_000;
 
 async function expectStatus(response: Response, status: number, what: string): Promise<void> {
   if (response.status !== status) {

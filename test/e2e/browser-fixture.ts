@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from "vitest";
 import { browserCookies, signIn, type Account } from "./backend";
-import { launchBrowser } from "./harness";
+import { launchBrowser, tail } from "./harness";
 
 export const UI_TIMEOUT = 15_000;
 
@@ -84,6 +84,7 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
       const now = performance.now();
       const lines = [...requests].map(([r, t]) => `  ${r.method()} ${r.url()} (${r.resourceType()}, open ${Math.round(now - t)} ms)`);
       console.error(`requests still open when the test failed: ${lines.length ? `\n${lines.join("\n")}` : "none"}`);
+      console.error(`wrangler dev's last lines:\n${tail(inject("workerLog"), 30)}`);
     });
     ({ context, page } = await open(options));
   });

@@ -5,6 +5,8 @@ import { buildWeb, ensureChromium, startWorker } from "./harness";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** wrangler dev's output, shown when a browser test fails. */
+    workerLog: string;
   }
 }
 
@@ -13,6 +15,7 @@ export default async function setup(project: TestProject) {
   buildWeb();
   const worker = await startWorker();
   project.provide("baseUrl", worker.url);
+  project.provide("workerLog", worker.logFile);
   return async () => {
     await worker.stop();
   };

@@ -67,7 +67,7 @@ export type RunningWorker = {
   stop(): Promise<void>;
 };
 
-function tail(file: string, lines = 40): string {
+export function tail(file: string, lines = 40): string {
   try {
     return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
   } catch {
@@ -123,7 +123,7 @@ export async function startWorker(options: { timeoutMs?: number; vars?: Record<s
       ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       "--show-interactive-dev-session=false",
       "--log-level",
-      "info",
+      process.env.E2E_WRANGLER_LOG_LEVEL ?? "info",
     ],
     { cwd: repoRoot, env: quietEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
