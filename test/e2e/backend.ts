@@ -14,7 +14,7 @@ import { readPasswordFromOutbox, uniqueEmail } from "./harness";
  * answers any non-GET request with a 503 "Your worker restarted mid-request. Please try sending
  * the request again", and queues a GET until the next reload, i.e. for ever (its check for a new
  * runtime compares the request's URL, path included, with the runtime's origin). A GET therefore
- * gets a deadline and one more try. Seen in about one full browser run in four.
+ * gets a deadline and one more try. Seen in about one full browser run in three.
  */
 export async function apiFetch(baseUrl: string, path: string, init: { method?: string; cookie?: string; body?: unknown } = {}): Promise<Response> {
   const method = init.method ?? "GET";
