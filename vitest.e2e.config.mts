@@ -11,11 +11,6 @@ export default defineConfig({
     // Installing chromium, building the web app and starting workerd take a while on a fresh machine.
     hookTimeout: 600_000,
     testTimeout: 120_000,
-    // One more try for a failed test: wrangler dev's proxy queues a page's GET for ever when its
-    // pooled connection to the runtime breaks (see apiFetch in test/e2e/backend.ts), and a page
-    // load cannot be re-sent from inside the test. A failed try still prints its open requests
-    // and wrangler's last lines (browser-fixture.ts), and the report marks the test as retried.
-    retry: 1,
     teardownTimeout: 30_000,
   },
 });

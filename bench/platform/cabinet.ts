@@ -89,7 +89,7 @@ export async function d1Execute(stateDir: string, statements: string[]): Promise
 /** One timed GET; returns ms and the body's size (the body is read in full). */
 export async function timedGet(url: string, cookie?: string): Promise<{ ms: number; bytes: number }> {
   const t0 = performance.now();
-  // A deadline: wrangler dev's proxy can hold a GET for ever (see apiFetch in test/e2e/backend.ts).
+  // A deadline, should wrangler dev's proxy hold a GET that startWorker's pings do not release (decision 30).
   const res = await fetch(url, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(30_000) });
   const body = await res.arrayBuffer();
   const ms = performance.now() - t0;

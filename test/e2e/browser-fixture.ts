@@ -18,7 +18,14 @@ export const UI_TIMEOUT = 15_000;
  */
 export async function shownText(loc: Locator): Promise<string> {
   await loc.scrollIntoViewIfNeeded();
-  return loc.evaluate((el) => new Promise<string>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done((el as HTMLElement).innerText)))));
+  return loc.evaluate(
+    (el) =>
+      new Promise<string>((done) => {
+        const read = () => done((el as HTMLElement).innerText);
+        requestAnimationFrame(() => requestAnimationFrame(read));
+        setTimeout(read, 2_000); // should frames stop (a hidden page), read what there is
+      }),
+  );
 }
 
 export type PageFixture = {
@@ -49,17 +56,16 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
   let page: Page | undefined;
   let extra: BrowserContext[] = [];
   let pageErrors: string[] = [];
-  // Requests of the test's pages that have not finished, with when they started: printed when a
-  // test fails, because a page load has passed its timeout a few times in full runs (never
-  // alone) and what it waited for was never seen.
+  // Requests of the test's pages that have not finished, with when they started: printed with
+  // wrangler's last lines when a test fails, so a request the server never answered shows
+  // itself (how decision 30 was found).
   let openRequests = new Map<Request, number>();
 
   async function open(contextOptions: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
     const ctx = await browser!.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: "en-US", ...contextOptions });
     ctx.setDefaultTimeout(UI_TIMEOUT);
-    // A full page load (scripts, styles, the list's thumbnails) once took over 15 s on this
-    // 2-core machine in a full run while the same test passed alone: navigation gets more room
-    // than a single UI step.
+    // Page loads that passed 15 s in full runs were requests wrangler dev's proxy held (decision
+    // 30, released now by startWorker); navigation keeps more room than a single UI step.
     ctx.setDefaultNavigationTimeout(2 * UI_TIMEOUT);
     const p = await ctx.newPage();
     p.on("pageerror", (error) => pageErrors.push(error.message));
@@ -77,19 +83,21 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
     await browser?.close();
   });
 
-  beforeEach(async ({ onTestFailed }) => {
+  beforeEach(async () => {
     pageErrors = [];
-    const requests = (openRequests = new Map());
-    onTestFailed(() => {
-      const now = performance.now();
-      const lines = [...requests].map(([r, t]) => `  ${r.method()} ${r.url()} (${r.resourceType()}, open ${Math.round(now - t)} ms)`);
-      console.error(`requests still open when the test failed: ${lines.length ? `\n${lines.join("\n")}` : "none"}`);
-      console.error(`wrangler dev's last lines:\n${tail(inject("workerLog"), 30)}`);
-    });
+    openRequests = new Map();
     ({ context, page } = await open(options));
   });
 
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    if (task.result?.state === "fail") {
+      // Before the contexts close, so the ages are those at the failure.
+      const now = performance.now();
+      const lines = [...openRequests].map(([r, t]) => `  ${r.method()} ${r.url()} (${r.resourceType()}, open ${Math.round(now - t)} ms)`);
+      console.error(`requests still open when the test failed: ${lines.length ? `\n${lines.join("\n")}` : "none"}`);
+      const log = tail(inject("workerLog"), 500).split("\n").filter((l) => !l.includes("GET /api/health 200")); // not startWorker's pings
+      console.error(`wrangler dev's last lines:\n${log.slice(-30).join("\n")}`);
+    }
     for (const ctx of extra) await ctx.close();
     extra = [];
     await context?.close();
