@@ -58,7 +58,7 @@ export function usePage(options: BrowserContextOptions = {}): PageFixture {
   let pageErrors: string[] = [];
   // Requests of the test's pages that have not finished, with when they started: printed with
   // wrangler's last lines when a test fails, so a request the server never answered shows
-  // itself (how decision 30 was found).
+  // itself (decision 30 was then found in wrangler's debug log: E2E_WRANGLER_LOG_LEVEL=debug).
   let openRequests = new Map<Request, number>();
 
   async function open(contextOptions: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
