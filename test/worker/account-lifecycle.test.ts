@@ -178,6 +178,54 @@ describe("account deletion (F1.9)", () => {
   });
 });
 
+describe("taking access away ends it at once (F2.16, F2.11)", () => {
+  it("removing a computer ends its sessions and tells its agent to stop", async () => {
+    const owner = await activeUser("remover");
+    const { computerId, control } = await linkAndConnect(owner, "removed-box");
+    const live = await startSession(owner.cookie, computerId, control);
+
+    expect((await api(`/api/computers/${computerId}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect((await live.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await live.agent.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await control.closed).code).toBe(4401);
+  });
+
+  it("revoking a share ends that user's session only; the agent stays", async () => {
+    const owner = await activeUser("revoker");
+    const friend = await activeUser("revoked");
+    const { computerId, control } = await linkAndConnect(owner, "shared-box");
+    await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    const theirs = await startSession(friend.cookie, computerId, control);
+
+    expect((await api(`/api/computers/${computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect((await theirs.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    // The agent is still there, and the ended session no longer counts against the plan's
+    // one concurrent session: the owner connects at once.
+    control.ws.send("ping");
+    expect(await control.next(isText)).toBe("pong");
+    const mine = await startSession(owner.cookie, computerId, control);
+    mine.agent.ws.send(Uint8Array.of(0x01, 0x01, 7));
+    expect(new Uint8Array((await mine.viewer.next((m) => !isText(m))) as ArrayBuffer)[2]).toBe(7);
+    mine.viewer.ws.close();
+    control.ws.close();
+  });
+
+  it("a user who removes a shared computer from their list leaves their own session", async () => {
+    const owner = await activeUser("keeper");
+    const friend = await activeUser("leaving");
+    const { computerId, control } = await linkAndConnect(owner, "kept-box");
+    await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    const theirs = await startSession(friend.cookie, computerId, control);
+
+    expect((await api(`/api/computers/${computerId}`, { method: "DELETE", cookie: friend.cookie })).status).toBe(204);
+    expect((await theirs.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await api(`/api/computers/${computerId}`, { cookie: owner.cookie })).status).toBe(200);
+    control.ws.send("ping");
+    expect(await control.next(isText)).toBe("pong");
+    control.ws.close();
+  });
+});
+
 describe("security of the new routes", () => {
   it("refuses them all without a session", async () => {
     for (const [method, path, body] of [

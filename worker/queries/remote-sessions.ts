@@ -22,3 +22,19 @@ export async function endRemoteSession(db: Db, id: string, at: number): Promise<
 export async function findRemoteSession(db: Db, id: string): Promise<RemoteSessionRow | undefined> {
   return db.select().from(remoteSessions).where(eq(remoteSessions.id, id)).get();
 }
+
+/** Sessions still running on a computer; only those `userId` is viewing when given. */
+export async function liveSessionIds(db: Db, computerId: string, userId?: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: remoteSessions.id })
+    .from(remoteSessions)
+    .where(
+      and(
+        eq(remoteSessions.computerId, computerId),
+        isNull(remoteSessions.endedAt),
+        userId === undefined ? undefined : eq(remoteSessions.userId, userId),
+      ),
+    )
+    .all();
+  return rows.map((r) => r.id);
+}

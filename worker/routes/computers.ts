@@ -8,6 +8,7 @@ import {
   UpdateComputerRequest,
 } from "../../protocol/api";
 import { requireUser, sessionToken } from "../auth/session-cookie";
+import { cutOffComputer, endLiveSessions } from "../computers/cut-off";
 import { notifyComputerChanged, notifyComputerRemoved } from "../computers/notify";
 import { openDb, type Db } from "../db/client";
 import { ApiError } from "../errors";
@@ -139,11 +140,13 @@ computerRoutes
       if (computer.access === "owner") {
         const audience = await usersWhoSee(db, id);
         const screenshot = await findScreenshotKey(db, id);
+        await cutOffComputer(c.env, db, id);
         await deleteComputer(db, id);
         if (screenshot) await c.env.FILES.delete(screenshot);
         await notifyComputerRemoved(c.env, audience, id);
       } else {
         await deleteShareOf(db, id, userId);
+        await endLiveSessions(c.env, db, id, "the computer was removed from your list", userId);
         await notifyComputerRemoved(c.env, [userId], id);
       }
       return c.body(null, 204);

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ComputerIdParam, Share, ShareIdParam, ShareList, ShareRequest } from "../../protocol/api";
 import { requireUser } from "../auth/session-cookie";
+import { endLiveSessions } from "../computers/cut-off";
 import { notifyComputerChanged, notifyComputerRemoved } from "../computers/notify";
 import { openDb } from "../db/client";
 import { ApiError } from "../errors";
@@ -87,6 +88,7 @@ shareRoutes
       const { id, userId } = c.req.valid("param");
       assertOwner(await visibleOr404(db, c.get("user").id, id), "change who this computer is shared with");
       if (!(await deleteShareOf(db, id, userId))) throw new ApiError("not_found", "The computer is not shared with that user.");
+      await endLiveSessions(c.env, db, id, "the owner stopped sharing the computer", userId);
       await notifyComputerRemoved(c.env, [userId], id);
       return c.body(null, 204);
     },
