@@ -1,6 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AccountEvent } from "../protocol/api";
 import { HEARTBEAT_PING, HEARTBEAT_PONG } from "../protocol/control";
+import type { SignIns } from "../worker/queries/remote-sessions";
+
+/** Header on the upgrade the events route forwards: the tab's sign-in (token hash). */
+export const ACCOUNT_HUB_SIGN_IN = "X-Edgedesk-Sign-In";
+const signInTag = (hash: string) => `sign-in:${hash}`;
 
 /**
  * One per account: the open cabinet tabs' event sockets (hibernating; pings answered by
@@ -14,8 +19,11 @@ export class AccountHub extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade") !== "websocket") return new Response("expected a WebSocket", { status: 400 });
+    const signIn = request.headers.get(ACCOUNT_HUB_SIGN_IN);
+    if (!signIn) return new Response("expected the tab's sign-in", { status: 400 });
     const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1], ["tab"]);
+    // Tagged with its sign-in, so signing that browser out closes it (closeTabs).
+    this.ctx.acceptWebSocket(pair[1], ["tab", signInTag(signIn)]);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -40,9 +48,18 @@ export class AccountHub extends DurableObject<Env> {
     return tabs.length;
   }
 
-  /** Closes every tab (sign-out everywhere, account deletion). */
+  /** Closes every tab (account deletion). */
   async closeAll(reason: string): Promise<void> {
-    for (const ws of this.ctx.getWebSockets("tab")) ws.close(4000, reason.slice(0, 100));
+    await this.closeTabs({}, reason);
+  }
+
+  /** Closes the tabs of some sign-ins (see SignIns): signing out one browser, or all others. */
+  async closeTabs(which: SignIns, reason: string): Promise<number> {
+    const tabs = which.only
+      ? this.ctx.getWebSockets(signInTag(which.only))
+      : this.ctx.getWebSockets("tab").filter((ws) => !which.except || !this.ctx.getTags(ws).includes(signInTag(which.except)));
+    for (const ws of tabs) ws.close(4000, reason.slice(0, 100));
+    return tabs.length;
   }
 
   override async webSocketMessage(ws: WebSocket): Promise<void> {

@@ -7,5 +7,7 @@ export type AppEnv = {
     requestId: string;
     /** Set by requireUser() for routes behind sign-in. */
     user: UserRow;
+    /** Set with `user`: the SHA-256 of the sign-in's token (auth_sessions.token_hash). */
+    signIn: string;
   };
 };

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../protocol/stream";
-import { activeUser, api, outbox, uniqueEmail } from "./helpers";
-import { isText, openSocket } from "./sockets";
+import { activeUser, api, outbox, sessionCookie, uniqueEmail } from "./helpers";
+import { isText, openSocket, type TestSocket } from "./sockets";
 
 const WEBP = Uint8Array.from(atob("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="), (ch) => ch.charCodeAt(0));
 
@@ -154,6 +154,7 @@ describe("account deletion (F1.9)", () => {
     await api(`/api/computers/${theirs.computerId}/favorite`, { method: "PUT", body: { favorite: true }, cookie: u.cookie });
     await api("/api/auth/recover", { body: { email: u.email } });
     const tab = await openSocket("/api/events", { Cookie: u.cookie });
+    const theirTab = await openSocket("/api/events", { Cookie: other.cookie });
     const live = await startSession(u.cookie, computerId, control);
 
     const res = await api("/api/me", { method: "DELETE", body: { password: u.password }, cookie: u.cookie });
@@ -172,9 +173,79 @@ describe("account deletion (F1.9)", () => {
            + (SELECT count(*) FROM auth_sessions WHERE user_id = ?1) + (SELECT count(*) FROM password_resets WHERE user_id = ?1)
            + (SELECT count(*) FROM remote_sessions WHERE user_id = ?1 OR computer_id = ?2) AS n`).bind(u.id, computerId).first("n");
     expect(left).toBe(0);
-    // The other account is untouched.
+    // The other account is untouched, and its open tab was told the shared computer is gone.
     expect((await api(`/api/computers/${theirs.computerId}`, { cookie: other.cookie })).status).toBe(200);
+    expect(JSON.parse((await theirTab.next((m) => isText(m) && m.includes("computer-removed"))) as string)).toEqual({ type: "computer-removed", id: computerId });
+    theirTab.ws.close();
     theirs.control.ws.close();
+  });
+});
+
+describe("a sign-in that ends takes what it had open with it", () => {
+  const signIn = async (u: { email: string; password: string }) => sessionCookie(await api("/api/auth/login", { body: { email: u.email, password: u.password } }));
+  const hashOf = async (cookie: string) =>
+    [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(cookie.split("=")[1]!)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  /** Open, as the runtime answers the heartbeat without waking the hub; a closed socket never answers. */
+  const answers = async (tab: TestSocket) => {
+    tab.ws.send("ping");
+    return (await tab.next((m) => m === "pong")) === "pong";
+  };
+
+  it("a password reset ends every running session and closes every tab of the user", async () => {
+    const u = await activeUser("reset-live");
+    const { computerId, control } = await linkAndConnect(u, "reset-box");
+    const live = await startSession(u.cookie, computerId, control);
+    const tab = await openSocket("/api/events", { Cookie: u.cookie });
+
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const mail = (await outbox()).find((m) => m.to === u.email && m.subject === "Reset your Edgedesk password");
+    const token = decodeURIComponent(/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(mail!.text)![1]!);
+    expect((await api("/api/auth/reset", { body: { token, newPassword: "a brand new password" } })).status).toBe(204);
+
+    expect((await live.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await live.agent.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await tab.closed).code).toBe(4000);
+    // The agent is the computer's, not the browser's: it stays.
+    control.ws.send("ping");
+    expect(await control.next(isText)).toBe("pong");
+    control.ws.close();
+  });
+
+  it("a password change ends the other browsers' sessions and tabs, not this browser's", async () => {
+    const u = await activeUser("change-live");
+    const other = await signIn(u);
+    const { computerId, control } = await linkAndConnect(u, "change-box");
+    const theirs = await startSession(other, computerId, control);
+    const theirTab = await openSocket("/api/events", { Cookie: other });
+    const myTab = await openSocket("/api/events", { Cookie: u.cookie });
+
+    expect((await api("/api/me/password", { body: { currentPassword: u.password, newPassword: "another new password" }, cookie: u.cookie })).status).toBe(204);
+    expect((await theirs.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await theirTab.closed).code).toBe(4000);
+    expect(await answers(myTab)).toBe(true);
+    // The ended session no longer holds the plan's one concurrent session.
+    const mine = await startSession(u.cookie, computerId, control);
+    mine.viewer.ws.close();
+    myTab.ws.close();
+    control.ws.close();
+  });
+
+  it("signing out ends this browser's session and tab only; a tab cannot claim another sign-in", async () => {
+    const u = await activeUser("logout-live");
+    const other = await signIn(u);
+    const { computerId, control } = await linkAndConnect(u, "logout-box");
+    const live = await startSession(u.cookie, computerId, control);
+    const myTab = await openSocket("/api/events", { Cookie: u.cookie });
+    // The sign-in a tab belongs to is the Worker's to say: a header naming another one is overwritten.
+    const theirTab = await openSocket("/api/events", { Cookie: other, "X-Edgedesk-Sign-In": await hashOf(u.cookie) });
+
+    expect((await api("/api/auth/logout", { method: "POST", cookie: u.cookie })).status).toBe(204);
+    expect((await live.viewer.closed).code).toBe(CloseCode.SessionEnded);
+    expect((await myTab.closed).code).toBe(4000);
+    expect(await answers(theirTab)).toBe(true);
+    expect((await api("/api/me", { cookie: other })).status).toBe(200);
+    theirTab.ws.close();
+    control.ws.close();
   });
 });
 

@@ -12,6 +12,7 @@ import { activateUser, findUserByEmail, insertUser, setPasswordHash, updateProfi
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
+import { endSignIns } from "./sign-out";
 
 export function passwordIterations(env: Env): number {
   const n = Number(env.PASSWORD_ITERATIONS);
@@ -114,4 +115,5 @@ export async function changePassword(
   }
   await setPasswordHash(db, user.id, await hashPassword(input.newPassword, iterations), false);
   await deleteOtherAuthSessions(db, user.id, input.keepTokenHash);
+  await endSignIns(env, db, user.id, { except: input.keepTokenHash }, "the password was changed");
 }

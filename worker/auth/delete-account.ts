@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { ApiError } from "../errors";
+import { sharesOfOwner } from "../queries/sharing";
 import { deleteUser, type UserRow } from "../queries/users";
 import { passwordIterations } from "./accounts";
 import { verifyPassword } from "./password";
@@ -25,6 +26,12 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   const keys = owned.flatMap((c) => (c.screenshot_key ? [c.screenshot_key] : []));
   if (keys.length > 0) await env.FILES.delete(keys);
 
+  const sharedWith = await sharesOfOwner(db, user.id);
+
   await deleteUser(db, user.id);
   await env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted");
+  // The cascade took the shares too: the people they were shared with see them go now.
+  await Promise.all(
+    [...sharedWith].map(([userId, ids]) => env.ACCOUNT_HUB.getByName(userId).publish(ids.map((id) => ({ type: "computer-removed", id }) as const))),
+  );
 }

@@ -13,6 +13,7 @@ import { deleteAllAuthSessions } from "../queries/auth-sessions";
 import { activateUser, findUserByEmail, setPasswordHash } from "../queries/users";
 import { passwordIterations } from "./accounts";
 import { hashPassword } from "./password";
+import { endSignIns } from "./sign-out";
 
 export const RESET_TTL_MS = 60 * 60_000;
 /** Recovery mails per address per hour: enough for a typo, too few to flood a mailbox. */
@@ -45,4 +46,5 @@ export async function resetPassword(env: Env, db: Db, token: string, newPassword
   // Whoever knew the old password is signed out; a pending account is now proven.
   await activateUser(db, spent.userId, now, { onlyIfPending: true });
   await deleteAllAuthSessions(db, spent.userId);
+  await endSignIns(env, db, spent.userId, {}, "the password was reset");
 }

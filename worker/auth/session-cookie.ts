@@ -38,8 +38,10 @@ export function sessionToken(c: Context): string | undefined {
 /** Routes behind sign-in: resolves the cookie to a user or answers 401. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = sessionToken(c);
-  const user = token && (await findUserBySessionHash(openDb(c.env.DB), await sha256Hex(token), Date.now()));
+  const hash = token && (await sha256Hex(token));
+  const user = hash && (await findUserBySessionHash(openDb(c.env.DB), hash, Date.now()));
   if (!user) throw new ApiError("unauthenticated", "Sign in to continue.");
   c.set("user", user);
+  c.set("signIn", hash);
   await next();
 };

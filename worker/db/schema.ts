@@ -122,6 +122,8 @@ export const remoteSessions = sqliteTable(
     viewerAgent: text("viewer_agent").notNull().default(""),
     startedAt: integer("started_at").notNull().default(now),
     endedAt: integer("ended_at"),
+    /** The viewer's sign-in (auth_sessions.token_hash) that started it: signing that browser out ends it. */
+    signInHash: text("sign_in_hash"),
   },
   (t) => [index("remote_sessions_computer").on(t.computerId, t.startedAt), index("remote_sessions_user").on(t.userId, t.startedAt)],
 );

@@ -21,8 +21,10 @@ export async function findUserBySessionHash(db: Db, tokenHash: string, now: numb
   return row?.user;
 }
 
-export async function deleteAuthSession(db: Db, tokenHash: string): Promise<void> {
-  await db.delete(authSessions).where(eq(authSessions.tokenHash, tokenHash));
+/** Signs one browser out; the user it belonged to, if it existed. */
+export async function deleteAuthSession(db: Db, tokenHash: string): Promise<string | undefined> {
+  const [row] = await db.delete(authSessions).where(eq(authSessions.tokenHash, tokenHash)).returning({ userId: authSessions.userId });
+  return row?.userId;
 }
 
 /** Sign out every other browser, e.g. after a password change. */

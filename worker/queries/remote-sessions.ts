@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { remoteSessions } from "../db/schema";
 
@@ -6,7 +6,16 @@ export type RemoteSessionRow = typeof remoteSessions.$inferSelect;
 
 export async function insertRemoteSession(
   db: Db,
-  row: { id: string; computerId: string; userId: string | null; source: RemoteSessionRow["source"]; viewerIp: string; viewerAgent: string; startedAt: number },
+  row: {
+    id: string;
+    computerId: string;
+    userId: string | null;
+    signInHash: string | null;
+    source: RemoteSessionRow["source"];
+    viewerIp: string;
+    viewerAgent: string;
+    startedAt: number;
+  },
 ): Promise<void> {
   await db.insert(remoteSessions).values(row);
 }
@@ -35,6 +44,24 @@ export async function liveSessionIds(db: Db, computerId: string, userId?: string
         userId === undefined ? undefined : eq(remoteSessions.userId, userId),
       ),
     )
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/** Which of a user's sign-ins: just one, every one but one, or (empty) all of them. */
+export type SignIns = { only?: string; except?: string };
+
+/** Sessions still running that `userId` views from the given sign-ins. */
+export async function liveSessionIdsOfSignIns(db: Db, userId: string, which: SignIns): Promise<string[]> {
+  const ofSignIn = which.only
+    ? eq(remoteSessions.signInHash, which.only)
+    : which.except
+      ? or(isNull(remoteSessions.signInHash), ne(remoteSessions.signInHash, which.except))
+      : undefined;
+  const rows = await db
+    .select({ id: remoteSessions.id })
+    .from(remoteSessions)
+    .where(and(eq(remoteSessions.userId, userId), isNull(remoteSessions.endedAt), ofSignIn))
     .all();
   return rows.map((r) => r.id);
 }

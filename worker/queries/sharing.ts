@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { favorites, shares, users } from "../db/schema";
+import { computers, favorites, shares, users } from "../db/schema";
 
 export async function setFavorite(db: Db, userId: string, computerId: string, favorite: boolean): Promise<void> {
   if (favorite) await db.insert(favorites).values({ userId, computerId }).onConflictDoNothing();
@@ -37,4 +37,17 @@ export async function grantDemoComputers(db: Db, userId: string): Promise<void> 
   await db.run(sql`
     INSERT OR IGNORE INTO shares (computer_id, user_id)
     SELECT id, ${userId} FROM computers WHERE is_demo = 1 AND owner_id != ${userId}`);
+}
+
+/** Who each of an owner's computers is shared with (user -> computer ids), in one query. */
+export async function sharesOfOwner(db: Db, ownerId: string): Promise<Map<string, string[]>> {
+  const rows = await db
+    .select({ userId: shares.userId, computerId: shares.computerId })
+    .from(shares)
+    .innerJoin(computers, eq(computers.id, shares.computerId))
+    .where(eq(computers.ownerId, ownerId))
+    .all();
+  const byUser = new Map<string, string[]>();
+  for (const r of rows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.computerId]);
+  return byUser;
 }

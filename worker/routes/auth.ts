@@ -7,6 +7,7 @@ import { openDb } from "../db/client";
 import { sha256Hex } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
 import { requestLanguage } from "../mail/language";
+import { endSignIns } from "../auth/sign-out";
 import { deleteAuthSession } from "../queries/auth-sessions";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 import { userWithPlan } from "./dto";
@@ -63,12 +64,17 @@ export const authRoutes = router()
       path: "/auth/logout",
       operationId: "logout",
       tags: ["Accounts"],
-      summary: "Sign out this browser",
+      summary: "Sign out this browser; the remote sessions it started end",
       responses: { 204: { description: "Signed out (also when there was no session)." } },
     }),
     async (c) => {
       const token = sessionToken(c);
-      if (token) await deleteAuthSession(openDb(c.env.DB), await sha256Hex(token));
+      if (token) {
+        const db = openDb(c.env.DB);
+        const hash = await sha256Hex(token);
+        const userId = await deleteAuthSession(db, hash);
+        if (userId) await endSignIns(c.env, db, userId, { only: hash }, "signed out");
+      }
       clearSessionCookie(c);
       return c.body(null, 204);
     },

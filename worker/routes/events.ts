@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth/session-cookie";
+import { ACCOUNT_HUB_SIGN_IN } from "../../durable-objects/account-hub";
 import type { AppEnv } from "../env";
 
 /** Live events for a cabinet tab (WebSocket): handed to the account's AccountHub. */
@@ -12,5 +13,8 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", requireUser, async 
   if (origin && origin !== new URL(c.req.url).origin) {
     return c.json({ error: { code: "forbidden", message: "Events are only for the Edgedesk cabinet's own pages." } }, 403);
   }
-  return c.env.ACCOUNT_HUB.getByName(c.get("user").id).fetch(c.req.raw);
+  // Set here, never taken from the client: the hub tags the socket with it.
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(ACCOUNT_HUB_SIGN_IN, c.get("signIn"));
+  return c.env.ACCOUNT_HUB.getByName(c.get("user").id).fetch(new Request(c.req.raw, { headers }));
 });

@@ -4,9 +4,8 @@ import { deleteAccount } from "../auth/delete-account";
 import { ApiError } from "../errors";
 import { findUserById, updateProfile } from "../queries/users";
 import { changePassword } from "../auth/accounts";
-import { clearSessionCookie, requireUser, sessionToken } from "../auth/session-cookie";
+import { clearSessionCookie, requireUser } from "../auth/session-cookie";
 import { openDb } from "../db/client";
-import { sha256Hex } from "../lib/bytes";
 import { userWithPlan } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
@@ -32,7 +31,7 @@ meRoutes
       path: "/me/password",
       operationId: "changePassword",
       tags: ["Accounts"],
-      summary: "Change the password with the current one (F1.2, F1.8); signs out other browsers",
+      summary: "Change the password with the current one (F1.2, F1.8); signs out other browsers and ends their remote sessions",
       request: { body: jsonBody(ChangePasswordRequest) },
       responses: { 204: { description: "Changed." }, 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
@@ -40,7 +39,7 @@ meRoutes
       const body = c.req.valid("json");
       await changePassword(c.env, openDb(c.env.DB), c.get("user"), {
         ...body,
-        keepTokenHash: await sha256Hex(sessionToken(c)!),
+        keepTokenHash: c.get("signIn"),
       });
       return c.body(null, 204);
     },

@@ -8,7 +8,7 @@ import { clientIp, userAgent } from "../lib/request";
 import { computerStatus } from "../computers/status";
 import type { Db } from "../db/client";
 import { unseal } from "../lib/seal";
-import { countActiveSessionsOfOwner, findComputerSecrets, touchLastConnected } from "../queries/computers";
+import { countActiveSessionsOfOwner, findComputerSecrets, findVisibleComputer, touchLastConnected } from "../queries/computers";
 import { findPlan } from "../queries/plans";
 import { findUserById } from "../queries/users";
 import { visibleOr404 } from "./computers";
@@ -66,6 +66,7 @@ sessionRoutes.openapi(
       id: sessionId,
       computerId: computer.id,
       userId: user.id,
+      signInHash: c.get("signIn"),
       source: computer.access === "owner" ? "cabinet" : "shared",
       viewerIp: clientIp(c),
       viewerAgent: userAgent(c),
@@ -89,8 +90,15 @@ sessionRoutes.openapi(
       throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
     }
     // If neither side ever connects, the relay still closes the history row after its timeout.
-    await c.env.SESSION_RELAY.getByName(sessionId).expect(sessionId);
-    await touchLastConnected(db, computer.id, now);
+    const relay = c.env.SESSION_RELAY.getByName(sessionId);
+    await relay.expect(sessionId);
+    // Access taken away while this request ran (a share revoked, the computer removed) found
+    // no session row to end yet: look again now that the row and the relay exist.
+    const [stillVisible] = await Promise.all([findVisibleComputer(db, user.id, computer.id), touchLastConnected(db, computer.id, now)]);
+    if (!stillVisible) {
+      await relay.end("access was taken away");
+      throw new ApiError("not_found", "No such computer in your list.");
+    }
     return c.json(
       {
         sessionId,

@@ -1,0 +1,1 @@
+ALTER TABLE `remote_sessions` ADD `sign_in_hash` text;
