@@ -58,7 +58,13 @@ export class AccountHub extends DurableObject<Env> {
     const tabs = which.only
       ? this.ctx.getWebSockets(signInTag(which.only))
       : this.ctx.getWebSockets("tab").filter((ws) => !which.except || !this.ctx.getTags(ws).includes(signInTag(which.except)));
-    for (const ws of tabs) ws.close(4000, reason.slice(0, 100));
+    for (const ws of tabs) {
+      try {
+        ws.close(4000, reason.slice(0, 100));
+      } catch {
+        // Already closing: it is going either way.
+      }
+    }
     return tabs.length;
   }
 

@@ -233,11 +233,14 @@ describe("the computers list", () => {
     const page = fixture.page;
     const cookie = await signInBrowser(owner);
     await openList();
-    // Signed out from elsewhere: the same session ends on the server.
+    // Only the live feed may bring the news: automatic refresh off (it is not kept across loads).
+    await page.locator("label.switch", { hasText: "Auto-refresh" }).click();
+    expect(await page.getByRole("checkbox", { name: "Auto-refresh" }).isChecked()).toBe(false);
+    await page.locator('[data-live="open"]').waitFor();
+    // Signed out from elsewhere: the same session ends on the server, which closes the
+    // page's live feed, and the page goes to the login page by itself.
     expect((await apiFetch(baseUrl, "/api/auth/logout", { method: "POST", cookie })).status).toBe(204);
     expect((await apiFetch(baseUrl, "/api/computers", { cookie })).status).toBe(401);
-
-    await page.getByRole("button", { name: "Refresh" }).click();
     await page.waitForURL((url) => url.pathname === "/login");
     await page.getByRole("heading", { name: "Sign in to Edgedesk" }).waitFor();
   });

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { ApiError } from "../errors";
+import { settleAll } from "../lib/settle";
 import { sharesOfOwner } from "../queries/sharing";
 import { deleteUser, type UserRow } from "../queries/users";
 import { passwordIterations } from "./accounts";
@@ -31,7 +32,8 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   await deleteUser(db, user.id);
   await env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted");
   // The cascade took the shares too: the people they were shared with see them go now.
-  await Promise.all(
+  await settleAll(
+    "tell sharees",
     [...sharedWith].map(([userId, ids]) => env.ACCOUNT_HUB.getByName(userId).publish(ids.map((id) => ({ type: "computer-removed", id }) as const))),
   );
 }

@@ -39,13 +39,16 @@ export async function grantDemoComputers(db: Db, userId: string): Promise<void> 
     SELECT id, ${userId} FROM computers WHERE is_demo = 1 AND owner_id != ${userId}`);
 }
 
-/** Who each of an owner's computers is shared with (user -> computer ids), in one query. */
+/**
+ * Who each of an owner's computers is shared with (user -> computer ids), in one query.
+ * Demo computers are left out: they are shared with every account.
+ */
 export async function sharesOfOwner(db: Db, ownerId: string): Promise<Map<string, string[]>> {
   const rows = await db
     .select({ userId: shares.userId, computerId: shares.computerId })
     .from(shares)
     .innerJoin(computers, eq(computers.id, shares.computerId))
-    .where(eq(computers.ownerId, ownerId))
+    .where(and(eq(computers.ownerId, ownerId), eq(computers.isDemo, false)))
     .all();
   const byUser = new Map<string, string[]>();
   for (const r of rows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.computerId]);

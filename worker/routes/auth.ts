@@ -69,13 +69,13 @@ export const authRoutes = router()
     }),
     async (c) => {
       const token = sessionToken(c);
+      clearSessionCookie(c);
       if (token) {
         const db = openDb(c.env.DB);
         const hash = await sha256Hex(token);
         const userId = await deleteAuthSession(db, hash);
         if (userId) await endSignIns(c.env, db, userId, { only: hash }, "signed out");
       }
-      clearSessionCookie(c);
       return c.body(null, 204);
     },
   )

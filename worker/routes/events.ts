@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth/session-cookie";
 import { ACCOUNT_HUB_SIGN_IN } from "../../durable-objects/account-hub";
+import { openDb } from "../db/client";
 import type { AppEnv } from "../env";
+import { findUserBySessionHash } from "../queries/auth-sessions";
 
 /** Live events for a cabinet tab (WebSocket): handed to the account's AccountHub. */
 export const eventRoutes = new Hono<AppEnv>().get("/events", requireUser, async (c) => {
@@ -14,7 +16,14 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", requireUser, async 
     return c.json({ error: { code: "forbidden", message: "Events are only for the Edgedesk cabinet's own pages." } }, 403);
   }
   // Set here, never taken from the client: the hub tags the socket with it.
+  const signIn = c.get("signIn");
   const headers = new Headers(c.req.raw.headers);
-  headers.set(ACCOUNT_HUB_SIGN_IN, c.get("signIn"));
-  return c.env.ACCOUNT_HUB.getByName(c.get("user").id).fetch(new Request(c.req.raw, { headers }));
+  headers.set(ACCOUNT_HUB_SIGN_IN, signIn);
+  const hub = c.env.ACCOUNT_HUB.getByName(c.get("user").id);
+  const res = await hub.fetch(new Request(c.req.raw, { headers }));
+  // A sign-out that ran meanwhile closed the tabs it found, not this one: look again.
+  if (res.status === 101 && !(await findUserBySessionHash(openDb(c.env.DB), signIn, Date.now()))) {
+    await hub.closeTabs({ only: signIn }, "signed out");
+  }
+  return res;
 });

@@ -10,6 +10,7 @@ import type { Db } from "../db/client";
 import { unseal } from "../lib/seal";
 import { countActiveSessionsOfOwner, findComputerSecrets, findVisibleComputer, touchLastConnected } from "../queries/computers";
 import { findPlan } from "../queries/plans";
+import { findUserBySessionHash } from "../queries/auth-sessions";
 import { findUserById } from "../queries/users";
 import { visibleOr404 } from "./computers";
 import { endRemoteSession, insertRemoteSession } from "../queries/remote-sessions";
@@ -92,10 +93,15 @@ sessionRoutes.openapi(
     // If neither side ever connects, the relay still closes the history row after its timeout.
     const relay = c.env.SESSION_RELAY.getByName(sessionId);
     await relay.expect(sessionId);
-    // Access taken away while this request ran (a share revoked, the computer removed) found
-    // no session row to end yet: look again now that the row and the relay exist.
-    const [stillVisible] = await Promise.all([findVisibleComputer(db, user.id, computer.id), touchLastConnected(db, computer.id, now)]);
-    if (!stillVisible) {
+    // Access taken away while this request ran (a share revoked, the computer removed, this
+    // browser signed out) found no session row to end yet: look again now that the row and
+    // the relay exist.
+    const [stillVisible, stillSignedIn] = await Promise.all([
+      findVisibleComputer(db, user.id, computer.id),
+      findUserBySessionHash(db, c.get("signIn"), now),
+      touchLastConnected(db, computer.id, now),
+    ]);
+    if (!stillVisible || !stillSignedIn) {
       await relay.end("access was taken away");
       throw new ApiError("not_found", "No such computer in your list.");
     }

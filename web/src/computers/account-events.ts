@@ -11,9 +11,13 @@ export type EventsHandlers = {
   /** The socket is open; `reconnected` is true for every opening after the first. */
   onOpen(reconnected: boolean): void;
   onState(state: EventsState): void;
+  /** The server closed the feed for good (this browser was signed out, the account deleted). */
+  onEnded(): void;
 };
 
 export const EVENTS_PATH = "/api/events";
+/** The close code the AccountHub ends a tab's feed with: reconnecting would only get a 401. */
+const ENDED = 4000;
 const MIN_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 30_000;
 /** Keeps proxies from closing a quiet socket; the server answers "pong" without waking up. */
@@ -61,12 +65,16 @@ export function subscribeToAccountEvents(handlers: EventsHandlers): () => void {
       // Unknown event types come from a newer server: ignore them rather than break.
       if (isAccountEvent(parsed)) handlers.onEvent(parsed);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
       clearInterval(heartbeat);
       socket = null;
       handlers.onState("closed");
       if (stopped) return;
+      if (event.code === ENDED) {
+        stopped = true;
+        return handlers.onEnded();
+      }
       const delay = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** attempt) * (0.75 + Math.random() * 0.5);
       attempt++;
       timer = setTimeout(connect, delay);

@@ -255,6 +255,8 @@ export const ComputersModel = createModel((service: ComputersService) => {
         if (reconnected) void load();
       },
       onState: (next) => (live.value = next),
+      // Signed out elsewhere (or the account deleted): the list's 401 takes the page to login.
+      onEnded: () => void load(),
     });
   });
 
