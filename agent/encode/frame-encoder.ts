@@ -46,6 +46,11 @@ export type EncoderOptions = {
    * are sent get converted: colours of palettes and fills, the input of a JPEG.
    */
   pixelFormat?: PixelFormat;
+  /**
+   * Memory to keep `screen` in (width * height * 4 bytes, 4-byte aligned), e.g. a mapped
+   * SHM segment the X server captures into (X11Source.lendScreen); by default its own.
+   */
+  screen?: Uint8Array;
 };
 
 export class FrameEncoder {
@@ -81,8 +86,10 @@ export class FrameEncoder {
   constructor(width: number, height: number, opts: EncoderOptions = {}) {
     this.width = width;
     this.height = height;
-    this.screen = new Uint8Array(width * height * 4);
-    this.screen32 = new Uint32Array(this.screen.buffer);
+    const given = opts.screen;
+    if (given && (given.byteLength !== width * height * 4 || given.byteOffset % 4 !== 0)) throw new RangeError("the screen buffer must be width * height * 4 bytes, 4-byte aligned");
+    this.screen = given ?? new Uint8Array(width * height * 4);
+    this.screen32 = new Uint32Array(this.screen.buffer, this.screen.byteOffset, width * height);
     this.shadow = new Uint8Array(width * height * 4);
     this.shadow32 = new Uint32Array(this.shadow.buffer);
     this.grid = tileGrid(width, height, TILE);

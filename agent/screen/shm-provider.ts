@@ -1,10 +1,14 @@
-// The MIT-SHM segment provider the agent hands the x11 client: the package's built-in one
-// (an unlinked /dev/shm file that the X server maps and this process reads with pread), plus
-// one thing: a capture may say where its pixels go, and they are then read from the segment
-// straight there. A full-screen capture in X's native layout becomes one 8 MB pread into the
-// encoder's buffer, instead of a pread into the segment's buffer and a copy from it.
+// The MIT-SHM segment providers the agent hands the x11 client, best first:
+// - mapped: the segment file (an unlinked /dev/shm file the X server maps too) mapped into
+//   this process by the shm-map addon. Its buffer is the server's memory: a GetImage lands
+//   where the encoder reads it, with no copy at all (see X11Source.lendScreen).
+// - direct: the package's built-in provider, which reads the segment with pread, plus one
+//   thing: a capture may say where its pixels go, and they are then read from the segment
+//   straight there. A full-screen capture in X's native layout becomes one 8 MB pread into
+//   the encoder's buffer, instead of a pread into the segment's buffer and a copy from it.
 import { readSync } from "node:fs";
 import { createBuiltinProvider, type ShmProvider, type ShmProviderSegment } from "x11/lib/shm-provider.js";
+import { loadMapSegment } from "../native/shm-map";
 
 export type DirectShmProvider = ShmProvider & {
   /**
@@ -35,5 +39,31 @@ export function directShmProvider(): DirectShmProvider | undefined {
     readNextInto(dst, offset = 0) {
       next = dst && { dst, offset };
     },
+  };
+}
+
+/** Undefined where the shm-map addon is not built or plain Node cannot back a segment. */
+export function mappedShmProvider(): ShmProvider | undefined {
+  const map = loadMapSegment();
+  const builtin = createBuiltinProvider();
+  if (!map || !builtin) return undefined;
+  return {
+    flavor: "fd",
+    zeroCopy: true,
+    create(size) {
+      const seg = builtin.create(size);
+      try {
+        seg.buffer = Buffer.from(map(seg.fd, size));
+      } catch (err) {
+        builtin.destroy(seg);
+        throw err;
+      }
+      return seg;
+    },
+    // The buffer is the segment: there is nothing to copy either way.
+    commit() {},
+    sync() {},
+    // Closes the file; the mapping goes when its buffer is collected (never while referenced).
+    destroy: (seg) => builtin.destroy(seg),
   };
 }

@@ -34,6 +34,14 @@ export interface ScreenSource {
    * anything: X11's usual TrueColor layout). The encoder converts only what it sends.
    */
   readonly captureFormat?: PixelFormat;
+  /**
+   * Optional: a full-screen buffer, in `captureFormat`, that captureInto fills without a
+   * copy (X11: the mapped SHM segment the server writes into). One borrower at a time;
+   * undefined when there is none to lend. The borrower gives it back with returnScreen
+   * once no capture into it can be running.
+   */
+  lendScreen?(): Uint8Array | undefined;
+  returnScreen?(screen: Uint8Array): void;
   /** Subscribes to change notifications; returns the unsubscribe function. */
   onDamage(listener: DamageListener): () => void;
   /** Absolute pointer position and the protocol's button bits (bit0 left, bit1 middle, bit2 right). */

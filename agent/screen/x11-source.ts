@@ -12,7 +12,7 @@ import { type Log, silentLog } from "../log";
 import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
 import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
-import { type DirectShmProvider, directShmProvider } from "./shm-provider";
+import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
 import { connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
 import { Keysym, X11Keyboard } from "./x11-keyboard";
 
@@ -23,6 +23,8 @@ export type X11SourceOptions = {
   useDamage?: boolean;
   /** false forces core GetImage even on a local server. */
   useShm?: boolean;
+  /** false reads the SHM segment with pread even where the shm-map addon is built (tests, benchmarks). */
+  mapShm?: boolean;
   pollIntervalMs?: number;
   log?: Log;
   /** Called once if the X connection drops: the source is unusable afterwards. */
@@ -50,6 +52,8 @@ const BUTTONS: [bit: number, xButton: number][] = [
 
 type ShmSegment = {
   buffer: Buffer;
+  /** The buffer is the segment itself (a mapped provider): GetImage writes straight into it. */
+  zeroCopy: boolean;
   getImage(
     drawable: number,
     x: number,
@@ -66,10 +70,11 @@ type ShmSegment = {
 
 export async function openX11Source(opts: X11SourceOptions = {}): Promise<X11Source> {
   const display = opts.display ?? process.env.DISPLAY ?? ":0";
-  const shm = directShmProvider();
-  const d = await connectX11(display, shm);
+  const mapped = opts.useShm === false || opts.mapShm === false ? undefined : mappedShmProvider();
+  const direct = mapped ? undefined : directShmProvider();
+  const d = await connectX11(display, mapped ?? direct);
   try {
-    const source = new X11Source(d, display, opts, shm);
+    const source = new X11Source(d, display, opts, direct, mapped !== undefined);
     await source.init();
     return source;
   } catch (err) {
@@ -85,7 +90,7 @@ export class X11Source implements ScreenSource {
   readonly width: number;
   readonly height: number;
   /** How captures travel and damage is found, for logs and tests. */
-  readonly mode = { shm: false, damage: false };
+  readonly mode = { shm: false, mappedShm: false, damage: false };
 
   private readonly X: XClient;
   private readonly root: number;
@@ -101,6 +106,13 @@ export class X11Source implements ScreenSource {
   private fetching = false;
   private fetchAgain = false;
   private shm: ShmSegment | undefined;
+  /**
+   * A mapped segment holds two screens: the first is lent to one encoder as its screen
+   * buffer (lendScreen), the second, from this offset, takes every other capture. Without
+   * a mapping there is one screen's worth and this is 0.
+   */
+  private scratch = 0;
+  private lent: Uint8Array | undefined;
   private poller: TilePoller | undefined;
   /** Captures share one SHM segment: run them one at a time. */
   private captureChain: Promise<unknown> = Promise.resolve();
@@ -119,6 +131,8 @@ export class X11Source implements ScreenSource {
     private readonly opts: X11SourceOptions,
     /** Lets a capture read the segment straight into its target (undefined: copy via the segment's buffer). */
     private readonly shmProvider?: DirectShmProvider,
+    /** The client was given the mapped provider: segments hold a lendable screen and a scratch one. */
+    private readonly mappedProvider = false,
   ) {
     this.X = d.client;
     this.log = opts.log ?? silentLog;
@@ -158,10 +172,14 @@ export class X11Source implements ScreenSource {
       const shmExt = await requireExtension<any>(this.X, "shm");
       const usable = shmExt && (await new Promise<boolean>((resolve) => shmExt.usable((_: unknown, ok: boolean) => resolve(ok))));
       if (usable) {
+        const frame = this.width * this.height * 4;
+        const size = this.mappedProvider ? 2 * frame : frame;
         this.shm = await new Promise<ShmSegment | undefined>((resolve) =>
-          shmExt.createSegment(this.width * this.height * 4, (err: Error | null, seg: ShmSegment) => resolve(err ? undefined : seg)),
+          shmExt.createSegment(size, (err: Error | null, seg: ShmSegment) => resolve(err ? undefined : seg)),
         );
         this.mode.shm = this.shm !== undefined;
+        this.mode.mappedShm = this.mappedProvider && this.shm?.zeroCopy === true;
+        if (this.mode.mappedShm) this.scratch = frame;
       }
     }
 
@@ -195,6 +213,23 @@ export class X11Source implements ScreenSource {
     return run;
   }
 
+  /**
+   * The screen buffer of a mapped segment, for one encoder to keep its `screen` in (zeroed):
+   * captureInto that buffer then costs no copy at all for whole rows, since the X server
+   * writes them in place. Undefined without a mapping, when not in X's native layout, or
+   * while it is lent; give it back with returnScreen.
+   */
+  lendScreen(): Uint8Array | undefined {
+    if (!this.shm || !this.mode.mappedShm || this.lent || this.captureFormat !== "bgrx") return undefined;
+    this.lent = new Uint8Array(this.shm.buffer.buffer, this.shm.buffer.byteOffset, this.scratch);
+    this.lent.fill(0);
+    return this.lent;
+  }
+
+  returnScreen(screen: Uint8Array): void {
+    if (screen === this.lent) this.lent = undefined;
+  }
+
   captureInto(rect: Rect, target: { data: Uint8Array; width: number }): Promise<void> {
     const r = captureRect(this, rect);
     const shm = this.shm;
@@ -206,17 +241,25 @@ export class X11Source implements ScreenSource {
         for (let j = 0; j < r.h; j++) target.data.set(img.data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * target.width + r.x) * 4);
         return;
       }
-      // Whole rows of the screen in X's own layout are one run in the target: read straight into it.
+      // Whole rows of the screen in X's own layout are one run in the target: the server
+      // writes them in place when the target is the lent screen, else they are read straight
+      // into it.
       const wholeRows = r.x === 0 && r.w === target.width;
+      if (wholeRows && target.data === this.lent && this.lent !== undefined) {
+        return new Promise<void>((resolve, reject) =>
+          shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, r.y * r.w * 4, (err) => (err ? reject(err) : resolve())),
+        );
+      }
       const direct = wholeRows && put === copyPixels && this.shmProvider;
       if (direct) direct.readNextInto(target.data, r.y * r.w * 4);
       try {
+        const at = this.scratch;
         await new Promise<void>((resolve, reject) =>
-          shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
+          shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, at, (err) => {
             if (err) return reject(err);
             if (direct) return resolve();
-            if (wholeRows) put(shm.buffer, target.data.subarray(r.y * r.w * 4), r.w * r.h);
-            else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
+            if (wholeRows) put(shm.buffer.subarray(at), target.data.subarray(r.y * r.w * 4), r.w * r.h);
+            else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(at + j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
             resolve();
           }),
         );
@@ -350,10 +393,10 @@ export class X11Source implements ScreenSource {
 
   private captureShm(r: Rect, seg: ShmSegment): Promise<RgbaImage> {
     return new Promise((resolve, reject) => {
-      seg.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, 0, (err) => {
+      seg.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, this.scratch, (err) => {
         if (err) return reject(err);
         const data = new Uint8Array(r.w * r.h * 4);
-        this.convert(seg.buffer, data, r.w * r.h);
+        this.convert(seg.buffer.subarray(this.scratch), data, r.w * r.h);
         resolve({ width: r.w, height: r.h, data });
       });
     });

@@ -71,6 +71,10 @@ export class StreamSession {
   private seq = 0;
   private needFull = true;
   private busy = false;
+  /** The socket closed: no update will start any more. */
+  private closed = false;
+  /** The source's capture memory the encoder keeps its screen in, while borrowed. */
+  private lentScreen: Uint8Array | undefined;
   private scheduled = false;
   private open = false;
   private buttons = 0;
@@ -82,7 +86,9 @@ export class StreamSession {
     this.damage = new DamageGrid(this.source.width, this.source.height);
     // Sources that capture in place hand the encoder their native layout (X11: BGRX).
     const pixelFormat = this.source.captureInto ? (this.source.captureFormat ?? "rgba") : "rgba";
-    this.encoder = new FrameEncoder(this.source.width, this.source.height, { ...opts.encoder, pixelFormat });
+    // Where the source lends its capture memory, the encoder keeps its screen there.
+    this.lentScreen = this.source.captureInto ? this.source.lendScreen?.() : undefined;
+    this.encoder = new FrameEncoder(this.source.width, this.source.height, { ...opts.encoder, pixelFormat, screen: this.lentScreen });
     this.window = new FlowWindow(opts.window ?? 3);
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
     // maxPayload well above the protocol's limit, so an oversized message reaches our
@@ -94,6 +100,8 @@ export class StreamSession {
     this.ended = new Promise((resolve) => {
       this.ws.on("close", (code, reason) => {
         this.stop();
+        this.closed = true;
+        if (!this.busy) this.giveBackScreen();
         resolve({ code, reason: reason.toString() });
       });
     });
@@ -263,9 +271,17 @@ export class StreamSession {
       });
     } finally {
       this.busy = false;
+      if (this.closed) this.giveBackScreen();
       if (!this.damage.isEmpty) this.schedule();
       this.armRefresh();
     }
+  }
+
+  /** After the last capture into it: the next session may borrow the source's screen. */
+  private giveBackScreen(): void {
+    if (!this.lentScreen) return;
+    this.source.returnScreen?.(this.lentScreen);
+    this.lentScreen = undefined;
   }
 }
 

@@ -56,7 +56,8 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
   });
 
   it("uses MIT-SHM and DAMAGE on a local server", () => {
-    expect(source.mode).toEqual({ shm: true, damage: true });
+    // The shm-map addon is built on install: the segment is mapped, not read with pread.
+    expect(source.mode).toEqual({ shm: true, mappedShm: true, damage: true });
     expect([source.width, source.height]).toEqual([1280, 720]);
   });
 
@@ -71,8 +72,10 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
     expect([...shot.data.subarray(o, o + 4)]).toEqual([255, 128, 0, 255]);
 
     const core = await openX11Source({ display: xvfb.display, useShm: false });
+    const pread = await openX11Source({ display: xvfb.display, mapShm: false });
     try {
       expect(core.mode.shm).toBe(false);
+      expect(pread.mode).toMatchObject({ shm: true, mappedShm: false });
       const part = await core.capture({ x: 190, y: 90, w: 101, h: 51 });
       const fromShm = await source.capture({ x: 190, y: 90, w: 101, h: 51 });
       expect(firstDifference(part.data, fromShm.data)).toBe(-1);
@@ -84,7 +87,7 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
         for (let i = 0; i < bgrx.length; i += 4) out.set([bgrx[i + 2]!, bgrx[i + 1]!, bgrx[i]!, 255], i);
         return out;
       };
-      for (const src of [source, core]) {
+      for (const src of [source, pread, core]) {
         expect(src.captureFormat).toBe("bgrx");
         const target = { data: new Uint8Array(1280 * 720 * 4), width: 1280 };
         await src.captureInto!({ x: 0, y: 0, w: 1280, h: 720 }, target);
@@ -109,7 +112,47 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
       }
     } finally {
       await core.close();
+      await pread.close();
     }
+  });
+
+  it("lends its mapped screen to one borrower at a time, which captures fill in place", async () => {
+    const asRgba = (bgrx: Uint8Array) => {
+      const out = new Uint8Array(bgrx.length);
+      for (let i = 0; i < bgrx.length; i += 4) out.set([bgrx[i + 2]!, bgrx[i + 1]!, bgrx[i]!, 255], i);
+      return out;
+    };
+    const lent = source.lendScreen()!;
+    expect(lent.byteLength).toBe(1280 * 720 * 4);
+    expect(lent.every((b) => b === 0)).toBe(true);
+    expect(source.lendScreen()).toBeUndefined();
+    try {
+      await paint({ x: 0, y: 0, w: 1280, h: 720 }, 0x203040);
+      await paint({ x: 400, y: 300, w: 120, h: 80 }, 0xa0b0c0);
+      const target = { data: lent, width: 1280 };
+      await source.captureInto({ x: 0, y: 0, w: 1280, h: 720 }, target);
+      expect(firstDifference(asRgba(lent), xwdRoot(xvfb.display).data)).toBe(-1);
+
+      // Another capture meanwhile (a thumbnail, a second session) goes through the other
+      // half of the segment: the lent screen keeps what its borrower captured.
+      await paint({ x: 400, y: 300, w: 120, h: 80 }, 0x00ff00);
+      const shot = await source.capture({ x: 400, y: 300, w: 120, h: 80 });
+      expect([...shot.data.subarray(0, 4)]).toEqual([0, 255, 0, 255]);
+      const at = (x: number, y: number) => [...asRgba(lent.subarray((y * 1280 + x) * 4, (y * 1280 + x) * 4 + 4))];
+      expect(at(410, 310)).toEqual([0xa0, 0xb0, 0xc0, 255]);
+      // A band of rows is written in place; an inner rect is copied in; both are exact.
+      await source.captureInto({ x: 0, y: 290, w: 1280, h: 20 }, target);
+      expect(at(410, 300)).toEqual([0, 255, 0, 255]);
+      expect(at(410, 310)).toEqual([0xa0, 0xb0, 0xc0, 255]); // row 310 is outside the band
+      await source.captureInto({ x: 405, y: 305, w: 10, h: 10 }, target);
+      expect(at(410, 310)).toEqual([0, 255, 0, 255]);
+      expect(at(420, 310)).toEqual([0xa0, 0xb0, 0xc0, 255]); // outside the rect
+    } finally {
+      source.returnScreen(lent);
+    }
+    const again = source.lendScreen()!;
+    expect(again.every((b) => b === 0)).toBe(true); // zeroed for its next borrower
+    source.returnScreen(again);
   });
 
   it("reports the drawn area through DAMAGE", async () => {

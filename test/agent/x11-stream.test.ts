@@ -84,6 +84,9 @@ describe.skipIf(!haveXvfb())("streaming an xterm", () => {
   });
 
   it("shows the screen exactly as xwd sees it, starting from a full frame", async () => {
+    // The X server captures straight into the session's encoder (mapped SHM, lent screen).
+    expect(source.mode.mappedShm).toBe(true);
+    expect(source.lendScreen()).toBeUndefined();
     const first = await viewer.nextUpdate();
     expect(first.frames[0]!.flags & FrameFlags.full).toBeTruthy();
     await canvas.applyFrames(first.frames);
@@ -108,5 +111,36 @@ describe.skipIf(!haveXvfb())("streaming an xterm", () => {
     const { copies, bytes } = await settle();
     expect(copies).toBeGreaterThan(0);
     expect(bytes).toBeLessThan(30_000);
+  });
+
+  it("streams a second session at the same time from its own copy, and lends the screen again once the first ends", async () => {
+    const server2 = await startViewerServer();
+    const second = new StreamSession({ url: server2.url, source });
+    try {
+      const viewer2 = await server2.connection;
+      const canvas2 = new Canvas(source.width, source.height);
+      const first = await viewer2.nextUpdate();
+      await canvas2.applyFrames(first.frames);
+      viewer2.send({ type: ViewerMsg.Ack, seq: first.frames[0]!.seq });
+      typeLine("echo two viewers");
+      await settle();
+      // The second viewer gets there too (its updates come from copies out of the scratch half).
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 150));
+        if (viewer2.pending === 0 && firstDifference(canvas2.data, xwdRoot(xvfb.display).data) === -1) break;
+        const u = await viewer2.nextUpdate(8000);
+        await canvas2.applyFrames(u.frames);
+        viewer2.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
+      }
+      expect(source.lendScreen()).toBeUndefined();
+      session.close();
+      await session.ended;
+      const again = source.lendScreen();
+      expect(again?.byteLength).toBe(source.width * source.height * 4);
+      source.returnScreen(again!);
+    } finally {
+      second.close();
+      await server2.close();
+    }
   });
 });
