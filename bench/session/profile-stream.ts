@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { openX11Source } from "../../agent/screen/x11-source";
 import { StreamSession } from "../../agent/stream/stream-session";
-import { ViewerMsg } from "../../protocol/stream";
+import { Encoding, ViewerMsg } from "../../protocol/stream";
 import { startViewerServer } from "../../test/agent/helpers/viewer";
 import { startXvfb, stopProcess } from "../../test/agent/helpers/xvfb";
 
@@ -61,11 +61,17 @@ async function main(): Promise<void> {
       while (performance.now() - t0 < ms) {
         const u = await viewer.nextUpdate();
         updates++;
+        bytes += u.messages.reduce((n, m) => n + m.byteLength, 0);
+        copies += u.frames.flatMap((f) => f.rects).filter((r) => r.encoding === Encoding.Copy).length;
         setTimeout(() => viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq }), ackDelayMs);
       }
       return updates;
     };
+    let bytes = 0;
+    let copies = 0;
     await take(1500); // the key frame and the first stand-ins
+    bytes = 0;
+    copies = 0;
     agent.send("start");
     const updates = await take(5000);
     const cpu = await new Promise<{ userMs: number; sysMs: number }>((resolve) => {
@@ -75,7 +81,8 @@ async function main(): Promise<void> {
     const per = (ms: number) => (ms / updates).toFixed(2);
     console.log(
       `${mode}, acks after ${ackDelayMs} ms: ${(updates / 5).toFixed(1)} updates/s; agent CPU ${per(cpu.userMs + cpu.sysMs)} ms per update ` +
-        `(user ${per(cpu.userMs)}, system ${per(cpu.sysMs)}), ${((cpu.userMs + cpu.sysMs) / 5000).toFixed(2)} cores`,
+        `(user ${per(cpu.userMs)}, system ${per(cpu.sysMs)}), ${((cpu.userMs + cpu.sysMs) / 5000).toFixed(2)} cores; ` +
+        `${(bytes / updates / 1024).toFixed(1)} KiB and ${(copies / updates).toFixed(2)} Copy rects per update`,
     );
   } finally {
     await server.close();
