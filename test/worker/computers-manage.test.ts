@@ -95,6 +95,18 @@ describe("statuses and plan limits (F2.7, F8.1)", () => {
     expect(await second.json()).toMatchObject({ error: { code: "plan_limit" } });
     c.ws.close();
   });
+
+  it("lets only one of several Connects sent at the same moment through a limit of one", async () => {
+    const u = await activeUser("race");
+    const l = await link(u);
+    const c = await control(l);
+    const all = await Promise.all([1, 2, 3, 4, 5].map(() => api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: u.cookie })));
+    expect(all.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const r of all.filter((r) => r.status === 409)) expect(await r.json()).toMatchObject({ error: { code: "plan_limit" } });
+    const running = await env.DB.prepare("SELECT count(*) AS n FROM remote_sessions WHERE computer_id = ? AND ended_at IS NULL").bind(l.computerId).first("n");
+    expect(running).toBe(1);
+    c.ws.close();
+  });
 });
 
 describe("sharing (F2.11) and favorites (F2.14)", () => {

@@ -271,11 +271,3 @@ export async function findScreenshotKey(db: Db, id: string): Promise<string | un
   const row = await db.select({ k: computers.screenshotKey }).from(computers).where(eq(computers.id, id)).get();
   return row?.k ?? undefined;
 }
-
-/** Sessions not yet ended on the owner's computers, for the plan's concurrent-session limit (F8.1). */
-export async function countActiveSessionsOfOwner(db: Db, ownerId: string): Promise<number> {
-  const [row] = await db.all<{ n: number }>(sql`
-    SELECT count(*) AS n FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
-    WHERE c.owner_id = ${ownerId} AND rs.ended_at IS NULL`);
-  return row?.n ?? 0;
-}

@@ -1,23 +1,37 @@
-import { and, eq, isNull, ne, or } from "drizzle-orm";
+import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { remoteSessions } from "../db/schema";
 
 export type RemoteSessionRow = typeof remoteSessions.$inferSelect;
 
-export async function insertRemoteSession(
-  db: Db,
-  row: {
-    id: string;
-    computerId: string;
-    userId: string | null;
-    signInHash: string | null;
-    source: RemoteSessionRow["source"];
-    viewerIp: string;
-    viewerAgent: string;
-    startedAt: number;
-  },
-): Promise<void> {
+export type NewRemoteSession = {
+  id: string;
+  computerId: string;
+  userId: string | null;
+  signInHash: string | null;
+  source: RemoteSessionRow["source"];
+  viewerIp: string;
+  viewerAgent: string;
+  startedAt: number;
+};
+
+export async function insertRemoteSession(db: Db, row: NewRemoteSession): Promise<void> {
   await db.insert(remoteSessions).values(row);
+}
+
+/**
+ * Inserts the session only while fewer than `max` sessions run on the owner's computers
+ * (F8.1), in one statement: counting first and inserting after would let two Connects at the
+ * same moment both pass the count. False when the limit is reached.
+ */
+export async function insertRemoteSessionWithin(db: Db, row: NewRemoteSession, limit: { ownerId: string; max: number }): Promise<boolean> {
+  const inserted = await db.all<{ id: string }>(sql`
+    INSERT INTO remote_sessions (id, computer_id, user_id, sign_in_hash, source, viewer_ip, viewer_agent, started_at)
+    SELECT ${row.id}, ${row.computerId}, ${row.userId}, ${row.signInHash}, ${row.source}, ${row.viewerIp}, ${row.viewerAgent}, ${row.startedAt}
+    WHERE (SELECT count(*) FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
+           WHERE c.owner_id = ${limit.ownerId} AND rs.ended_at IS NULL) < ${limit.max}
+    RETURNING id`);
+  return inserted.length === 1;
 }
 
 /** Completes the history row once; later calls (a second socket closing) change nothing. */

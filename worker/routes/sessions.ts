@@ -8,12 +8,12 @@ import { clientIp, userAgent } from "../lib/request";
 import { computerStatus } from "../computers/status";
 import type { Db } from "../db/client";
 import { unseal } from "../lib/seal";
-import { countActiveSessionsOfOwner, findComputerSecrets, findVisibleComputer, touchLastConnected } from "../queries/computers";
+import { findComputerSecrets, findVisibleComputer, touchLastConnected } from "../queries/computers";
 import { findPlan } from "../queries/plans";
 import { findUserBySessionHash } from "../queries/auth-sessions";
 import { findUserById } from "../queries/users";
 import { visibleOr404 } from "./computers";
-import { endRemoteSession, insertRemoteSession } from "../queries/remote-sessions";
+import { endRemoteSession, insertRemoteSession, insertRemoteSessionWithin, type NewRemoteSession } from "../queries/remote-sessions";
 import { mintTicket } from "../sessions/tickets";
 import { toComputerDto } from "./dto";
 import { errors, jsonResponse, router } from "./openapi";
@@ -59,11 +59,8 @@ sessionRoutes.openapi(
     }
     const owner = await findUserById(db, computer.ownerId);
     const plan = owner && (await findPlan(db, owner.planId));
-    if (plan && (await countActiveSessionsOfOwner(db, computer.ownerId)) >= plan.maxConcurrentSessions) {
-      throw new ApiError("plan_limit", `The ${plan.name} plan allows ${plan.maxConcurrentSessions} concurrent session(s). End a session first.`);
-    }
     const sessionId = newId();
-    await insertRemoteSession(db, {
+    const row: NewRemoteSession = {
       id: sessionId,
       computerId: computer.id,
       userId: user.id,
@@ -72,7 +69,11 @@ sessionRoutes.openapi(
       viewerIp: clientIp(c),
       viewerAgent: userAgent(c),
       startedAt: now,
-    });
+    };
+    if (!plan) await insertRemoteSession(db, row);
+    else if (!(await insertRemoteSessionWithin(db, row, { ownerId: computer.ownerId, max: plan.maxConcurrentSessions }))) {
+      throw new ApiError("plan_limit", `The ${plan.name} plan allows ${plan.maxConcurrentSessions} concurrent session(s). End a session first.`);
+    }
     const claims = { sid: sessionId, cid: computer.id };
     const [viewerTicket, agentTicket] = await Promise.all([
       mintTicket(c.env, { ...claims, role: "viewer", uid: user.id }),
