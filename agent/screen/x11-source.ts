@@ -52,6 +52,7 @@ const BUTTONS: [bit: number, xButton: number][] = [
 
 type ShmSegment = {
   buffer: Buffer;
+  size: number;
   /** The buffer is the segment itself (a mapped provider): GetImage writes straight into it. */
   zeroCopy: boolean;
   getImage(
@@ -71,6 +72,9 @@ type ShmSegment = {
 export async function openX11Source(opts: X11SourceOptions = {}): Promise<X11Source> {
   const display = opts.display ?? process.env.DISPLAY ?? ":0";
   const mapped = opts.useShm === false || opts.mapShm === false ? undefined : mappedShmProvider();
+  if (!mapped && opts.useShm !== false && opts.mapShm !== false) {
+    opts.log?.("the shm-map addon is not built: the screen is read from the SHM segment with pread", {});
+  }
   const direct = mapped ? undefined : directShmProvider();
   const d = await connectX11(display, mapped ?? direct);
   try {
@@ -173,13 +177,19 @@ export class X11Source implements ScreenSource {
       const usable = shmExt && (await new Promise<boolean>((resolve) => shmExt.usable((_: unknown, ok: boolean) => resolve(ok))));
       if (usable) {
         const frame = this.width * this.height * 4;
-        const size = this.mappedProvider ? 2 * frame : frame;
-        this.shm = await new Promise<ShmSegment | undefined>((resolve) =>
-          shmExt.createSegment(size, (err: Error | null, seg: ShmSegment) => resolve(err ? undefined : seg)),
-        );
+        const create = (size: number) =>
+          new Promise<ShmSegment | undefined>((resolve) =>
+            shmExt.createSegment(size, (err: Error | null, seg: ShmSegment) => {
+              if (err) this.log("could not create an SHM segment", { bytes: size, error: err.message });
+              resolve(err ? undefined : seg);
+            }),
+          );
+        // Mapped: a screen to lend and a scratch one. Where /dev/shm has no room for two
+        // (the addon allocates the whole segment up front), one screen and nothing to lend.
+        this.shm = this.mappedProvider ? ((await create(2 * frame)) ?? (await create(frame))) : await create(frame);
         this.mode.shm = this.shm !== undefined;
         this.mode.mappedShm = this.mappedProvider && this.shm?.zeroCopy === true;
-        if (this.mode.mappedShm) this.scratch = frame;
+        if (this.mode.mappedShm && this.shm!.size >= 2 * frame) this.scratch = frame;
       }
     }
 
@@ -220,7 +230,7 @@ export class X11Source implements ScreenSource {
    * while it is lent; give it back with returnScreen.
    */
   lendScreen(): Uint8Array | undefined {
-    if (!this.shm || !this.mode.mappedShm || this.lent || this.captureFormat !== "bgrx") return undefined;
+    if (!this.shm || !this.mode.mappedShm || this.scratch === 0 || this.lent || this.captureFormat !== "bgrx") return undefined;
     this.lent = new Uint8Array(this.shm.buffer.buffer, this.shm.buffer.byteOffset, this.scratch);
     this.lent.fill(0);
     return this.lent;

@@ -95,13 +95,17 @@ export class StreamSession {
     // check and gets the documented TooLarge code rather than ws's generic 1009.
     // No permessage-deflate: frames carry their own deflate stream (protocol/frame-codec.ts)
     // and JPEGs; deflating them again cost the agent CPU on every update for no bytes saved.
-    this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false });
+    try {
+      this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false });
+    } catch (err) {
+      this.giveBackScreen(); // a bad URL: no session will ever use it
+      throw err;
+    }
     this.ws.binaryType = "nodebuffer";
     this.ended = new Promise((resolve) => {
       this.ws.on("close", (code, reason) => {
         this.stop();
-        this.closed = true;
-        if (!this.busy) this.giveBackScreen();
+        this.release();
         resolve({ code, reason: reason.toString() });
       });
     });
@@ -121,12 +125,16 @@ export class StreamSession {
    */
   snapshot(): RgbaImage | undefined {
     if (!this.open || this.stats.updates === 0) return undefined;
+    // A lent screen is written by the X server during a capture: read it between updates.
+    if (this.busy && this.lentScreen) return undefined;
     return { width: this.source.width, height: this.source.height, data: this.encoder.screenRgba() };
   }
 
   /** Ends the session from this side. */
   close(code: number = CloseCode.SessionEnded, reason = "session ended"): void {
     this.stop();
+    // No update starts after this: a session opened right after (a replacement) may borrow the screen.
+    this.release();
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 
@@ -275,6 +283,12 @@ export class StreamSession {
       if (!this.damage.isEmpty) this.schedule();
       this.armRefresh();
     }
+  }
+
+  /** No update starts any more: the screen goes back now, or when the running one ends. */
+  private release(): void {
+    this.closed = true;
+    if (!this.busy) this.giveBackScreen();
   }
 
   /** After the last capture into it: the next session may borrow the source's screen. */

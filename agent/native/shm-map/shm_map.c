@@ -4,10 +4,13 @@
 // this addon; the agent falls back to pread when it is not built (agent/screen/shm-provider.ts).
 //
 // The mapping lives exactly as long as the ArrayBuffer: it is unmapped only when V8 collects
-// it, so no JavaScript reference can outlive it. The segment file never shrinks (it is
-// unlinked /dev/shm memory sized once by ftruncate), so reading it cannot fault.
+// it, so no JavaScript reference can outlive it. ftruncate leaves a tmpfs file sparse, and a
+// page that cannot be allocated when first touched is a SIGBUS: the whole size is allocated
+// here first (posix_fallocate), so a full /dev/shm is an ENOSPC error at creation instead.
+// The segment file never shrinks (it is unlinked and sized once), so the mapping cannot fault later.
 #define NAPI_VERSION 8
 #include <errno.h>
+#include <fcntl.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,6 +30,11 @@ static napi_value map_segment(napi_env env, napi_callback_info info) {
       napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int64(env, argv[1], &size) != napi_ok ||
       fd < 0 || size <= 0) {
     napi_throw_type_error(env, NULL, "map(fd, size) takes an open file descriptor and a positive size");
+    return NULL;
+  }
+  int err = posix_fallocate(fd, 0, (off_t)size);
+  if (err != 0) {
+    napi_throw_error(env, NULL, strerror(err));
     return NULL;
   }
   void* data = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
