@@ -5,7 +5,7 @@
 //    Objects, the dev e-mail outbox at /dev/mail),
 // 4. runs the demo agent (a --virtual screen) that every account sees as its demo computer (F2.2).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const port = process.env.PORT ?? "8787";
 
@@ -54,8 +54,16 @@ async function registerDemo() {
 }
 
 let demoRestarts = 0;
+/** The saved identity stays valid for the same local database on another port: point it here. */
+function pointDemoAtThisPort() {
+  const saved = JSON.parse(readFileSync(demoConfig, "utf8"));
+  const server = `http://localhost:${port}`;
+  if (saved.server !== server) writeFileSync(demoConfig, JSON.stringify({ ...saved, server }), { mode: 0o600 });
+}
+
 async function startDemoAgent() {
   if (!existsSync(demoConfig)) await registerDemo();
+  else pointDemoAtThisPort();
   const agent = spawn("npx", ["tsx", "agent/main.ts", "--virtual", "--installed", "--config", demoConfig], { stdio: ["ignore", "ignore", "inherit"] });
   children.push(agent);
   agent.on("exit", (code) => {
