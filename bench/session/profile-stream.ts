@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     const agent = fork(self, ["--child", xvfb.display, server.url, pread ? "pread" : "map"], { execArgv });
     await new Promise<void>((resolve) => agent.once("message", () => resolve()));
     const viewer = await server.connection;
+    let bytes = 0;
+    let copies = 0;
     const take = async (ms: number) => {
       const t0 = performance.now();
       let updates = 0;
@@ -67,8 +69,6 @@ async function main(): Promise<void> {
       }
       return updates;
     };
-    let bytes = 0;
-    let copies = 0;
     await take(1500); // the key frame and the first stand-ins
     bytes = 0;
     copies = 0;

@@ -4,6 +4,7 @@
 // D1, so they are removed here first.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { publishRemoved } from "../computers/notify";
 import { ApiError } from "../errors";
 import { settleAll } from "../lib/settle";
 import { sharesOfOwner } from "../queries/sharing";
@@ -32,8 +33,5 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   await deleteUser(db, user.id);
   await env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted");
   // The cascade took the shares too: the people they were shared with see them go now.
-  await settleAll(
-    "tell sharees",
-    [...sharedWith].map(([userId, ids]) => env.ACCOUNT_HUB.getByName(userId).publish(ids.map((id) => ({ type: "computer-removed", id }) as const))),
-  );
+  await settleAll("tell sharees", publishRemoved(env, sharedWith));
 }

@@ -21,5 +21,10 @@ export async function notifyComputerChanged(env: Env, db: Db, computerId: string
 }
 
 export async function notifyComputerRemoved(env: Env, userIds: string[], computerId: string): Promise<void> {
-  await Promise.all(userIds.map((u) => env.ACCOUNT_HUB.getByName(u).publish([{ type: "computer-removed", id: computerId }])));
+  await Promise.all(publishRemoved(env, userIds.map((u) => [u, [computerId]])));
+}
+
+/** Tells each user's open tabs that these computers left their list; one call per user. */
+export function publishRemoved(env: Env, byUser: Iterable<[userId: string, computerIds: string[]]>): Promise<number>[] {
+  return [...byUser].map(([userId, ids]) => env.ACCOUNT_HUB.getByName(userId).publish(ids.map((id) => ({ type: "computer-removed", id }))));
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { remoteSessions } from "../db/schema";
 
@@ -15,16 +15,16 @@ export type NewRemoteSession = {
   startedAt: number;
 };
 
-export async function insertRemoteSession(db: Db, row: NewRemoteSession): Promise<void> {
-  await db.insert(remoteSessions).values(row);
-}
-
 /**
- * Inserts the session only while fewer than `max` sessions run on the owner's computers
- * (F8.1), in one statement: counting first and inserting after would let two Connects at the
- * same moment both pass the count. False when the limit is reached.
+ * Inserts the session; with a `limit`, only while fewer than `max` sessions run on the
+ * owner's computers (F8.1), in one statement: counting first and inserting after would let
+ * two Connects at the same moment both pass the count. False when the limit is reached.
  */
-export async function insertRemoteSessionWithin(db: Db, row: NewRemoteSession, limit: { ownerId: string; max: number }): Promise<boolean> {
+export async function insertRemoteSession(db: Db, row: NewRemoteSession, limit?: { ownerId: string; max: number }): Promise<boolean> {
+  if (!limit) {
+    await db.insert(remoteSessions).values(row);
+    return true;
+  }
   const inserted = await db.all<{ id: string }>(sql`
     INSERT INTO remote_sessions (id, computer_id, user_id, sign_in_hash, source, viewer_ip, viewer_agent, started_at)
     SELECT ${row.id}, ${row.computerId}, ${row.userId}, ${row.signInHash}, ${row.source}, ${row.viewerIp}, ${row.viewerAgent}, ${row.startedAt}
@@ -46,36 +46,30 @@ export async function findRemoteSession(db: Db, id: string): Promise<RemoteSessi
   return db.select().from(remoteSessions).where(eq(remoteSessions.id, id)).get();
 }
 
-/** Sessions still running on a computer; only those `userId` is viewing when given. */
-export async function liveSessionIds(db: Db, computerId: string, userId?: string): Promise<string[]> {
+/** Ids of the sessions still running that match every filter given. */
+async function liveIds(db: Db, ...filters: (SQL | undefined)[]): Promise<string[]> {
   const rows = await db
     .select({ id: remoteSessions.id })
     .from(remoteSessions)
-    .where(
-      and(
-        eq(remoteSessions.computerId, computerId),
-        isNull(remoteSessions.endedAt),
-        userId === undefined ? undefined : eq(remoteSessions.userId, userId),
-      ),
-    )
+    .where(and(isNull(remoteSessions.endedAt), ...filters))
     .all();
   return rows.map((r) => r.id);
+}
+
+/** Sessions still running on a computer; only those `userId` is viewing when given. */
+export function liveSessionIds(db: Db, computerId: string, userId?: string): Promise<string[]> {
+  return liveIds(db, eq(remoteSessions.computerId, computerId), userId === undefined ? undefined : eq(remoteSessions.userId, userId));
 }
 
 /** Which of a user's sign-ins: just one, every one but one, or (empty) all of them. */
 export type SignIns = { only?: string; except?: string };
 
 /** Sessions still running that `userId` views from the given sign-ins. */
-export async function liveSessionIdsOfSignIns(db: Db, userId: string, which: SignIns): Promise<string[]> {
+export function liveSessionIdsOfSignIns(db: Db, userId: string, which: SignIns): Promise<string[]> {
   const ofSignIn = which.only
     ? eq(remoteSessions.signInHash, which.only)
     : which.except
       ? or(isNull(remoteSessions.signInHash), ne(remoteSessions.signInHash, which.except))
       : undefined;
-  const rows = await db
-    .select({ id: remoteSessions.id })
-    .from(remoteSessions)
-    .where(and(eq(remoteSessions.userId, userId), isNull(remoteSessions.endedAt), ofSignIn))
-    .all();
-  return rows.map((r) => r.id);
+  return liveIds(db, eq(remoteSessions.userId, userId), ofSignIn);
 }

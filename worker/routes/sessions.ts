@@ -13,7 +13,7 @@ import { findPlan } from "../queries/plans";
 import { findUserBySessionHash } from "../queries/auth-sessions";
 import { findUserById } from "../queries/users";
 import { visibleOr404 } from "./computers";
-import { endRemoteSession, insertRemoteSession, insertRemoteSessionWithin, type NewRemoteSession } from "../queries/remote-sessions";
+import { endRemoteSession, insertRemoteSession, type NewRemoteSession } from "../queries/remote-sessions";
 import { mintTicket } from "../sessions/tickets";
 import { toComputerDto } from "./dto";
 import { errors, jsonResponse, router } from "./openapi";
@@ -70,8 +70,8 @@ sessionRoutes.openapi(
       viewerAgent: userAgent(c),
       startedAt: now,
     };
-    if (!plan) await insertRemoteSession(db, row);
-    else if (!(await insertRemoteSessionWithin(db, row, { ownerId: computer.ownerId, max: plan.maxConcurrentSessions }))) {
+    const inserted = await insertRemoteSession(db, row, plan ? { ownerId: computer.ownerId, max: plan.maxConcurrentSessions } : undefined);
+    if (!inserted && plan) {
       throw new ApiError("plan_limit", `The ${plan.name} plan allows ${plan.maxConcurrentSessions} concurrent session(s). End a session first.`);
     }
     const claims = { sid: sessionId, cid: computer.id };
