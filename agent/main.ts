@@ -9,6 +9,7 @@ import { AgentRunner } from "./agent-runner";
 import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
+import { loadJpegEncoder } from "./native/jpeg";
 import type { ScreenSource } from "./screen/source";
 import { VirtualSource } from "./screen/virtual-source";
 import { platformSessionLock } from "./session-lock";
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   log("screen ready", { kind: source.kind, width: source.width, height: source.height });
+  if (!loadJpegEncoder()) log("the jpeg addon is not built (or EDGEDESK_AGENT_JPEG=sharp): JPEGs are encoded with sharp, at several times the CPU");
 
   runner = new AgentRunner({
     identity,

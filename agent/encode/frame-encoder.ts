@@ -14,6 +14,7 @@ import { detectVerticalMove, rowHashes, type RowHashes } from "./scroll";
 import { BytePool } from "./byte-pool";
 import { packRgb } from "./pack-rgb";
 import { TileHistory } from "./tile-history";
+import { type EncodeJpeg, loadJpegEncoder } from "../native/jpeg";
 
 /**
  * A tile that changed in this many updates in a row, with more colours than
@@ -51,6 +52,11 @@ export type EncoderOptions = {
    * SHM segment the X server captures into (X11Source.lendScreen); by default its own.
    */
   screen?: Uint8Array;
+  /**
+   * Encode JPEGs with the jpeg addon (libjpeg-turbo, on this thread) when it is built; false
+   * uses sharp, as the agent does without the addon. Same pictures, same bytes within a few.
+   */
+  nativeJpeg?: boolean;
 };
 
 export class FrameEncoder {
@@ -80,8 +86,10 @@ export class FrameEncoder {
    */
   private screenHashes = new Map<string, RowHashes>();
   private shadowHashes = new Map<string, RowHashes>();
-  /** JPEG input buffers, each as big as the largest JPEG rect (see maxRectTiles). */
-  private readonly rgbPool: BytePool;
+  /** The jpeg addon, if built and not turned off: see encodeJpeg. */
+  private readonly nativeJpeg: EncodeJpeg | undefined;
+  /** sharp's input buffers, each as big as the largest JPEG rect (see maxRectTiles); made on first use. */
+  private rgbPool: BytePool | undefined;
 
   constructor(width: number, height: number, opts: EncoderOptions = {}) {
     this.width = width;
@@ -99,9 +107,7 @@ export class FrameEncoder {
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
     this.bgr = opts.pixelFormat === "bgrx";
-    // A JPEG rect covers at most 4 x maxCols x maxRows tiles (1.5 MB of RGB by default); a
-    // full-screen photo is 5-8 of them in flight. 8 kept: 12 MB per stream.
-    this.rgbPool = new BytePool(4 * this.maxCols * this.maxRows * TILE * TILE * 3, 8);
+    this.nativeJpeg = opts.nativeJpeg === false ? undefined : loadJpegEncoder();
     this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
     this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
   }
@@ -354,14 +360,27 @@ export class FrameEncoder {
     }
   }
 
-  private async encodeJpeg(r: Rect): Promise<FrameRect> {
+  private encodeJpeg(r: Rect): FrameRect | Promise<FrameRect> {
+    if (!this.nativeJpeg) return this.encodeJpegWithSharp(r);
+    // libjpeg-turbo reads the rect's rows where they lie in `screen` and is done when it
+    // returns, before the next capture can write there: no copy, no thread hand-off, about a
+    // tenth of sharp's CPU per call (agent/native/jpeg/jpeg_encode.c).
+    const data = this.nativeJpeg(this.screen, this.width, r.x, r.y, r.w, r.h, this.bgr, this.quality);
+    return this.jpegRect(r, Encoding.Jpeg, data);
+  }
+
+  private async encodeJpegWithSharp(r: Rect): Promise<FrameRect> {
     // A packed RGB copy: sharp reads it on its own thread while the next capture may already
     // be writing into `screen`. Three channels, because sharp's removeAlpha on RGBA input
     // more than doubled the encode's CPU (bench/session/profile-encode.ts).
     // A rect taller than wide goes transposed: libvips works in bands of rows and pays for
     // each, so a 16x1080 strip costs it twice the CPU of the same pixels as 1080x16.
     const transposed = r.h > r.w;
-    const out = this.rgbPool.take(r.w * r.h * 3);
+    // A JPEG rect covers at most 4 x maxCols x maxRows tiles (1.5 MB of RGB by default); a
+    // full-screen photo is 5-8 of them in flight. 8 kept: 12 MB per stream.
+    this.rgbPool ??= new BytePool(4 * this.maxCols * this.maxRows * TILE * TILE * 3, 8);
+    const pool = this.rgbPool;
+    const out = pool.take(r.w * r.h * 3);
     const rgb = packRgb(this.screen32, this.width, r, this.bgr, { transposed, out });
     // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
     // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
@@ -372,12 +391,15 @@ export class FrameEncoder {
         .toBuffer();
     } finally {
       // sharp reads the input until its promise settles; only then may the buffer be reused.
-      this.rgbPool.give(out);
+      pool.give(out);
     }
+    return this.jpegRect(r, transposed ? Encoding.JpegTransposed : Encoding.Jpeg, data);
+  }
+
+  private jpegRect(r: Rect, encoding: typeof Encoding.Jpeg | typeof Encoding.JpegTransposed, data: Buffer): FrameRect {
     if (data.byteLength + RECT_HEADER_BYTES + 4 > MAX_AGENT_MSG_BYTES - 64) {
       throw new RangeError(`an encoded ${r.w}x${r.h} tile is ${data.byteLength} bytes, over the message limit`);
     }
-    const encoding = transposed ? Encoding.JpegTransposed : Encoding.Jpeg;
     return { encoding, x: r.x, y: r.y, w: r.w, h: r.h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
 }

@@ -1,28 +1,36 @@
-// Builds the agent's one native addon (shm-map: the MIT-SHM segment mapped instead of read)
-// with node-gyp, as npm's postinstall. Node's headers come from npm's `nodedir` setting, the
-// machine's own, or node-gyp's cache; without any, nothing is built (never downloaded). A failed build does not
-// fail the install: the agent then reads the segment with pread, as it did before the addon,
-// and says so in its log (openX11Source). The tests expect the addon on Linux (test/agent/x11-source.test.ts).
+// Builds the agent's native addons with node-gyp, as npm's postinstall:
+// - shm-map: the MIT-SHM segment mapped instead of read (without it: pread);
+// - jpeg: JPEGs with the machine's libjpeg-turbo (libjpeg62-turbo-dev) on the calling thread
+//   (without it: sharp, at several times the CPU).
+// Node's headers come from npm's `nodedir` setting, the machine's own, or node-gyp's cache;
+// without any, nothing is built (never downloaded). A failed build does not fail the install:
+// the agent then takes the fallback and says so in its log. The tests expect both addons on
+// Linux (test/agent/shm-map.test.ts, test/agent/jpeg-addon.test.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), "shm-map");
+const here = dirname(fileURLToPath(import.meta.url));
+const addons = [
+  { name: "shm-map", without: "the agent will read the SHM segment with pread" },
+  { name: "jpeg", without: "the agent will encode JPEGs with sharp (is libjpeg62-turbo-dev installed?)" },
+];
 
 if (process.platform !== "linux") {
-  console.log("agent/native: shm-map is for X11 on Linux; skipped");
+  console.log("agent/native: the addons are for X11 on Linux; skipped");
   process.exit(0);
 }
+const skipAll = (why) => {
+  for (const a of addons) console.warn(`agent/native: ${why}; ${a.without}`);
+  process.exit(0);
+};
 // npm names its own node-gyp to lifecycle scripts; run by hand, use the one npm ships.
 const gyp = [process.env.npm_config_node_gyp, join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js")].find(
   (p) => p && existsSync(p),
 );
-if (!gyp) {
-  console.warn("agent/native: node-gyp not found; the agent will read the SHM segment with pread");
-  process.exit(0);
-}
+if (!gyp) skipAll("node-gyp not found");
 // Headers: npm's nodedir when npm runs this, else those installed beside this node (as
 // Debian's and the official tarballs do), so node-gyp never tries to download them.
 // Without either, only headers node-gyp has already cached will do: it would otherwise try
@@ -30,10 +38,9 @@ if (!gyp) {
 const prefix = join(dirname(process.execPath), "..");
 const nodedir = process.env.npm_config_nodedir || (existsSync(join(prefix, "include", "node", "node_api.h")) ? prefix : undefined);
 const cached = existsSync(join(homedir(), ".cache", "node-gyp", process.versions.node, "include", "node", "node_api.h"));
-if (!nodedir && !cached) {
-  console.warn("agent/native: no Node headers on this machine; the agent will read the SHM segment with pread");
-  process.exit(0);
-}
+if (!nodedir && !cached) skipAll("no Node headers on this machine");
 const args = [gyp, "rebuild", "--loglevel=warn", ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
-const run = spawnSync(process.execPath, args, { cwd: dir, stdio: "inherit" });
-if (run.status !== 0) console.warn(`agent/native: building shm-map failed (exit ${run.status}); the agent will read the SHM segment with pread`);
+for (const addon of addons) {
+  const run = spawnSync(process.execPath, args, { cwd: join(here, addon.name), stdio: "inherit" });
+  if (run.status !== 0) console.warn(`agent/native: building ${addon.name} failed (exit ${run.status}); ${addon.without}`);
+}

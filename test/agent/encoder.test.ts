@@ -113,7 +113,12 @@ describe("frame encoder", () => {
     expect(firstDifference(split.data, single.data)).toBe(-1);
   });
 
-  it("sends the strip a panned photo uncovers as one tall JPEG next to the Copy", async () => {
+  // With the jpeg addon (libjpeg-turbo) the strip goes as it is; without it, through sharp,
+  // transposed: libvips encodes a strip that tall and narrow for half the CPU as 1080x8.
+  it.each([
+    { nativeJpeg: true, encoding: Encoding.Jpeg },
+    { nativeJpeg: false, encoding: Encoding.JpegTransposed },
+  ])("sends the strip a panned photo uncovers as one tall JPEG next to the Copy (addon: $nativeJpeg)", async ({ nativeJpeg, encoding }) => {
     const [w, h] = [1920, 1080];
     const wide = photoImage(w + 8, h);
     const crop = (dx: number) => {
@@ -121,7 +126,7 @@ describe("frame encoder", () => {
       for (let y = 0; y < h; y++) out.set(wide.subarray((y * (w + 8) + dx) * 4, (y * (w + 8) + dx + w) * 4), y * w * 4);
       return out;
     };
-    const enc = new FrameEncoder(w, h);
+    const enc = new FrameEncoder(w, h, { nativeJpeg });
     const canvas = new Canvas(w, h);
     enc.put(whole(w, h), { width: w, height: h, data: crop(0) });
     await roundTrip(canvas, await enc.encode([whole(w, h)], true), true);
@@ -129,13 +134,24 @@ describe("frame encoder", () => {
     enc.put(whole(w, h), { width: w, height: h, data: panned });
     const rects = await enc.encode([whole(w, h)]);
     expect(rects.filter((r) => r.encoding === Encoding.Copy).map(({ x, y, w, h }) => ({ x, y, w, h }))).toEqual([{ x: 0, y: 0, w: w - 8, h }]);
-    // Seventeen photographic tiles in the last column, one JPEG call (each call has a fixed
-    // cost), transposed: sharp encodes a strip that tall and narrow for half the CPU as 1080x8.
-    expect(rects.filter((r) => isJpeg(r.encoding)).map(({ encoding, x, y, w, h }) => ({ encoding, x, y, w, h }))).toEqual([
-      { encoding: Encoding.JpegTransposed, x: w - 8, y: 0, w: 8, h },
-    ]);
+    // Seventeen photographic tiles in the last column, one JPEG call (each call has a fixed cost).
+    expect(rects.filter((r) => isJpeg(r.encoding)).map(({ encoding, x, y, w, h }) => ({ encoding, x, y, w, h }))).toEqual([{ encoding, x: w - 8, y: 0, w: 8, h }]);
     await roundTrip(canvas, rects, false);
     expect(psnr(canvas.data, panned)).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each([true, false])("sends a photo's JPEGs at PSNR >= 30 dB in the X server's BGRX too (addon: %s)", async (nativeJpeg) => {
+    const [w, h] = [640, 480];
+    const img = photoImage(w, h);
+    const bgrx = new Uint8Array(img.byteLength);
+    for (let i = 0; i < img.byteLength; i += 4) [bgrx[i], bgrx[i + 1], bgrx[i + 2]] = [img[i + 2]!, img[i + 1]!, img[i]!];
+    const enc = new FrameEncoder(w, h, { nativeJpeg, pixelFormat: "bgrx" });
+    enc.put(whole(w, h), { width: w, height: h, data: bgrx });
+    const rects = await enc.encode([whole(w, h)], true);
+    expect(kinds(rects)).toEqual(new Set([Encoding.Jpeg]));
+    const canvas = new Canvas(w, h);
+    await roundTrip(canvas, rects, true);
+    expect(psnr(canvas.data, img)).toBeGreaterThanOrEqual(30);
   });
 
   it("sends a few-colour picture that changes in every update as JPEG from the third, and losslessly once it holds still", async () => {

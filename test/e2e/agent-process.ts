@@ -10,14 +10,17 @@ const tsxCli = join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 export type AgentProcess = { proc: ChildProcess; log: string };
 
-/** Starts the agent for `account` under the computer name `name`; `screen` is e.g. ["--display", ":5"] or ["--virtual"]. */
-export function startAgentProcess(baseUrl: string, workDir: string, account: Account, name: string, screen: string[]): AgentProcess {
+/**
+ * Starts the agent for `account` under the computer name `name`; `screen` is e.g. ["--display", ":5"] or ["--virtual"];
+ * `env` adds to this process's environment.
+ */
+export function startAgentProcess(baseUrl: string, workDir: string, account: Account, name: string, screen: string[], env: Record<string, string> = {}): AgentProcess {
   const log = join(workDir, `${name}.log`);
   const out = createWriteStream(log);
   const proc = spawn(
     process.execPath,
     [tsxCli, "agent/main.ts", "--server", baseUrl, "--email", account.email, "--password", account.password, "--name", name, "--config", join(workDir, `${name}.json`), ...screen],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   proc.stdout!.pipe(out);
   proc.stderr!.pipe(out);

@@ -36,8 +36,8 @@ afterAll(async () => {
 });
 
 /** The real agent as a user runs it (test/e2e/agent-process.ts), stopped in afterAll. */
-function startAgent(account: Account, name: string, screen: string[]): AgentProcess {
-  const agent = startAgentProcess(baseUrl, workDir, account, name, screen);
+function startAgent(account: Account, name: string, screen: string[], env?: Record<string, string>): AgentProcess {
+  const agent = startAgentProcess(baseUrl, workDir, account, name, screen, env);
   processes.push(agent.proc);
   return agent;
 }
@@ -113,11 +113,14 @@ function columns(rgba: Uint8Array, width: number, x0: number, w: number): Uint8A
 }
 
 describe("a live session with a moving picture", () => {
-  test("a picture panned sideways arrives where it belongs, its tall new strips included", { timeout: 180_000 }, async () => {
-    // The bench's painter pans a photo-like picture 8 px a frame: every update uncovers a
-    // strip at the edge taller than wide, which travels as a transposed JPEG (protocol 0x08)
-    // that the viewer draws through an x/y swap. Frozen mid-pan, the canvas must match the
-    // display, the edge strips too.
+  // The bench's painter pans a photo-like picture 8 px a frame: every update uncovers a strip
+  // at the edge taller than wide. The agent's jpeg addon sends it as a plain JPEG; without the
+  // addon (sharp) it travels transposed (protocol 0x08) and the viewer draws it through an
+  // x/y swap. Frozen mid-pan, the canvas must match the display, the edge strips too.
+  test.each<{ jpeg: string; env: Record<string, string> }>([
+    { jpeg: "addon", env: {} },
+    { jpeg: "sharp", env: { EDGEDESK_AGENT_JPEG: "sharp" } },
+  ])("a picture panned sideways arrives where it belongs, its tall new strips included (JPEGs by $jpeg)", { timeout: 180_000 }, async ({ jpeg, env }) => {
     const x = await startXvfb("1024x768x24");
     displays.push(x);
     const painterPath = join(process.cwd(), "bench", "session", "painter.mjs");
@@ -128,12 +131,14 @@ describe("a live session with a moving picture", () => {
       painter.once("exit", (code) => reject(new Error(`painter exited (${code})`)));
     });
 
-    const account = await createAccount(baseUrl, "panning");
+    const account = await createAccount(baseUrl, `panning-${jpeg}`);
     const cookie = await signIn(baseUrl, account);
-    const agent = startAgent(account, "e2e-panning", ["--display", x.display]);
-    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-panning", agent);
+    const agent = startAgent(account, `e2e-panning-${jpeg}`, ["--display", x.display], env);
+    const computerId = await onlineComputerId(baseUrl, cookie, `e2e-panning-${jpeg}`, agent);
     const { context, viewer } = await connectFromCabinet(cookie, computerId);
     await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBe(1024);
+    // The agent says at start when it encodes with sharp: proof this run took the path it names.
+    expect(readFileSync(agent.log, "utf8").includes("JPEGs are encoded with sharp")).toBe(jpeg === "sharp");
     await viewer.waitForTimeout(1500);
     painter.kill("SIGSTOP");
     try {
