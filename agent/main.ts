@@ -9,6 +9,7 @@ import { AgentRunner } from "./agent-runner";
 import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
+import { loadDeflater } from "./native/deflate";
 import { loadJpegEncoder } from "./native/jpeg";
 import type { ScreenSource } from "./screen/source";
 import { VirtualSource } from "./screen/virtual-source";
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
   });
   log("screen ready", { kind: source.kind, width: source.width, height: source.height });
   if (!loadJpegEncoder()) log("the jpeg addon is not built (or EDGEDESK_AGENT_JPEG=sharp): JPEGs are encoded with sharp, at several times the CPU");
+  if (!loadDeflater()) log("the deflate addon is not built: the stream is deflated in node:zlib's thread pool");
 
   runner = new AgentRunner({
     identity,

@@ -6,6 +6,9 @@ import { execSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { loadDeflater } from "../agent/native/deflate";
+import { loadJpegEncoder } from "../agent/native/jpeg";
+import { loadMapSegment } from "../agent/native/shm-map";
 import { platformBench } from "./platform/index";
 import { sessionBench } from "./session/index";
 import type { BenchPart, Figure } from "./types";
@@ -43,7 +46,11 @@ function machine() {
   try {
     chromium = execSync("chromium --version", { encoding: "utf8" }).trim();
   } catch {}
-  return { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, debian, chromium };
+  // Which of the agent's native addons the measured agent had (agent/native; each has a slower fallback).
+  const agentAddons = Object.entries({ "shm-map": loadMapSegment(), jpeg: loadJpegEncoder(), deflate: loadDeflater() })
+    .filter(([, loaded]) => loaded)
+    .map(([name]) => name);
+  return { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, debian, chromium, agentAddons };
 }
 
 const started = Date.now();
@@ -64,7 +71,7 @@ if (!args.quick && !args.only) {
   const mdPath = new URL("../BENCHMARKS.md", import.meta.url);
   const md = readFileSync(mdPath, "utf8");
   const m = result.machine;
-  const block = `<!-- bench:start -->\nMeasured ${result.date.slice(0, 10)} on ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, Debian ${m.debian}, ${m.chromium}; the run took ${seconds} s.\n\n${out}\n<!-- bench:end -->`;
+  const block = `<!-- bench:start -->\nMeasured ${result.date.slice(0, 10)} on ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, Debian ${m.debian}, ${m.chromium}, the agent's native addons: ${m.agentAddons.join(", ") || "none"}; the run took ${seconds} s.\n\n${out}\n<!-- bench:end -->`;
   writeFileSync(mdPath, md.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
 }
 const missed = figures.filter((f) => f.met === false).length;

@@ -1,11 +1,13 @@
 // Builds the agent's native addons with node-gyp, as npm's postinstall:
 // - shm-map: the MIT-SHM segment mapped instead of read (without it: pread);
 // - jpeg: JPEGs with the machine's libjpeg-turbo (libjpeg62-turbo-dev) on the calling thread
-//   (without it: sharp, at several times the CPU).
+//   (without it: sharp, at several times the CPU);
+// - deflate: the stream's deflate on the calling thread, with the zlib inside Node (without
+//   it: node:zlib's thread pool).
 // Node's headers come from npm's `nodedir` setting, the machine's own, or node-gyp's cache;
 // without any, nothing is built (never downloaded). A failed build does not fail the install:
-// the agent then takes the fallback and says so in its log. The tests expect both addons on
-// Linux (test/agent/shm-map.test.ts, test/agent/jpeg-addon.test.ts).
+// the agent then takes the fallback and says so in its log. The tests expect all
+// three on Linux (test/agent/shm-map.test.ts, jpeg-addon.test.ts, deflate-addon.test.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -16,6 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const addons = [
   { name: "shm-map", without: "the agent will read the SHM segment with pread" },
   { name: "jpeg", without: "the agent will encode JPEGs with sharp (is libjpeg62-turbo-dev installed?)" },
+  { name: "deflate", without: "the agent will deflate with node:zlib" },
 ];
 
 if (process.platform !== "linux") {

@@ -2,7 +2,7 @@
 // libjpeg-turbo), if it was built. Without it the encoder uses sharp (frame-encoder.ts).
 // EDGEDESK_AGENT_JPEG=sharp runs the agent as if it were not built (the browser tests use
 // it to keep the viewer's transposed JPEGs, which only sharp's path sends, under test).
-import { createRequire } from "node:module";
+import { loadAddon } from "./load";
 
 /**
  * Encodes rect (x, y, w, h) of `pixels` (4 bytes a pixel, `stride` pixels a row; BGRX when
@@ -11,18 +11,8 @@ import { createRequire } from "node:module";
  */
 export type EncodeJpeg = (pixels: Uint8Array, stride: number, x: number, y: number, w: number, h: number, bgr: boolean, quality: number) => Buffer;
 
-let loaded: EncodeJpeg | null | undefined;
-
 /** undefined when the addon is not built (or not for this platform), or turned off. */
 export function loadJpegEncoder(): EncodeJpeg | undefined {
   if (process.env.EDGEDESK_AGENT_JPEG === "sharp") return undefined;
-  if (loaded === undefined) {
-    try {
-      const addon = createRequire(import.meta.url)("./jpeg/build/Release/jpeg.node") as { encode: EncodeJpeg };
-      loaded = addon.encode;
-    } catch {
-      loaded = null;
-    }
-  }
-  return loaded ?? undefined;
+  return loadAddon<{ encode: EncodeJpeg }>("jpeg", "jpeg")?.encode;
 }

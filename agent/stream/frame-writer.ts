@@ -1,15 +1,35 @@
 // The agent's side of a stream's deflate context (layout in protocol/frame-codec.ts).
-// Node's zlib does the compressing, in its thread pool: a sync flush per message ends
-// each chunk on a byte boundary, so the viewer can inflate it as soon as it arrives.
+// A sync flush per message ends each chunk on a byte boundary, so the viewer can inflate it
+// as soon as it arrives. The deflate addon (agent/native/deflate) compresses on this thread;
+// without it node:zlib does, in its thread pool, a hand-off there and back per message.
 import { constants, createDeflateRaw, type DeflateRaw } from "node:zlib";
 import { assembleMessage, batchRects, buildSection, SYNC_FLUSH_TRAILER } from "../../protocol/frame-codec";
 import { type Frame, FrameFlags, MAX_AGENT_MSG_BYTES } from "../../protocol/stream";
+import { loadDeflater } from "../native/deflate";
+
+/**
+ * Level 6 (zlib's default): on terminal text it is a third smaller than level 1, and typing
+ * produces a few hundred bytes per update.
+ */
+const LEVEL = 6;
+
+/** One deflate stream: push() returns a section's compressed bytes, sync flush included. */
+interface Deflate {
+  push(section: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  close(): void;
+}
 
 export class FrameWriter {
-  private deflate: DeflateRaw | undefined;
-  private chunks: Buffer[] = [];
+  private deflate: Deflate | undefined;
   /** Writes run one after another: each one's chunk must follow the last in the stream. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly open: () => Deflate;
+
+  /** `native: false` uses node:zlib even where the deflate addon is built (tests, benchmarks). */
+  constructor(opts: { native?: boolean } = {}) {
+    const Native = opts.native === false ? undefined : loadDeflater();
+    this.open = Native ? () => new Native(LEVEL) : () => new ZlibDeflate();
+  }
 
   /**
    * Encodes one update as one or more messages of at most maxBytes each, all with the
@@ -22,7 +42,7 @@ export class FrameWriter {
     return run;
   }
 
-  /** Frees the zlib stream (the socket closed). */
+  /** Frees the deflate stream (the socket closed). */
   close(): void {
     this.deflate?.close();
     this.deflate = undefined;
@@ -32,42 +52,62 @@ export class FrameWriter {
     const fresh = (frame.flags & FrameFlags.full) !== 0 || !this.deflate;
     if (fresh) {
       this.close();
-      // Level 6 (zlib's default): on terminal text it is a third smaller than level 1, and
-      // typing produces a few hundred bytes per update.
-      const z = createDeflateRaw({ level: 6 });
-      z.on("data", (c: Buffer) => this.chunks.push(c));
-      // A stream error must fail this update (the session then closes), not the process.
-      z.on("error", () => {});
-      this.deflate = z;
+      this.deflate = this.open();
     }
+    const deflate = this.deflate!;
     const batches = batchRects(frame.rects, maxBytes);
     const out: Uint8Array[] = [];
     for (let i = 0; i < batches.length; i++) {
       const last = i === batches.length - 1;
       const flags = (frame.flags & FrameFlags.full) | (last ? FrameFlags.final : 0) | (i === 0 && fresh ? FrameFlags.reset : 0);
       const { section, images } = buildSection(frame, batches[i]!);
-      out.push(assembleMessage(flags, await this.compress(section), images));
+      const pushed = deflate.push(section);
+      const chunk = pushed instanceof Promise ? await pushed : pushed;
+      if (this.deflate !== deflate) throw new Error("the stream was closed");
+      out.push(assembleMessage(flags, withoutTrailer(chunk), images));
     }
     return out;
   }
+}
 
-  private compress(section: Uint8Array): Promise<Uint8Array> {
-    const z = this.deflate!;
+/** A sync flush's compressed bytes without the 00 00 ff ff every one ends with (the viewer adds it back). */
+function withoutTrailer(chunk: Uint8Array): Uint8Array {
+  const t = SYNC_FLUSH_TRAILER.byteLength;
+  const tail = chunk.subarray(chunk.byteLength - t);
+  if (chunk.byteLength < t || tail.some((b, i) => b !== SYNC_FLUSH_TRAILER[i])) throw new Error("zlib sync flush did not end with its trailer");
+  return chunk.subarray(0, chunk.byteLength - t);
+}
+
+/** node:zlib's raw deflate stream: each push is a write and a sync flush in its thread pool. */
+class ZlibDeflate implements Deflate {
+  private readonly z: DeflateRaw = createDeflateRaw({ level: LEVEL });
+  private chunks: Buffer[] = [];
+  private closed = false;
+
+  constructor() {
+    this.z.on("data", (c: Buffer) => this.chunks.push(c));
+    // A stream error must fail this update (the session then closes), not the process.
+    this.z.on("error", () => {});
+  }
+
+  push(section: Uint8Array): Promise<Uint8Array> {
+    const z = this.z;
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       z.once("error", onError);
       z.write(section);
       z.flush(constants.Z_SYNC_FLUSH, () => {
         z.off("error", onError);
-        if (this.deflate !== z) return reject(new Error("the stream was closed"));
+        if (this.closed) return reject(new Error("the stream was closed"));
         const chunk = Buffer.concat(this.chunks);
         this.chunks = [];
-        const t = SYNC_FLUSH_TRAILER.byteLength;
-        if (chunk.byteLength < t || !chunk.subarray(chunk.byteLength - t).equals(SYNC_FLUSH_TRAILER)) {
-          return reject(new Error("zlib sync flush did not end with its trailer"));
-        }
-        resolve(chunk.subarray(0, chunk.byteLength - t));
+        resolve(chunk);
       });
     });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.z.close();
   }
 }

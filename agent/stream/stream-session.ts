@@ -32,6 +32,8 @@ export type StreamSessionOptions = {
   /** Updates in flight before the agent waits for an ack. */
   window?: number;
   encoder?: EncoderOptions;
+  /** false deflates with node:zlib even where the deflate addon is built (benchmarks). */
+  nativeDeflate?: boolean;
   /**
    * Local socket backlog above which no new update starts, whatever the credit: a
    * viewer spamming Refresh (which resets the window) still cannot grow memory.
@@ -64,7 +66,7 @@ export class StreamSession {
   private readonly encoder: FrameEncoder;
   private readonly window: FlowWindow;
   /** The stream's deflate context: every message of this socket is a chunk of it. */
-  private readonly writer = new FrameWriter();
+  private readonly writer: FrameWriter;
   private readonly maxBuffered: number;
   private readonly log: Log;
   private unsubscribe: (() => void) | undefined;
@@ -89,6 +91,7 @@ export class StreamSession {
     // Where the source lends its capture memory, the encoder keeps its screen there.
     this.lentScreen = this.source.captureInto ? this.source.lendScreen?.() : undefined;
     this.encoder = new FrameEncoder(this.source.width, this.source.height, { ...opts.encoder, pixelFormat, screen: this.lentScreen });
+    this.writer = new FrameWriter({ native: opts.nativeDeflate });
     this.window = new FlowWindow(opts.window ?? 3);
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
     // maxPayload well above the protocol's limit, so an oversized message reaches our

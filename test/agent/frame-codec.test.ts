@@ -45,9 +45,11 @@ const frame = (seq: number, rects: FrameRect[], full = false, width = 200, heigh
   rects,
 });
 
-describe("frame codec", () => {
+// Each case runs with the deflate addon (agent/native/deflate) and with node:zlib, its fallback:
+// the viewer must read both streams alike.
+describe.each([true, false])("frame codec (deflate addon: %s)", (native) => {
   it("round-trips palettes of 1, 2, 4 and 8 bits per pixel and raw RGB exactly, at odd widths", async () => {
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const reader = new FrameReader();
     const W = 200;
     for (const [colours, encoding] of [
@@ -73,7 +75,7 @@ describe("frame codec", () => {
   });
 
   it("makes a repeated change cheap: later messages reuse the stream's dictionary", async () => {
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const reader = new FrameReader();
     const px = screen(200, 100, 2, 42);
     const glyph = encodeLossless(px, 200, { x: 10, y: 10, w: 12, h: 13 });
@@ -94,7 +96,7 @@ describe("frame codec", () => {
     // Each message is inflated on its own with the last 32 KiB of output as its dictionary:
     // updates below and above that size, and repeats of content several messages old, must
     // all come out exactly (a wrong window shows as wrong pixels, not as an error).
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const reader = new FrameReader();
     const W = 200;
     const shapes: Rect[] = [
@@ -120,7 +122,7 @@ describe("frame codec", () => {
   });
 
   it("lets a viewer that joined mid-stream wait for the next key frame", async () => {
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const early = new FrameReader();
     const fill = (seq: number, full: boolean) => writeFill(writer, seq, full);
     early.read((await fill(1, true))[0]!);
@@ -137,7 +139,7 @@ describe("frame codec", () => {
   });
 
   it("starts over at the next key frame after an unreadable message (resync)", async () => {
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const reader = new FrameReader();
     const fill = (seq: number, full: boolean) => writeFill(writer, seq, full);
     reader.read((await fill(1, true))[0]!);
@@ -154,7 +156,7 @@ describe("frame codec", () => {
   });
 
   it("splits an update over the message cap; every part decodes in order", async () => {
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const reader = new FrameReader();
     const W = 600;
     const px = screen(W, 400, 300, 3);
@@ -174,7 +176,7 @@ describe("frame codec", () => {
   });
 
   it("refuses malformed messages with a ProtocolError", async () => {
-    const writer = new FrameWriter();
+    const writer = new FrameWriter({ native });
     const jpeg = { encoding: Encoding.Jpeg, x: 0, y: 0, w: 8, h: 8, data: new Uint8Array([1, 2, 3, 4]) } as const;
     const [good] = await writer.write(frame(1, [jpeg], true));
     const bad: Uint8Array[] = [
@@ -187,8 +189,19 @@ describe("frame codec", () => {
     ];
     for (const m of bad) expect(() => new FrameReader().read(m), `message ${Array.from(m.subarray(0, 8))}`).toThrow(ProtocolError);
     // A rect outside the screen it declares.
-    const [outside] = await new FrameWriter().write(frame(1, [{ encoding: Encoding.Fill, x: 190, y: 0, w: 20, h: 10, r: 0, g: 0, b: 0 }], true));
+    const [outside] = await new FrameWriter({ native }).write(frame(1, [{ encoding: Encoding.Fill, x: 190, y: 0, w: 20, h: 10, r: 0, g: 0, b: 0 }], true));
     expect(() => new FrameReader().read(outside!)).toThrow(/outside the screen/);
+    writer.close();
+  });
+
+  it("starts a new stream, flagged reset, for an update written after close()", async () => {
+    const writer = new FrameWriter({ native });
+    await writeFill(writer, 1, true);
+    const queued = writeFill(writer, 2, false);
+    writer.close();
+    const [m] = await queued;
+    expect(m![1]! & FrameFlags.reset).toBeTruthy();
+    expect(new FrameReader().read(m!)).toMatchObject({ seq: 2, rects: [{ r: 2 }] });
     writer.close();
   });
 });
