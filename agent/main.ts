@@ -11,6 +11,7 @@ import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
 import { loadDeflater } from "./native/deflate";
 import { loadJpegEncoder } from "./native/jpeg";
+import { addonError } from "./native/load";
 import type { ScreenSource } from "./screen/source";
 import { VirtualSource } from "./screen/virtual-source";
 import { platformSessionLock } from "./session-lock";
@@ -73,8 +74,11 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   log("screen ready", { kind: source.kind, width: source.width, height: source.height });
-  if (!loadJpegEncoder()) log("the jpeg addon is not built (or EDGEDESK_AGENT_JPEG=sharp): JPEGs are encoded with sharp, at several times the CPU");
-  if (!loadDeflater()) log("the deflate addon is not built: the stream is deflated in node:zlib's thread pool");
+  if (!loadJpegEncoder()) {
+    const why = process.env.EDGEDESK_AGENT_JPEG === "sharp" ? "EDGEDESK_AGENT_JPEG=sharp" : addonError("jpeg", "jpeg");
+    log("no jpeg addon: JPEGs are encoded with sharp, at several times the CPU", { why });
+  }
+  if (!loadDeflater()) log("no deflate addon: the stream is deflated in node:zlib's thread pool", { why: addonError("deflate", "deflate") });
 
   runner = new AgentRunner({
     identity,

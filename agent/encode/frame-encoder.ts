@@ -54,7 +54,7 @@ export type EncoderOptions = {
   screen?: Uint8Array;
   /**
    * Encode JPEGs with the jpeg addon (libjpeg-turbo, on this thread) when it is built; false
-   * uses sharp, as the agent does without the addon. Same pictures, same bytes within a few.
+   * uses sharp, as the agent does without the addon. The same JPEG bytes either way.
    */
   nativeJpeg?: boolean;
 };

@@ -3,17 +3,29 @@
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const cache = new Map<string, unknown>();
+const cache = new Map<string, { addon?: unknown; error?: string }>();
 
-/** The addon agent/native/<dir>/build/Release/<file>.node, or undefined when it is not built (or not for this platform). */
+/** The addon agent/native/<dir>/build/Release/<file>.node, or undefined when it is not built or did not load. */
 export function loadAddon<T>(dir: string, file: string): T | undefined {
+  return entry(dir, file).addon as T | undefined;
+}
+
+/** Why loadAddon gave undefined, for the agent's log: "not built", or the loader's error (e.g. a missing symbol). */
+export function addonError(dir: string, file: string): string | undefined {
+  return entry(dir, file).error;
+}
+
+function entry(dir: string, file: string): { addon?: unknown; error?: string } {
   const key = `${dir}/${file}`;
-  if (!cache.has(key)) {
+  let found = cache.get(key);
+  if (!found) {
     try {
-      cache.set(key, require(`./${dir}/build/Release/${file}.node`));
-    } catch {
-      cache.set(key, undefined);
+      found = { addon: require(`./${dir}/build/Release/${file}.node`) };
+    } catch (err) {
+      const notBuilt = (err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
+      found = { error: notBuilt ? "not built" : String(err) };
     }
+    cache.set(key, found);
   }
-  return cache.get(key) as T | undefined;
+  return found;
 }

@@ -9,6 +9,7 @@
 import { endianness } from "node:os";
 import type { Rect } from "../../protocol/stream";
 import { type Log, silentLog } from "../log";
+import { addonError } from "../native/load";
 import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
 import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
@@ -73,7 +74,7 @@ export async function openX11Source(opts: X11SourceOptions = {}): Promise<X11Sou
   const display = opts.display ?? process.env.DISPLAY ?? ":0";
   const mapped = opts.useShm === false || opts.mapShm === false ? undefined : mappedShmProvider();
   if (!mapped && opts.useShm !== false && opts.mapShm !== false) {
-    opts.log?.("the shm-map addon is not built: the screen is read from the SHM segment with pread", {});
+    opts.log?.("no shm-map addon: the screen is read from the SHM segment with pread", { why: addonError("shm-map", "shm_map") });
   }
   const direct = mapped ? undefined : directShmProvider();
   const d = await connectX11(display, mapped ?? direct);

@@ -57,14 +57,20 @@ export class FrameWriter {
     const deflate = this.deflate!;
     const batches = batchRects(frame.rects, maxBytes);
     const out: Uint8Array[] = [];
-    for (let i = 0; i < batches.length; i++) {
-      const last = i === batches.length - 1;
-      const flags = (frame.flags & FrameFlags.full) | (last ? FrameFlags.final : 0) | (i === 0 && fresh ? FrameFlags.reset : 0);
-      const { section, images } = buildSection(frame, batches[i]!);
-      const pushed = deflate.push(section);
-      const chunk = pushed instanceof Promise ? await pushed : pushed;
-      if (this.deflate !== deflate) throw new Error("the stream was closed");
-      out.push(assembleMessage(flags, withoutTrailer(chunk), images));
+    try {
+      for (let i = 0; i < batches.length; i++) {
+        const last = i === batches.length - 1;
+        const flags = (frame.flags & FrameFlags.full) | (last ? FrameFlags.final : 0) | (i === 0 && fresh ? FrameFlags.reset : 0);
+        const { section, images } = buildSection(frame, batches[i]!);
+        const pushed = deflate.push(section);
+        const chunk = pushed instanceof Promise ? await pushed : pushed;
+        if (this.deflate !== deflate) throw new Error("the stream was closed");
+        out.push(assembleMessage(flags, withoutTrailer(chunk), images));
+      }
+    } catch (err) {
+      // The stream's state is unknown now: the next update starts a new one (flagged reset).
+      if (this.deflate === deflate) this.close();
+      throw err;
     }
     return out;
   }

@@ -36,12 +36,13 @@ for (const round of [1, 2]) {
     { x: 0, y: 0, w: 1920, h: 1080 },
   ]) {
     const n = r.w * r.h > 1e6 ? 10 : 200;
-    await time(`  JPEG ${r.w}x${r.h} addon`, n, () => encode(screen, W, r.x, r.y, r.w, r.h, false, 75));
-    await time(`  JPEG ${r.w}x${r.h} sharp`, n, () =>
+    const viaAddon = () => encode(screen, W, r.x, r.y, r.w, r.h, false, 75);
+    const viaSharp = () =>
       sharp(packRgb(screen32, W, r, false), { raw: { width: r.w, height: r.h, channels: 3 } })
         .jpeg({ quality: 75, chromaSubsampling: "4:2:0", optimiseCoding: false })
-        .toBuffer(),
-    );
+        .toBuffer();
+    await time(`  JPEG ${r.w}x${r.h} addon (${viaAddon().byteLength} B)`, n, viaAddon);
+    await time(`  JPEG ${r.w}x${r.h} sharp (${(await viaSharp()).byteLength} B)`, n, viaSharp);
   }
   const glyphs = new Uint32Array(200 * 100).map((_, i) => ((i * 7) % 5) * 0x111111);
   const rect = encodeLossless(glyphs, 200, { x: 3, y: 5, w: 24, h: 16 });

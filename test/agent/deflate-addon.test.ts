@@ -14,7 +14,7 @@ describe.skipIf(process.platform !== "linux")("deflate addon", () => {
     const ins: Buffer[] = [];
     const outs: Buffer[] = [];
     const noise = Buffer.alloc(200_000);
-    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24; // incompressible-ish: output beyond the first guess
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24; // incompressible-ish: stored blocks
     const text = Buffer.from("0123456789abcdefghijklmnopqrstuvwxyz".repeat(4));
     for (const chunk of [text, text, noise, Buffer.alloc(0)]) {
       const out = d.push(chunk);
@@ -38,6 +38,7 @@ describe.skipIf(process.platform !== "linux")("deflate addon", () => {
     expect(() => d.push("text" as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => d.push(new Uint16Array(4) as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => d.push.call({} as never, new Uint8Array(4))).toThrow();
+    expect(() => (Deflater as unknown as (level: number) => unknown)(6)).toThrow(TypeError); // without new
     expect(d.push(new Uint8Array(4)).byteLength).toBeGreaterThan(4); // still working
     d.close();
     d.close(); // twice is harmless

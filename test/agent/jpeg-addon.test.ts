@@ -48,6 +48,17 @@ describe.skipIf(process.platform !== "linux")("jpeg addon", () => {
     }
   });
 
+  it("writes the JPEG sharp writes at the agent's settings, byte for byte (q75, 4:2:0, no Huffman optimisation)", async () => {
+    const [x, y, w, h] = [10, 20, 300, 100];
+    const rgb = new Uint8Array(w * h * 3);
+    const rect = crop(rgba, W, x, y, w, h);
+    for (let i = 0, o = 0; i < rect.byteLength; i += 4, o += 3) rgb.set(rect.subarray(i, i + 3), o);
+    const viaSharp = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 75, chromaSubsampling: "4:2:0", optimiseCoding: false })
+      .toBuffer();
+    expect(Buffer.compare(loadJpegEncoder()!(rgba, W, x, y, w, h, false, 75), viaSharp)).toBe(0);
+  });
+
   it("keeps the colours: a red square stays red in BGRX", async () => {
     const red = new Uint8Array(64 * 64 * 4);
     for (let i = 0; i < red.byteLength; i += 4) red[i + 2] = 255; // BGRX: red is the third byte
@@ -63,6 +74,17 @@ describe.skipIf(process.platform !== "linux")("jpeg addon", () => {
     expect(encode(rgba, W, 0, 0, W, H, false, 30).byteLength).toBeLessThan(encode(rgba, W, 0, 0, W, H, false, 90).byteLength);
   });
 
+  it("grows its output past its first guess: noise at quality 100 comes out whole", async () => {
+    // Grey noise: 4:2:0 halves the colour resolution, so coloured noise could not come back.
+    const noise = new Uint8Array(256 * 256 * 4);
+    for (let i = 0; i < noise.byteLength; i += 4) noise[i] = noise[i + 1] = noise[i + 2] = (i * 2654435761) >>> 24;
+    const jpeg = loadJpegEncoder()!(noise, 256, 0, 0, 256, 256, false, 100);
+    expect(jpeg.byteLength).toBeGreaterThan((256 * 256) / 4 + 4096); // beyond the first buffer
+    const got = await decode(jpeg);
+    expect([got.width, got.height]).toEqual([256, 256]);
+    expect(psnr(got.rgba, noise)).toBeGreaterThanOrEqual(30);
+  });
+
   it("refuses a rect outside the pixels, a bad quality or wrong arguments with an error, not a crash", () => {
     const encode = loadJpegEncoder()!;
     expect(() => encode(rgba, W, 0, H - 10, W, 11, false, 75)).toThrow(RangeError);
@@ -71,6 +93,11 @@ describe.skipIf(process.platform !== "linux")("jpeg addon", () => {
     expect(() => encode(rgba, W, 0, 0, 0, 10, false, 75)).toThrow(RangeError);
     expect(() => encode(rgba, W, 0, 0, 10, 10, false, 0)).toThrow(RangeError);
     expect(() => encode(rgba, W, 0, 0, 10, 10, false, 101)).toThrow(RangeError);
+    // Sums that would wrap in 32 bits, and values a 32-bit read would wrap, are still outside.
+    expect(() => encode(rgba, W, 2 ** 31 - 48, 0, 100, 1, false, 75)).toThrow(RangeError);
+    expect(() => encode(rgba, W, 0, 2 ** 31 - 1, 10, 1, false, 75)).toThrow(RangeError);
+    expect(() => encode(rgba, W, 2 ** 32, 0, 10, 10, false, 75)).toThrow(RangeError);
+    expect(() => encode(rgba, W, 0.5, 0, 10, 10, false, 75)).toThrow(TypeError);
     expect(() => encode(new Uint16Array(10) as unknown as Uint8Array, W, 0, 0, 1, 1, false, 75)).toThrow(TypeError);
     expect(() => (encode as unknown as (...a: unknown[]) => unknown)(rgba, W)).toThrow(TypeError);
     // Still working after all that.

@@ -18,6 +18,13 @@ typedef struct {
   int open;
 } deflater;
 
+// Marks the objects this addon wraps, so push() never reads another addon's object as a stream.
+static const napi_type_tag DEFLATER_TAG = {0x6564676564657366ULL, 0x6c6174652d763031ULL};
+
+// One push takes at most this much (the agent's messages are at most 1 MiB): zlib counts in
+// 32-bit uInt, and deflateBound of this stays well inside it.
+#define MAX_PUSH_BYTES (256u * 1024 * 1024)
+
 static void end_stream(deflater* d) {
   if (d->open) deflateEnd(&d->z);
   d->open = 0;
@@ -32,8 +39,12 @@ static void finalize(napi_env env, void* data, void* hint) {
 
 static napi_value construct(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], self;
+  napi_value argv[1], self, target;
   int32_t level = 6;
+  if (napi_get_new_target(env, info, &target) != napi_ok || target == NULL) {
+    napi_throw_type_error(env, NULL, "Deflater is a class: use new Deflater(level)");
+    return NULL;
+  }
   if (napi_get_cb_info(env, info, &argc, argv, &self, NULL) != napi_ok || argc < 1 || napi_get_value_int32(env, argv[0], &level) != napi_ok ||
       level < 0 || level > 9) {
     napi_throw_range_error(env, NULL, "new Deflater(level) takes a level 0-9");
@@ -51,7 +62,7 @@ static napi_value construct(napi_env env, napi_callback_info info) {
     return NULL;
   }
   d->open = 1;
-  if (napi_wrap(env, self, d, finalize, NULL, NULL) != napi_ok) {
+  if (napi_wrap(env, self, d, finalize, NULL, NULL) != napi_ok || napi_type_tag_object(env, self, &DEFLATER_TAG) != napi_ok) {
     end_stream(d);
     free(d);
     napi_throw_error(env, NULL, "could not wrap the stream");
@@ -62,7 +73,8 @@ static napi_value construct(napi_env env, napi_callback_info info) {
 
 static deflater* unwrap(napi_env env, napi_value self) {
   void* d = NULL;
-  if (napi_unwrap(env, self, &d) != napi_ok || !d) {
+  bool tagged = false;
+  if (napi_check_object_type_tag(env, self, &DEFLATER_TAG, &tagged) != napi_ok || !tagged || napi_unwrap(env, self, &d) != napi_ok || !d) {
     napi_throw_type_error(env, NULL, "not a Deflater");
     return NULL;
   }
@@ -86,6 +98,10 @@ static napi_value push(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "the stream is closed");
     return NULL;
   }
+  if (length > MAX_PUSH_BYTES) {
+    napi_throw_range_error(env, NULL, "push() takes at most 256 MiB at a time");
+    return NULL;
+  }
   // deflateBound covers the input; a sync flush adds at most a few bytes (its empty stored
   // block), and whatever an earlier push's flush left is already out. Grown if ever short.
   size_t cap = deflateBound(&d->z, (uLong)length) + 64, used = 0;
@@ -98,9 +114,9 @@ static napi_value push(napi_env env, napi_callback_info info) {
   d->z.avail_in = (uInt)length;
   for (;;) {
     d->z.next_out = out + used;
-    d->z.avail_out = (uInt)(cap - used);
+    d->z.avail_out = (uInt)(cap - used);  // cap stays far below 4 GiB: see MAX_PUSH_BYTES
     int rc = deflate(&d->z, Z_SYNC_FLUSH);
-    used = cap - d->z.avail_out;
+    used = (size_t)(d->z.next_out - out);
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       free(out);
       end_stream(d);
@@ -108,7 +124,7 @@ static napi_value push(napi_env env, napi_callback_info info) {
       return NULL;
     }
     if (d->z.avail_out != 0) break;  // all input taken and the flush complete
-    unsigned char* grown = realloc(out, cap * 2);
+    unsigned char* grown = cap * 2 > 0xffffffffu ? NULL : realloc(out, cap * 2);
     if (!grown) {
       free(out);
       end_stream(d);
