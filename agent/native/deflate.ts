@@ -12,7 +12,13 @@ export interface NativeDeflater {
 
 export type DeflaterClass = new (level: number) => NativeDeflater;
 
-/** undefined when the addon is not built (or not for this platform). */
+/** undefined when the addon is not built (or not for this platform), or cannot deflate here. */
 export function loadDeflater(): DeflaterClass | undefined {
-  return loadAddon<{ Deflater: DeflaterClass }>("deflate", "deflate")?.Deflater;
+  // One stream made and used at load: zlib refuses a header of another version than the
+  // library loaded (deflateInit2 fails), which would otherwise fail the first update instead.
+  return loadAddon<{ Deflater: DeflaterClass }>("deflate", "deflate", ({ Deflater }) => {
+    const probe = new Deflater(6);
+    probe.push(Uint8Array.of(1, 2, 3));
+    probe.close();
+  })?.Deflater;
 }

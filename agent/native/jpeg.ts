@@ -14,5 +14,7 @@ export type EncodeJpeg = (pixels: Uint8Array, stride: number, x: number, y: numb
 /** undefined when the addon is not built (or not for this platform), or turned off. */
 export function loadJpegEncoder(): EncodeJpeg | undefined {
   if (process.env.EDGEDESK_AGENT_JPEG === "sharp") return undefined;
-  return loadAddon<{ encode: EncodeJpeg }>("jpeg", "jpeg")?.encode;
+  // One 8x8 JPEG at load: libjpeg refuses to run with headers of another version than the
+  // library loaded, which would otherwise fail the first photo of a session instead.
+  return loadAddon<{ encode: EncodeJpeg }>("jpeg", "jpeg", ({ encode }) => void encode(new Uint8Array(8 * 8 * 4), 8, 0, 0, 8, 8, true, 75))?.encode;
 }
