@@ -115,6 +115,9 @@ static napi_value encode(napi_env env, napi_callback_info info) {
   j->cinfo.err = jpeg_std_error(&j->err);
   j->err.error_exit = on_error;
   j->err.output_message = on_message;
+  // Set before jpeg_create_compress, which keeps it: on_error finds the job through it, and
+  // create itself errors out when the library is not the version of the headers.
+  j->cinfo.client_data = j;
   if (setjmp(j->jump)) {
     napi_throw_error(env, NULL, j->message[0] ? j->message : "libjpeg failed");
     jpeg_destroy_compress(&j->cinfo);
@@ -124,7 +127,6 @@ static napi_value encode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   jpeg_create_compress(&j->cinfo);
-  j->cinfo.client_data = j;
   j->dest.init_destination = dest_init;
   j->dest.empty_output_buffer = dest_grow;
   j->dest.term_destination = dest_term;
