@@ -10,7 +10,7 @@ import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveId
 import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
 import { loadDeflater } from "./native/deflate";
-import { loadJpegEncoder } from "./native/jpeg";
+import { jpegAddonUnavailable } from "./native/jpeg";
 import { addonError } from "./native/load";
 import type { ScreenSource } from "./screen/source";
 import { VirtualSource } from "./screen/virtual-source";
@@ -74,10 +74,8 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   log("screen ready", { kind: source.kind, width: source.width, height: source.height });
-  if (!loadJpegEncoder()) {
-    const why = process.env.EDGEDESK_AGENT_JPEG === "sharp" ? "EDGEDESK_AGENT_JPEG=sharp" : addonError("jpeg", "jpeg");
-    log("no jpeg addon: JPEGs are encoded with sharp, at several times the CPU", { why });
-  }
+  const noJpeg = jpegAddonUnavailable();
+  if (noJpeg) log("no jpeg addon: JPEGs are encoded with sharp, at several times the CPU", { why: noJpeg });
   if (!loadDeflater()) log("no deflate addon: the stream is deflated in node:zlib's thread pool", { why: addonError("deflate", "deflate") });
 
   runner = new AgentRunner({
