@@ -37,6 +37,9 @@ export function sessionToken(c: Context): string | undefined {
 
 /** Routes behind sign-in: resolves the cookie to a user or answers 401. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // Routers mounted side by side may each guard an overlapping path (/computers/:id/* and
+  // /computers/:id/shares): the session is looked up once per request.
+  if (c.get("user")) return next();
   const token = sessionToken(c);
   const hash = token && (await sha256Hex(token));
   const user = hash && (await findUserBySessionHash(openDb(c.env.DB), hash, Date.now()));

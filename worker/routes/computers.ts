@@ -43,8 +43,10 @@ export function assertOwner(computer: VisibleComputer, what: string): void {
 }
 
 export const computerRoutes = router();
-// The list (GET /computers) checks its session itself, in the same D1 round trip as the list.
-computerRoutes.use("/computers/*", requireUser);
+// The list (GET /computers) checks its session itself, in the same D1 round trip as the list:
+// "/computers/*" would match "/computers" too (Hono's wildcard also matches the bare prefix) and
+// cost the cabinet's hottest read a second round trip; ":id" needs a segment.
+computerRoutes.use("/computers/:id/*", requireUser);
 
 computerRoutes
   .openapi(

@@ -1,0 +1,59 @@
+// How many D1 statements a request costs. Each is a round trip to the database, and on the
+// cabinet's hot reads a round trip costs more than the query: a middleware matching more paths
+// than meant once doubled the list's. The app runs on the real D1 binding, counted.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { app } from "../../worker/app";
+import { activeUser, env, ORIGIN } from "./helpers";
+
+/** The real D1 binding, counting the statements prepared and the batches sent. */
+function countingDb(db: D1Database): { db: D1Database; statements: () => number } {
+  let statements = 0;
+  const counted = new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (query: string) => (statements++, target.prepare(query));
+      if (prop === "batch") return (list: D1PreparedStatement[]) => target.batch(list);
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { db: counted, statements: () => statements };
+}
+
+async function statementsFor(path: string, cookie: string): Promise<{ status: number; statements: number }> {
+  const { db, statements } = countingDb(env.DB);
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie, Origin: ORIGIN } }), { ...env, DB: db }, ctx);
+  await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, statements: statements() };
+}
+
+async function addComputer(ownerId: string): Promise<string> {
+  const id = crypto.randomUUID();
+  await env.DB.prepare("INSERT INTO computers (id, owner_id, name, os) VALUES (?, ?, ?, 'linux')").bind(id, ownerId, `pc-${id.slice(0, 8)}`).run();
+  return id;
+}
+
+describe("D1 statements per request", () => {
+  it("lists the computers in one statement, the session check included", async () => {
+    const user = await activeUser("trips");
+    await addComputer(user.id);
+    await addComputer(user.id);
+    expect(await statementsFor("/api/computers", user.cookie)).toEqual({ status: 200, statements: 1 });
+  });
+
+  it("looks the session up once where two routers guard the same path", async () => {
+    const user = await activeUser("trips-share");
+    const id = await addComputer(user.id);
+    // /computers/:id/* (the computers router) and /computers/:id/shares (the shares router)
+    // both match: one session look-up, one access check, one list of shares.
+    const shares = await statementsFor(`/api/computers/${id}/shares`, user.cookie);
+    expect(shares.status).toBe(200);
+    const one = await statementsFor(`/api/computers/${id}`, user.cookie);
+    expect(one.status).toBe(200);
+    // The single computer: the session and the access check. The shares: those two and the list.
+    expect(one.statements).toBe(2);
+    expect(shares.statements).toBe(3);
+  });
+});
