@@ -20,13 +20,13 @@ function countingDb(db: D1Database): { db: D1Database; statements: () => number 
   return { db: counted, statements: () => statements };
 }
 
-async function statementsFor(path: string, cookie: string): Promise<{ status: number; statements: number }> {
+async function statementsFor(path: string, cookie: string): Promise<{ status: number; statements: number; body: unknown }> {
   const { db, statements } = countingDb(env.DB);
   const ctx = createExecutionContext();
   const res = await app.fetch(new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie, Origin: ORIGIN } }), { ...env, DB: db }, ctx);
-  await res.arrayBuffer();
+  const body: unknown = await res.json();
   await waitOnExecutionContext(ctx);
-  return { status: res.status, statements: statements() };
+  return { status: res.status, statements: statements(), body };
 }
 
 async function addComputer(ownerId: string): Promise<string> {
@@ -40,7 +40,21 @@ describe("D1 statements per request", () => {
     const user = await activeUser("trips");
     await addComputer(user.id);
     await addComputer(user.id);
-    expect(await statementsFor("/api/computers", user.cookie)).toEqual({ status: 200, statements: 1 });
+    const { status, statements, body } = await statementsFor("/api/computers", user.cookie);
+    expect({ status, statements }).toEqual({ status: 200, statements: 1 });
+    expect((body as { computers: unknown[] }).computers).toHaveLength(2);
+  });
+
+  it("answers GET /me in one statement: the session look-up brings the plan", async () => {
+    const user = await activeUser("trips-me");
+    await env.DB.prepare("UPDATE users SET plan_id = 'business' WHERE id = ?").bind(user.id).run();
+    const { status, statements, body } = await statementsFor("/api/me", user.cookie);
+    expect({ status, statements }).toEqual({ status: 200, statements: 1 });
+    expect((body as { user: { id: string; plan: unknown } }).user).toMatchObject({
+      id: user.id,
+      planId: "business",
+      plan: { id: "business", name: "Business", maxComputers: 1000, maxConcurrentSessions: 50 },
+    });
   });
 
   it("looks the session up once where two routers guard the same path", async () => {

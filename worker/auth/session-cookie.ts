@@ -4,7 +4,7 @@ import { openDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/bytes";
-import { findUserBySessionHash } from "../queries/auth-sessions";
+import { findSignedIn } from "../queries/auth-sessions";
 
 export const SESSION_COOKIE = "edgedesk_session";
 /** Staying signed in (F1.4): a session lasts 30 days. */
@@ -42,9 +42,10 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.get("user")) return next();
   const token = sessionToken(c);
   const hash = token && (await sha256Hex(token));
-  const user = hash && (await findUserBySessionHash(openDb(c.env.DB), hash, Date.now()));
-  if (!user) throw new ApiError("unauthenticated", "Sign in to continue.");
-  c.set("user", user);
+  const found = hash && (await findSignedIn(openDb(c.env.DB), hash, Date.now()));
+  if (!found) throw new ApiError("unauthenticated", "Sign in to continue.");
+  c.set("user", found.user);
+  c.set("plan", found.plan);
   c.set("signIn", hash);
   await next();
 };

@@ -6,7 +6,7 @@ import { findUserById, updateProfile } from "../queries/users";
 import { changePassword } from "../auth/accounts";
 import { clearSessionCookie, requireUser } from "../auth/session-cookie";
 import { openDb } from "../db/client";
-import { userWithPlan } from "./dto";
+import { toUserDto } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
 export const meRoutes = router();
@@ -23,7 +23,7 @@ meRoutes
       summary: "The signed-in user",
       responses: { 200: jsonResponse(UserResponse, "The signed-in user."), 401: errors[401] },
     }),
-    async (c) => c.json({ user: await userWithPlan(openDb(c.env.DB), c.get("user")) }, 200),
+    async (c) => c.json({ user: toUserDto(c.get("user"), c.get("plan")) }, 200),
   )
   .openapi(
     createRoute({
@@ -62,7 +62,8 @@ meRoutes
       }
       const id = c.get("user").id;
       await updateProfile(db, id, body);
-      return c.json({ user: await userWithPlan(db, (await findUserById(db, id))!) }, 200);
+      // A profile change leaves the plan as requireUser found it.
+      return c.json({ user: toUserDto((await findUserById(db, id))!, c.get("plan")) }, 200);
     },
   )
   .openapi(
