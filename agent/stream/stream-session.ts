@@ -15,6 +15,7 @@ import {
   ViewerMsg,
   type ViewerInput,
 } from "../../protocol/stream";
+import { maskingFor } from "./frame-mask";
 import { FrameWriter } from "./frame-writer";
 import { DamageGrid } from "../encode/damage";
 import { type EncoderOptions, FrameEncoder } from "../encode/frame-encoder";
@@ -98,8 +99,9 @@ export class StreamSession {
     // check and gets the documented TooLarge code rather than ws's generic 1009.
     // No permessage-deflate: frames carry their own deflate stream (protocol/frame-codec.ts)
     // and JPEGs; deflating them again cost the agent CPU on every update for no bytes saved.
+    // Masking: see frame-mask.ts (no copy and XOR of each update over TLS or loopback).
     try {
-      this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false });
+      this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false, ...maskingFor(opts.url) });
     } catch (err) {
       this.giveBackScreen(); // a bad URL: no session will ever use it
       throw err;
