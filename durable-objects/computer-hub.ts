@@ -92,11 +92,21 @@ export class ComputerHub extends DurableObject<Env> {
   }
 
   async isOnline(): Promise<boolean> {
-    return this.ctx.getWebSockets("agent").length > 0;
+    return this.liveAgent() !== undefined;
+  }
+
+  /**
+   * The agent's current socket: the newest open one. A replaced socket stays in
+   * getWebSockets() (oldest first) until its close handshake ends, which a connection the
+   * agent gave up on (a laptop that changed networks) may never finish.
+   */
+  private liveAgent(): WebSocket | undefined {
+    const open = this.ctx.getWebSockets("agent").filter((s) => s.readyState === WebSocket.OPEN);
+    return open[open.length - 1];
   }
 
   private sendToAgent(message: HubToAgent): boolean {
-    const [agent] = this.ctx.getWebSockets("agent");
+    const agent = this.liveAgent();
     return agent ? this.sendTo(agent, message) : false;
   }
 
@@ -110,6 +120,10 @@ export class ComputerHub extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    // A socket we closed (replaced, or the computer deleted) may still deliver what was in
+    // flight; it no longer speaks for the computer (a late screenshot would recreate a
+    // deleted computer's R2 object).
+    if (ws.readyState !== WebSocket.OPEN) return;
     const { computerId } = ws.deserializeAttachment() as AgentAttachment;
     const db = openDb(this.env.DB);
     if (typeof message !== "string") {
@@ -152,7 +166,7 @@ export class ComputerHub extends DurableObject<Env> {
         await this.agentGone(ws, 1001);
       }
     }
-    if (this.ctx.getWebSockets("agent").length > 0) await this.ctx.storage.setAlarm(now + SWEEP_INTERVAL_MS);
+    if (this.liveAgent()) await this.ctx.storage.setAlarm(now + SWEEP_INTERVAL_MS);
   }
 
   private async agentGone(ws: WebSocket, code: number): Promise<void> {

@@ -13,6 +13,16 @@ type Attachment = { role: Role; sessionId: string; joinedAt: number };
 export type RelayNotice = { type: "state"; agent: boolean; viewers: number } | { type: "ended"; reason: string };
 
 const DEFAULT_LONE_PEER_MS = 30_000;
+const FINISH_RETRY_MS = 10_000;
+
+/** Sends unless the socket is already gone (a peer can vanish between two messages). */
+function trySend(ws: WebSocket, message: ArrayBuffer): void {
+  try {
+    ws.send(message);
+  } catch {
+    // Its close event follows and does the bookkeeping.
+  }
+}
 
 /**
  * One per remote session. Pairs the viewer(s) with the agent's stream socket and forwards
@@ -27,6 +37,8 @@ export class SessionRelay extends DurableObject<Env> {
   private primaryCache: WebSocket | null | undefined;
   /** Sockets whose close we are handling; they may still read as OPEN until then. */
   private readonly closing = new WeakSet<WebSocket>();
+  /** Sockets whose departure left() has handled. */
+  private readonly departed = new WeakSet<WebSocket>();
   private readonly instanceStartedAt = Date.now();
 
   override async fetch(request: Request): Promise<Response> {
@@ -52,23 +64,36 @@ export class SessionRelay extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    // The frame path: synchronous, no allocation beyond what send() needs.
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void | Promise<void> {
+    // The frame path: synchronous, no allocation beyond what send() needs (only a refusal
+    // returns a promise).
+    // A socket we closed may still deliver what was in flight: it no longer takes part.
+    if (!this.isOpen(ws)) return;
     if (typeof message === "string") {
-      return this.closeSocket(ws, CloseCode.ProtocolViolation, "stream messages are binary");
+      return this.refuse(ws, CloseCode.ProtocolViolation, "stream messages are binary");
     }
     const first = message.byteLength > 0 ? new Uint8Array(message, 0, 1)[0]! : -1;
     if (ws === this.agent()) {
-      if (message.byteLength > MAX_AGENT_MSG_BYTES) return this.closeSocket(ws, CloseCode.TooLarge, "message too large");
-      if (first < 0 || first >= 0x80) return this.closeSocket(ws, CloseCode.ProtocolViolation, "not an agent message");
-      for (const viewer of this.viewers()) viewer.send(message);
+      if (message.byteLength > MAX_AGENT_MSG_BYTES) return this.refuse(ws, CloseCode.TooLarge, "message too large");
+      if (first < 0 || first >= 0x80) return this.refuse(ws, CloseCode.ProtocolViolation, "not an agent message");
+      for (const viewer of this.viewers()) trySend(viewer, message);
       return;
     }
-    if (message.byteLength > MAX_VIEWER_MSG_BYTES) return this.closeSocket(ws, CloseCode.TooLarge, "message too large");
-    if (VIEWER_MSG_SIZE[first] !== message.byteLength) return this.closeSocket(ws, CloseCode.ProtocolViolation, "unknown or malformed viewer message");
+    if (message.byteLength > MAX_VIEWER_MSG_BYTES) return this.refuse(ws, CloseCode.TooLarge, "message too large");
+    if (VIEWER_MSG_SIZE[first] !== message.byteLength) return this.refuse(ws, CloseCode.ProtocolViolation, "unknown or malformed viewer message");
     // Flow control is between the agent and one viewer: acks from watchers would double the credit.
     if (first === ViewerMsg.Ack && ws !== this.primaryViewer()) return;
-    this.agent()?.send(message);
+    const agent = this.agent();
+    if (agent) trySend(agent, message);
+  }
+
+  /**
+   * Closes a peer that broke the protocol and does at once what its close event would: a
+   * peer that never answers the close would otherwise still count (the agent kept capturing
+   * for a viewer that is gone, the history row stayed open).
+   */
+  private refuse(ws: WebSocket, code: number, reason: string): Promise<void> {
+    return this.left(ws, code, reason);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -111,6 +136,9 @@ export class SessionRelay extends DurableObject<Env> {
   }
 
   private async left(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Once per socket: refuse() may have done it before the close event arrives.
+    if (this.departed.has(ws)) return;
+    this.departed.add(ws);
     this.closeSocket(ws, code, reason);
     this.invalidate();
     const { role } = (ws.deserializeAttachment() as Attachment | null) ?? { role: "viewer" };
@@ -132,10 +160,18 @@ export class SessionRelay extends DurableObject<Env> {
 
   private async finish(): Promise<void> {
     if (await this.ctx.storage.get<boolean>("ended")) return;
+    // The history row first: "ended" stops every later attempt, so it is set only once the
+    // row is closed. Should D1 fail, the alarm tries again (an open row counts against the
+    // plan's concurrent sessions).
+    const sessionId = await this.ctx.storage.get<string>("sessionId");
+    try {
+      if (sessionId) await endRemoteSession(openDb(this.env.DB), sessionId, Date.now());
+    } catch (err) {
+      await this.ctx.storage.setAlarm(Date.now() + FINISH_RETRY_MS);
+      throw err;
+    }
     await this.ctx.storage.put("ended", true);
     await this.ctx.storage.deleteAlarm();
-    const sessionId = await this.ctx.storage.get<string>("sessionId");
-    if (sessionId) await endRemoteSession(openDb(this.env.DB), sessionId, Date.now());
   }
 
   private async armLonePeerTimer(): Promise<void> {
@@ -163,6 +199,8 @@ export class SessionRelay extends DurableObject<Env> {
   /** Closes a socket and stops counting it at once (its close event may come later or never). */
   private closeSocket(ws: WebSocket, code: number, reason: string): void {
     this.closing.add(ws);
+    // The cached lists must not hand it out again (the frame path would send to it).
+    this.invalidate();
     try {
       ws.close(code, reason);
     } catch {

@@ -1,5 +1,8 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import type { ComputerHub } from "../../durable-objects/computer-hub";
+import type { SessionRelay } from "../../durable-objects/session-relay";
 import { describe, expect, it } from "vitest";
+import { ControlCloseCode } from "../../protocol/control";
 import { CloseCode, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
 import { mintTicket } from "../../worker/sessions/tickets";
 import { activeUser, api } from "./helpers";
@@ -53,6 +56,26 @@ describe("agent control socket and presence (ComputerHub)", () => {
     await expect.poll(async () => (await status()).online).toBe(false);
   });
 
+  it("sends Connect's open-stream to the agent's newest socket while a replaced one lingers", async () => {
+    const l = await linkComputer();
+    // A socket the hub has closed but whose peer never answers (a connection the agent gave
+    // up on after a network change): the hub keeps it, first in its list, until the close
+    // handshake ends. Made inside the object, its client end never accepted.
+    let staleClient: WebSocket | undefined;
+    await runInDurableObject(env.COMPUTER_HUB.getByName(l.computerId), async (_hub: ComputerHub, state) => {
+      const pair = new WebSocketPair();
+      state.acceptWebSocket(pair[1], ["agent"]);
+      pair[1].serializeAttachment({ computerId: l.computerId, connectedAt: Date.now() });
+      pair[1].close(ControlCloseCode.Replaced, "replaced by a newer connection");
+      staleClient = pair[0];
+    });
+    const current = await connectControl(l);
+    const { sessionId } = await startSession(l, current);
+    expect(sessionId).toBeTruthy();
+    expect(staleClient).toBeDefined();
+    current.ws.close();
+  });
+
   it("refuses an agent with a wrong token (4401) and never marks it online", async () => {
     const l = await linkComputer();
     const bad = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: "Bearer not-the-token" });
@@ -66,6 +89,10 @@ describe("agent control socket and presence (ComputerHub)", () => {
     const offline = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
     expect(offline.status).toBe(409);
     expect(await offline.json()).toMatchObject({ error: { code: "computer_offline" } });
+    // An attempt, not a connection: no history row (nor one holding the plan's only
+    // concurrent session), and "last connected" stays as it was.
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM remote_sessions WHERE computer_id = ?").bind(l.computerId).first("n")).toBe(0);
+    expect(await env.DB.prepare("SELECT last_connected_at FROM computers WHERE id = ?").bind(l.computerId).first("last_connected_at")).toBeNull();
     const control = await connectControl(l);
     const stranger = await activeUser("stranger");
     const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: stranger.cookie });
@@ -80,6 +107,7 @@ describe("SessionRelay", () => {
     const l = await linkComputer();
     const control = await connectControl(l);
     const { viewer, agent, sessionId } = await startSession(l, control);
+    await expect.poll(() => env.DB.prepare("SELECT last_connected_at FROM computers WHERE id = ?").bind(l.computerId).first("last_connected_at")).not.toBeNull();
 
     expect(JSON.parse((await viewer.next((m) => isText(m) && m.includes('"agent":true'))) as string)).toEqual({ type: "state", agent: true, viewers: 1 });
 
@@ -151,6 +179,57 @@ describe("SessionRelay", () => {
     expect(new Uint8Array((await other.viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 1, 2, 3));
     control.ws.close();
     control2.ws.close();
+  });
+
+  it("stops using a socket it refused at once, before that peer answers the close", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent, viewerPath, sessionId } = await startSession(l, control);
+    const watcher = await openSocket(viewerPath);
+    await watcher.next((m) => isText(m) && m.includes('"viewers":2'));
+    // Inside the object, with its own server-side sockets: what arrives right after a refusal,
+    // whether or not the refused peer ever completes the close handshake.
+    await runInDurableObject(env.SESSION_RELAY.getByName(sessionId), async (relay: SessionRelay, state) => {
+      const [first, second] = state.getWebSockets("viewer");
+      const [agentSide] = state.getWebSockets("agent");
+      await relay.webSocketMessage(first!, "not binary");
+      // The refused viewer's input no longer reaches the agent...
+      relay.webSocketMessage(first!, encodeViewerInput({ type: ViewerMsg.Key, keysym: 0x61, down: true }).buffer as ArrayBuffer);
+      // ...the agent's frames go to the others without a throw...
+      expect(() => relay.webSocketMessage(agentSide!, bytes(0x01, 4, 2).buffer as ArrayBuffer)).not.toThrow();
+      // ...and the remaining viewer's acks drive the agent now.
+      relay.webSocketMessage(second!, encodeViewerInput({ type: ViewerMsg.Ack, seq: 5 }).buffer as ArrayBuffer);
+    });
+    expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
+    expect(new Uint8Array((await watcher.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 4, 2));
+    const got = new DataView((await agent.next(isBinary)) as ArrayBuffer);
+    expect([got.getUint8(0), got.getUint32(1, true)]).toEqual([ViewerMsg.Ack, 5]);
+    expect(agent.messages.filter(isBinary)).toEqual([]);
+    control.ws.close();
+  });
+
+  it("closes the history row on a later try when D1 fails the first time", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, sessionId } = await startSession(l, control);
+    const stub = env.SESSION_RELAY.getByName(sessionId);
+    const endedAt = () => env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at");
+    await runInDurableObject(stub, async (relay: SessionRelay, state) => {
+      // The object's own binding, failing for the length of one call.
+      const own = relay as unknown as { env: Env };
+      const db = own.env.DB;
+      own.env = { ...own.env, DB: { prepare: () => { throw new Error("D1 is unavailable"); } } as unknown as D1Database };
+      await expect(relay.end("ended by the operator")).rejects.toThrow("D1 is unavailable");
+      own.env = { ...own.env, DB: db };
+      expect(await state.storage.get("ended")).toBeUndefined();
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    expect((await viewer.closed).code).toBe(CloseCode.SessionEnded);
+    // The sockets' close events or the retry alarm, whichever comes first, try again.
+    await runDurableObjectAlarm(stub);
+    await expect.poll(endedAt).not.toBeNull();
+    await runInDurableObject(stub, async (_relay: SessionRelay, state) => expect(await state.storage.get("ended")).toBe(true));
+    control.ws.close();
   });
 
   it("times out a lone viewer (4002) and completes the history row", async () => {

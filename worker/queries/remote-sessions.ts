@@ -42,6 +42,14 @@ export async function endRemoteSession(db: Db, id: string, at: number): Promise<
     .where(and(eq(remoteSessions.id, id), isNull(remoteSessions.endedAt)));
 }
 
+/**
+ * Removes a session that never got as far as asking the agent (offline, or a failure before
+ * the relay took charge of the row): an attempt, not a connection, so not history.
+ */
+export async function deleteRemoteSession(db: Db, id: string): Promise<void> {
+  await db.delete(remoteSessions).where(eq(remoteSessions.id, id));
+}
+
 export async function findRemoteSession(db: Db, id: string): Promise<RemoteSessionRow | undefined> {
   return db.select().from(remoteSessions).where(eq(remoteSessions.id, id)).get();
 }

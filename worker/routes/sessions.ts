@@ -13,7 +13,7 @@ import { findPlan } from "../queries/plans";
 import { findUserBySessionHash } from "../queries/auth-sessions";
 import { findUserById } from "../queries/users";
 import { visibleOr404 } from "./computers";
-import { endRemoteSession, insertRemoteSession, type NewRemoteSession } from "../queries/remote-sessions";
+import { deleteRemoteSession, insertRemoteSession, type NewRemoteSession } from "../queries/remote-sessions";
 import { mintTicket } from "../sessions/tickets";
 import { toComputerDto } from "./dto";
 import { errors, jsonResponse, router } from "./openapi";
@@ -74,38 +74,45 @@ sessionRoutes.openapi(
     if (!inserted && plan) {
       throw new ApiError("plan_limit", `The ${plan.name} plan allows ${plan.maxConcurrentSessions} concurrent session(s). End a session first.`);
     }
-    const claims = { sid: sessionId, cid: computer.id };
-    const [viewerTicket, agentTicket] = await Promise.all([
-      mintTicket(c.env, { ...claims, role: "viewer", uid: user.id }),
-      mintTicket(c.env, { ...claims, role: "agent" }),
-    ]);
-    const origin = new URL(c.req.url);
-    const wsOrigin = `${origin.protocol === "https:" ? "wss" : "ws"}://${origin.host}`;
-    const signIn = await storedSignIn(c.env, db, computer.id);
-    const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(
-      sessionId,
-      `${wsOrigin}/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`,
-      signIn,
-    );
-    if (!told) {
-      await endRemoteSession(db, sessionId, now);
-      throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
-    }
-    // If neither side ever connects, the relay still closes the history row after its timeout.
+    // Until the relay takes charge of the row (its lone-peer timer closes it), a failure here
+    // must not leave it open: it would hold one of the plan's concurrent sessions.
+    let viewerTicket: string;
     const relay = c.env.SESSION_RELAY.getByName(sessionId);
-    await relay.expect(sessionId);
+    try {
+      const claims = { sid: sessionId, cid: computer.id };
+      const [forViewer, agentTicket] = await Promise.all([
+        mintTicket(c.env, { ...claims, role: "viewer", uid: user.id }),
+        mintTicket(c.env, { ...claims, role: "agent" }),
+      ]);
+      viewerTicket = forViewer;
+      const origin = new URL(c.req.url);
+      const wsOrigin = `${origin.protocol === "https:" ? "wss" : "ws"}://${origin.host}`;
+      const signIn = await storedSignIn(c.env, db, computer.id);
+      const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(
+        sessionId,
+        `${wsOrigin}/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`,
+        signIn,
+      );
+      if (!told) throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
+      // If neither side ever connects, the relay still closes the history row after its timeout.
+      await relay.expect(sessionId);
+    } catch (err) {
+      await deleteRemoteSession(db, sessionId);
+      throw err;
+    }
     // Access taken away while this request ran (a share revoked, the computer removed, this
     // browser signed out) found no session row to end yet: look again now that the row and
     // the relay exist.
     const [stillVisible, stillSignedIn] = await Promise.all([
       findVisibleComputer(db, user.id, computer.id),
       findUserBySessionHash(db, c.get("signIn"), now),
-      touchLastConnected(db, computer.id, now),
     ]);
     if (!stillVisible || !stillSignedIn) {
       await relay.end("access was taken away");
       throw new ApiError("not_found", "No such computer in your list.");
     }
+    // Only for a session that goes ahead; the answer need not wait for it.
+    c.executionCtx.waitUntil(touchLastConnected(db, computer.id, now));
     return c.json(
       {
         sessionId,
