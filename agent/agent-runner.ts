@@ -142,7 +142,14 @@ export class AgentRunner {
     this.sessions.set(sessionId, session);
     this.log("stream opening", { sessionId, signIn: !!signIn });
     // The credentials live only in this closure, for this session: never logged or stored.
-    const lease = signIn ? this.signIn.begin(signIn) : undefined;
+    // The account is unlocked once a viewer is there, not when the hub asks for the stream:
+    // a Connect that is refused after all, or that nobody joins, never unlocks the screen.
+    let lease: ReturnType<SignInCoordinator["begin"]> | undefined;
+    if (signIn) {
+      void session.viewerPresent.then(() => {
+        if (session.isOpen) lease = this.signIn.begin(signIn);
+      });
+    }
     void session.ended.then(({ code }) => {
       if (this.sessions.get(sessionId) === session) this.sessions.delete(sessionId);
       this.log("stream closed", { sessionId, code, updates: session.stats.updates, bytes: session.stats.bytes });

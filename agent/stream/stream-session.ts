@@ -60,6 +60,12 @@ export class StreamSession {
   readonly stats: StreamStats = { updates: 0, messages: 0, bytes: 0, lastUpdateMs: 0 };
   /** Resolves when the socket has closed, with the code either side used. */
   readonly ended: Promise<SessionEnd>;
+  /**
+   * Resolves at the first valid message from a viewer (its first ack, ping or refresh): a
+   * person is watching. Never resolves for a stream that nobody joined.
+   */
+  readonly viewerPresent: Promise<void>;
+  private markViewerPresent!: () => void;
 
   private readonly ws: WebSocket;
   private readonly source: ScreenSource;
@@ -107,6 +113,7 @@ export class StreamSession {
       throw err;
     }
     this.ws.binaryType = "nodebuffer";
+    this.viewerPresent = new Promise((resolve) => (this.markViewerPresent = resolve));
     this.ended = new Promise((resolve) => {
       this.ws.on("close", (code, reason) => {
         this.stop();
@@ -117,6 +124,11 @@ export class StreamSession {
     this.ws.on("open", () => this.onOpen());
     this.ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.ws.on("error", (err) => this.log("stream socket error", { error: err.message }));
+  }
+
+  /** Whether the socket is open (not yet closed by either side). */
+  get isOpen(): boolean {
+    return this.open;
   }
 
   /** Whether a capture + encode is running right now. */
@@ -181,6 +193,7 @@ export class StreamSession {
       if (err instanceof ProtocolError) return this.close(CloseCode.ProtocolViolation, err.message.slice(0, 120));
       throw err;
     }
+    this.markViewerPresent();
     try {
       this.apply(msg);
     } catch (err) {

@@ -10,6 +10,7 @@ import { keysymFor, LinuxSessionLock } from "../../agent/session-lock/linux";
 import { SignInCoordinator } from "../../agent/session-lock/sign-in";
 import type { CommandRunner, SessionLock } from "../../agent/session-lock/types";
 import { UnsupportedSessionLock } from "../../agent/session-lock/unsupported";
+import { ViewerMsg } from "../../protocol/stream";
 import { AGENT_TOKEN, COMPUTER_ID, FakeServer } from "./helpers/fake-server";
 import { until, within } from "./helpers/wait";
 
@@ -262,17 +263,35 @@ describe("sign-in through the agent", () => {
     return { runner, done };
   }
 
-  it("unlocks for a session that brings credentials and relocks when it ends", async () => {
+  it("unlocks for a session that brings credentials once a viewer is there, and relocks when it ends", async () => {
     const os = new FakeLock(true);
     start(os);
     const c = await within(server.nextControl(), "a control connection");
     server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
     const viewer = await within(server.nextStream(), "a stream");
+    await viewer.next();
+    // The stream is open and its key frame sent, but nobody has spoken from the other end yet.
+    expect(os.calls).toEqual([]);
+    viewer.send({ type: ViewerMsg.Refresh });
     await until(() => os.calls.includes("unlock"), "the unlock");
     expect(os.locked).toBe(false);
     server.send(c, { type: "close-stream", sessionId: "s1" });
     await viewer.closed;
     await until(() => os.calls.includes("lock"), "the relock");
+  });
+
+  it("never unlocks for a stream that no viewer joins", async () => {
+    const os = new FakeLock(true);
+    start(os);
+    const c = await within(server.nextControl(), "a control connection");
+    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
+    const viewer = await within(server.nextStream(), "a stream");
+    await viewer.next();
+    // The relay gives up on a lone agent (or Connect is refused after all): the stream closes.
+    viewer.ws.close();
+    await viewer.closed;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(os.calls).toEqual([]);
   });
 
   it("leaves the lock alone for a session without credentials", async () => {
@@ -291,7 +310,8 @@ describe("sign-in through the agent", () => {
     const { runner, done } = start(os);
     const c = await within(server.nextControl(), "a control connection");
     server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
-    await within(server.nextStream(), "a stream");
+    const viewer = await within(server.nextStream(), "a stream");
+    viewer.send({ type: ViewerMsg.Refresh });
     await until(() => os.calls.includes("unlock"), "the unlock");
     runner.stop();
     expect(await done).toBe("stopped");
