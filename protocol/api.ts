@@ -30,7 +30,14 @@ export const NewPassword = z
   .min(10, "Choose a password of at least 10 characters.")
   .max(200, "A password has at most 200 characters.");
 
-export const RegisterRequest = z.object({ email: Email }).strict().openapi("RegisterRequest");
+export const RegisterRequest = z
+  .object({
+    // RFC 2606 reserves .invalid for names that can never exist; the demo computer's owner
+    // (worker/computers/demo.ts) lives there, and mail to such an address goes nowhere.
+    email: Email.refine((e) => !/\.invalid$/.test(e), "Addresses under .invalid cannot receive mail; use a real address."),
+  })
+  .strict()
+  .openapi("RegisterRequest");
 export const RegisterResponse = z
   .object({ status: z.literal("sent"), message: z.string() })
   .openapi("RegisterResponse");
@@ -216,7 +223,7 @@ export const UpdateProfileRequest = z
   .object({
     firstName: Name.optional(),
     lastName: Name.optional(),
-    country: z.string().regex(/^([A-Z]{2})?$/, "country: Use a two-letter country code such as DE.").optional(),
+    country: z.string().regex(/^([A-Z]{2})?$/, "Use a two-letter country code such as DE.").optional(),
     language: z.enum(["", "en", "de"]).optional(),
     /** An IANA time zone such as Europe/Berlin; "" follows the browser. */
     timeZone: z.string().max(64).optional(),
@@ -235,11 +242,11 @@ export const ResetPasswordRequest = z
   .openapi("ResetPasswordRequest");
 
 export const HistoryQuery = z.object({
-  computerId: z.uuid("computerId: A computer id is a UUID.").optional(),
+  computerId: z.uuid("A computer id is a UUID.").optional(),
   /** ISO date-time: sessions that started at or after it. */
-  from: z.iso.datetime({ offset: true, message: "from: Use an ISO date-time." }).optional(),
+  from: z.iso.datetime({ offset: true, message: "Use an ISO date-time." }).optional(),
   /** ISO date-time: sessions that started before it. */
-  to: z.iso.datetime({ offset: true, message: "to: Use an ISO date-time." }).optional(),
+  to: z.iso.datetime({ offset: true, message: "Use an ISO date-time." }).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });

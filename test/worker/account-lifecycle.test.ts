@@ -70,6 +70,39 @@ describe("password recovery (F1.5)", () => {
     expect((await api("/api/auth/login", { body: { email: u.email, password: "a brand new password" } })).status).toBe(200);
   });
 
+  const allLinks = async (email: string) =>
+    (await outbox())
+      .filter((m) => m.to === email && m.subject === "Reset your Edgedesk password")
+      .map((m) => decodeURIComponent(/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(m.text)![1]!));
+
+  it("spends every other link of the account when one of them sets the password", async () => {
+    const u = await activeUser("twolinks");
+    await api("/api/auth/recover", { body: { email: u.email } });
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const [newer, older] = await allLinks(u.email);
+    expect(newer && older && newer !== older).toBeTruthy();
+    expect((await api("/api/auth/reset", { body: { token: older!, newPassword: "the password I chose" } })).status).toBe(204);
+    type ErrorJson = { error: { code: string; message: string } };
+    const used = (await (await api("/api/auth/reset", { body: { token: older!, newPassword: "someone else's pick" } })).json()) as ErrorJson;
+    const other = await api("/api/auth/reset", { body: { token: newer!, newPassword: "someone else's pick" } });
+    expect(other.status).toBe(400);
+    const { error } = (await other.json()) as ErrorJson;
+    expect({ code: error.code, message: error.message }).toEqual({ code: used.error.code, message: used.error.message });
+    expect(used.error.code).toBe("invalid_token");
+    expect((await api("/api/auth/login", { body: { email: u.email, password: "the password I chose" } })).status).toBe(200);
+  });
+
+  it("spends outstanding links when the password is changed", async () => {
+    const u = await activeUser("changed");
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const [token] = await allLinks(u.email);
+    expect((await api("/api/me/password", { body: { currentPassword: u.password, newPassword: "changed on purpose" }, cookie: u.cookie })).status).toBe(204);
+    const late = await api("/api/auth/reset", { body: { token: token!, newPassword: "set behind my back" } });
+    expect(late.status).toBe(400);
+    expect(await late.json()).toMatchObject({ error: { code: "invalid_token" } });
+    expect((await api("/api/auth/login", { body: { email: u.email, password: "changed on purpose" } })).status).toBe(200);
+  });
+
   it("refuses an expired link", async () => {
     const u = await activeUser("late");
     await api("/api/auth/recover", { body: { email: u.email } });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { openDb } from "../../worker/db/client";
+import { mailTransport } from "../../worker/mail/transport";
 import { api, env, mailedPassword, outbox, sessionCookie, uniqueEmail } from "./helpers";
 
 describe("registration and first login (F1.1, F1.2)", () => {
@@ -119,5 +121,96 @@ describe("login, logout and sessions (F1.4)", () => {
     expect((await api("/api/me/password", { body: { currentPassword: password, newPassword: "another password 1" }, cookie: a })).status).toBe(204);
     expect((await api("/api/me", { cookie: a })).status).toBe(200);
     expect((await api("/api/me", { cookie: b })).status).toBe(401);
+  });
+});
+
+describe("registration is limited per address", () => {
+  it("takes 3 registrations of an address an hour; a 4th answers the same and sends and changes nothing", async () => {
+    const email = uniqueEmail("flood");
+    const answers: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await api("/api/auth/register", { body: { email } });
+      expect(res.status).toBe(202);
+      answers.push(await res.json());
+    }
+    const third = await mailedPassword(email);
+    const fourth = await api("/api/auth/register", { body: { email } });
+    expect(fourth.status).toBe(202);
+    expect(await fourth.json()).toEqual(answers[2]);
+    expect((await outbox()).filter((m) => m.to === email)).toHaveLength(3);
+    expect(await mailedPassword(email)).toBe(third);
+    expect((await api("/api/auth/login", { body: { email, password: third } })).status).toBe(200);
+  });
+});
+
+describe("the demo owner's address (F2.2)", () => {
+  const DEMO_OWNER = "demo@edgedesk.invalid";
+  const registerDemo = async () => {
+    const res = await api("/api/agent/register-demo", { body: { name: "Demo computer" }, headers: { "X-Demo-Key": "edgedesk-local-demo-agent-key" } });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { computerId: string }).computerId;
+  };
+
+  it("cannot be registered, nor any other address under .invalid", async () => {
+    for (const email of [DEMO_OWNER, "Someone@Example.INVALID"]) {
+      const res = await api("/api/auth/register", { body: { email } });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: { code: "invalid_input", message: "email: Addresses under .invalid cannot receive mail; use a real address." },
+      });
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = 'someone@example.invalid'").first("n")).toBe(0);
+  });
+
+  it("is made the active business-plan owner by register-demo even if someone registered it first", async () => {
+    // As a registration before .invalid was refused left it: pending, free, a password someone knows.
+    const squatter = uniqueEmail("squatter");
+    await api("/api/auth/register", { body: { email: squatter } });
+    const known = await mailedPassword(squatter);
+    const hash = await env.DB.prepare("SELECT password_hash FROM users WHERE email = ?").bind(squatter).first<string>("password_hash");
+    await env.DB.prepare(
+      `INSERT INTO users (id, email, password_hash) VALUES (?, ?, ?)
+       ON CONFLICT (email) DO UPDATE SET status = 'pending', plan_id = 'free', must_change_password = 1, password_hash = excluded.password_hash`,
+    )
+      .bind(crypto.randomUUID(), DEMO_OWNER, hash)
+      .run();
+
+    await registerDemo();
+    const owner = await env.DB.prepare("SELECT status, plan_id, must_change_password FROM users WHERE email = ?").bind(DEMO_OWNER).first();
+    expect(owner).toEqual({ status: "active", plan_id: "business", must_change_password: 0 });
+    expect((await api("/api/auth/login", { body: { email: DEMO_OWNER, password: known } })).status).toBe(401);
+  });
+
+  it("gives the demo computer to an account that a password reset activated (F2.2)", async () => {
+    const demoId = await registerDemo();
+    const email = uniqueEmail("resetfirst");
+    await api("/api/auth/register", { body: { email } });
+    await api("/api/auth/recover", { body: { email } });
+    const mail = (await outbox()).find((m) => m.to === email && m.subject === "Reset your Edgedesk password")!;
+    const token = decodeURIComponent(/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(mail.text)![1]!);
+    expect((await api("/api/auth/reset", { body: { token, newPassword: "my own password 1" } })).status).toBe(204);
+    expect(await env.DB.prepare("SELECT status FROM users WHERE email = ?").bind(email).first("status")).toBe("active");
+
+    const login = await api("/api/auth/login", { body: { email, password: "my own password 1" } });
+    expect(login.status).toBe(200);
+    const { computers } = (await (await api("/api/computers", { cookie: sessionCookie(login) })).json()) as { computers: { id: string; isDemo: boolean }[] };
+    expect(computers.find((c) => c.id === demoId)).toMatchObject({ isDemo: true });
+  });
+});
+
+describe("the mail transport setting", () => {
+  const message = { to: "someone@example.com", subject: "s", text: "t", html: "<p>t</p>" };
+
+  it("uses the D1 outbox only with DEV_MODE on, and otherwise refuses at the first send, naming the setting", async () => {
+    const db = openDb(env.DB);
+    await expect(mailTransport({ ...env, MAIL_TRANSPORT: "outbox", DEV_MODE: "false" }, db).send({ ...message, subject: "never stored" })).rejects.toThrow(
+      /MAIL_TRANSPORT="outbox".*DEV_MODE="true"/,
+    );
+    await expect(mailTransport({ ...env, MAIL_TRANSPORT: "smpt", DEV_MODE: "true" }, db).send({ ...message, subject: "never stored" })).rejects.toThrow(
+      /MAIL_TRANSPORT="smpt" is not a mail transport/,
+    );
+    expect((await outbox()).some((m) => m.subject === "never stored")).toBe(false);
+    await mailTransport({ ...env, MAIL_TRANSPORT: "outbox", DEV_MODE: "true" }, db).send({ ...message, subject: "stored locally" });
+    expect((await outbox())[0]).toMatchObject({ subject: "stored locally" });
   });
 });

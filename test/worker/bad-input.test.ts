@@ -29,6 +29,15 @@ describe("bad input gets a 4xx with a clear error, never a 500", () => {
     expect(((await res.json()) as ErrorJson).error.message).toBe("email: Enter a valid e-mail address.");
   });
 
+  it("names the field once in query and profile messages", async () => {
+    const u = await activeUser("once");
+    const history = await api("/api/history?from=x", { cookie: u.cookie });
+    expect(history.status).toBe(400);
+    expect(((await history.json()) as ErrorJson).error.message).toBe("from: Use an ISO date-time.");
+    const profile = await api("/api/me", { method: "PATCH", body: { country: "Germany" }, cookie: u.cookie });
+    expect(((await profile.json()) as ErrorJson).error.message).toBe("country: Use a two-letter country code such as DE.");
+  });
+
   it("refuses bodies over 64 KiB with 413", async () => {
     const res = await api("/api/auth/register", { body: { email: "x".repeat(70_000) } });
     expect(res.status).toBe(413);

@@ -1,7 +1,8 @@
 // Social sign-in (F1.3) end to end against a real local OpenID Connect server: the browser's
 // redirects are followed by hand, so state, PKCE and cookies are all exercised for real.
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { app } from "../../worker/app";
 import { activeUser, api, env, mailedPassword, ORIGIN, outbox, uniqueEmail } from "./helpers";
 
 async function nextIdentity(identity: { sub: string; email: string; email_verified?: boolean; given_name?: string; family_name?: string }) {
@@ -13,8 +14,12 @@ async function nextIdentity(identity: { sub: string; email: string; email_verifi
 
 const cookieOf = (res: Response, name: string) => new RegExp(`${name}=([^;]*)`).exec(res.headers.get("Set-Cookie") ?? "")?.[1];
 
-/** Start -> provider's authorize (auto-approves) -> callback, like a browser would. */
-async function signInWith(provider: "google" | "facebook", tamper?: (callback: URL) => void) {
+/**
+ * Start -> provider's authorize (auto-approves) -> callback, like a browser would. With
+ * `callbackEnv`, the callback runs with those settings changed (a provider endpoint that
+ * answers garbage, a broken mail setting).
+ */
+async function signInWith(provider: "google" | "facebook", tamper?: (callback: URL) => void, callbackEnv?: Partial<Env>) {
   const start = await SELF.fetch(`${ORIGIN}/api/auth/oauth/${provider}/start`, { redirect: "manual" });
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get("Location")!);
@@ -25,7 +30,12 @@ async function signInWith(provider: "google" | "facebook", tamper?: (callback: U
   const callback = new URL(approved.headers.get("Location")!);
   expect(callback.pathname).toBe(`/api/auth/oauth/${provider}/callback`);
   tamper?.(callback);
-  return SELF.fetch(`${ORIGIN}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { Cookie: `edgedesk_oauth=${state}` } });
+  const request = new Request(`${ORIGIN}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { Cookie: `edgedesk_oauth=${state}` } });
+  if (!callbackEnv) return SELF.fetch(request);
+  const ctx = createExecutionContext();
+  const res = await app.fetch(request, { ...env, ...callbackEnv }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 describe("sign-in with Google or Facebook (F1.3)", () => {
@@ -76,6 +86,43 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     const unverified = await signInWith("google");
     expect(decodeURIComponent(unverified.headers.get("Location")!)).toContain("no verified e-mail");
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(0);
+  });
+
+  it("sends the user back to the login page when the provider cannot be reached or answers garbage", async () => {
+    const garbage = `http://127.0.0.1:${env.OIDC_TEST_CONTROL_PORT}/not-json`;
+    // Nothing listens on port 1: the connection is refused.
+    const unreachable = "http://127.0.0.1:1/";
+    const cases: [string, Partial<Env>, string][] = [
+      ["user info not JSON", { OAUTH_GOOGLE_USERINFO_URL: garbage }, "Google did not tell us who you are. Try again."],
+      ["user info unreachable", { OAUTH_GOOGLE_USERINFO_URL: unreachable }, "Google did not tell us who you are. Try again."],
+      ["token not JSON", { OAUTH_GOOGLE_TOKEN_URL: garbage }, "Google did not confirm the sign-in. Try again."],
+      ["token unreachable", { OAUTH_GOOGLE_TOKEN_URL: unreachable }, "Google did not confirm the sign-in. Try again."],
+    ];
+    for (const [label, settings, message] of cases) {
+      const email = uniqueEmail("flaky");
+      await nextIdentity({ sub: `g-${email}`, email });
+      const res = await signInWith("google", undefined, settings);
+      expect(res.status, label).toBe(302);
+      expect(res.headers.get("Location"), label).toBe(`/login?error=${encodeURIComponent(message)}`);
+      expect(res.headers.get("Set-Cookie") ?? "", label).not.toContain("edgedesk_session=");
+      expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n"), label).toBe(0);
+    }
+  });
+
+  it("signs a new user in with a whole account when the password mail cannot be sent", async () => {
+    const email = uniqueEmail("nomail");
+    await nextIdentity({ sub: `g-${email}`, email });
+    const done = await signInWith("google", undefined, { MAIL_TRANSPORT: "broken" });
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/computers");
+    const me = (await (await api("/api/me", { cookie: `edgedesk_session=${cookieOf(done, "edgedesk_session")}` })).json()) as { user: { id: string; email: string; status: string; mustChangePassword: boolean } };
+    expect(me.user).toMatchObject({ email, status: "active", mustChangePassword: false });
+    expect(await env.DB.prepare("SELECT user_id FROM oauth_accounts WHERE provider = 'google' AND subject = ?").bind(`g-${email}`).first("user_id")).toBe(me.user.id);
+    expect((await outbox()).some((m) => m.to === email)).toBe(false);
+    // The next sign-in finds the same account by its link.
+    const again = await signInWith("google");
+    expect(again.headers.get("Location")).toBe("/computers");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(1);
   });
 
   it("refuses an unknown provider as invalid input", async () => {

@@ -19,7 +19,14 @@ export default async function setup(project: TestProject) {
   await oidc.start(0, "127.0.0.1");
   const oidcPort = Number(new URL(oidc.issuer.url!).port);
 
+  // POST /: the next identity. /not-json (any method): a page that is not JSON, for tests
+  // that point a provider endpoint here to play a provider answering garbage.
   const control: Server = createServer((req, res) => {
+    if (req.url?.startsWith("/not-json")) {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end("<html><body>Service temporarily unavailable</body></html>");
+      return;
+    }
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {

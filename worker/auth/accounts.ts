@@ -7,12 +7,20 @@ import { mailLanguage } from "../mail/language";
 import { mailTransport } from "../mail/transport";
 import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
 import { deleteOtherAuthSessions, insertAuthSession } from "../queries/auth-sessions";
+import { spendAllPasswordResets } from "../queries/password-resets";
 import { grantDemoComputers } from "../queries/sharing";
-import { activateUser, findUserByEmail, insertUser, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
+import { activateUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
 import { endSignIns } from "./sign-out";
+
+/**
+ * Registrations per address per hour. A real user sends one, perhaps a second when the
+ * first mail is slow or lands in spam; three covers that, and stops anyone else from
+ * flooding the mailbox or resetting a pending account's password over and over.
+ */
+const REGISTRATIONS_PER_HOUR = 3;
 
 export function passwordIterations(env: Env): number {
   const n = Number(env.PASSWORD_ITERATIONS);
@@ -27,6 +35,12 @@ export function passwordIterations(env: Env): number {
  * the language it chose, if any.
  */
 export async function register(env: Env, db: Db, email: string, cabinetUrl: string, language: Language): Promise<void> {
+  // Each call mails the address and may replace a pending account's password, so an
+  // address takes only a few per hour; past that the call does nothing at all (the caller
+  // still answers the same, so the limit reveals nothing about the address).
+  const limiter = env.RATE_LIMITER.getByName(`register:${normalizeEmail(email)}`);
+  if ((await limiter.retryAfterMs(REGISTRATIONS_PER_HOUR, 3600_000)) > 0) return;
+  await limiter.recordFailure(3600_000);
   const iterations = passwordIterations(env);
   const password = generatePassword();
   const passwordHash = await hashPassword(password, iterations);
@@ -67,14 +81,21 @@ export async function verifyCredentials(env: Env, db: Db, input: { email: string
   await clearLoginFailures(env, input.email, input.ip);
   if (user.status === "pending") {
     const now = Date.now();
-    await activateUser(db, user.id, now);
-    // F2.2: every account gets the demo computer on its first login.
-    await grantDemoComputers(db, user.id);
+    await activateAccount(db, user.id, now);
     user.status = "active";
     user.activatedAt = now;
   }
   if (check.needsRehash) await setPasswordHash(db, user.id, await hashPassword(input.password, iterations), user.mustChangePassword);
   return user;
+}
+
+/**
+ * Activates a pending account, by whichever path proves it first (first login, a password
+ * reset, a social sign-in), and gives it the demo computers (F2.2) then; a no-op for an
+ * account that is already active, so a race between two paths grants once.
+ */
+export async function activateAccount(db: Db, userId: string, at: number): Promise<void> {
+  if (await activateUser(db, userId, at)) await grantDemoComputers(db, userId);
 }
 
 /** Signs a browser in: credentials checked, then a session whose token only the cookie holds. */
@@ -114,6 +135,8 @@ export async function changePassword(
     throw new ApiError("weak_password", "Choose a new password that differs from the current one.");
   }
   await setPasswordHash(db, user.id, await hashPassword(input.newPassword, iterations), false);
+  // A recovery link asked for before the change would set the password again behind the user's back.
+  await spendAllPasswordResets(db, user.id, Date.now());
   await deleteOtherAuthSessions(db, user.id, input.keepTokenHash);
   await endSignIns(env, db, user.id, { except: input.keepTokenHash }, "the password was changed");
 }

@@ -10,9 +10,8 @@ import { newId } from "../lib/bytes";
 import type { Language } from "../../protocol/languages";
 import { mailTransport } from "../mail/transport";
 import { providerWelcomeMail } from "../mail/templates";
-import { grantDemoComputers } from "../queries/sharing";
-import { activateUser, findUserByEmail, findUserById, insertUser, setMustChangePassword, updateProfile, type UserRow } from "../queries/users";
-import { passwordIterations } from "./accounts";
+import { findUserByEmail, findUserById, insertUser, setMustChangePassword, updateProfile, type UserRow } from "../queries/users";
+import { activateAccount, passwordIterations } from "./accounts";
 import type { OAuthProfile, OAuthProvider } from "./oauth-providers";
 import { generatePassword, hashPassword } from "./password";
 
@@ -36,11 +35,21 @@ export async function finishOAuth(provider: OAuthProvider, redirectUri: string, 
     const tokens = await client(provider, redirectUri).validateAuthorizationCode(provider.tokenUrl, code, codeVerifier);
     accessToken = tokens.accessToken();
   } catch {
-    throw new ApiError("oauth_failed", `${provider.name} did not confirm the sign-in. Try again.`);
+    throw new ApiError("oauth_failed", `${providerLabel(provider.name)} did not confirm the sign-in. Try again.`);
   }
-  const res = await fetch(provider.userInfoUrl, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } });
-  if (!res.ok) throw new ApiError("oauth_failed", `${provider.name} did not tell us who you are. Try again.`);
-  const profile = provider.profile((await res.json()) as Record<string, unknown>);
+  // A provider that cannot be reached or answers something other than a JSON object is a
+  // failed sign-in like any other: the user lands on the login page with the reason.
+  let info: unknown;
+  try {
+    const res = await fetch(provider.userInfoUrl, { headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" } });
+    if (res.ok) info = await res.json();
+  } catch {
+    info = undefined;
+  }
+  if (typeof info !== "object" || info === null || Array.isArray(info)) {
+    throw new ApiError("oauth_failed", `${providerLabel(provider.name)} did not tell us who you are. Try again.`);
+  }
+  const profile = provider.profile(info as Record<string, unknown>);
   if (!profile) throw new ApiError("oauth_failed", `${providerLabel(provider.name)} gave no verified e-mail address; sign in with e-mail instead.`);
   return profile;
 }
@@ -57,25 +66,38 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
   if (linked) return (await findUserById(db, linked.user_id))!;
 
   let user = await findUserByEmail(db, p.email);
+  let mailedPassword: string | undefined;
   if (!user) {
     const password = generatePassword();
     const id = newId();
-    await insertUser(db, { id, email: p.email, passwordHash: await hashPassword(password, passwordIterations(env)) });
-    await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64), language });
-    // F1.3: a password is e-mailed too, so the account also works without the provider.
-    await mailTransport(env, db).send(providerWelcomeMail(p.email, password, cabinetUrl, providerLabel(provider.name), language));
-    user = (await findUserById(db, id))!;
+    // A racing sign-in with the same address may have made the row first: then it is that one.
+    if (await insertUser(db, { id, email: p.email, passwordHash: await hashPassword(password, passwordIterations(env)) })) {
+      await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64), language });
+      mailedPassword = password;
+    }
+    user = (await findUserByEmail(db, p.email))!;
   }
   if (user.status === "pending") {
     // The provider vouches for the address: the account is active at once. Its first sign-in
     // is the provider's, not the e-mailed password's, so nothing asks to replace that password
     // first (F1.2 is for signing in with it): the cabinet opens straight away (F1.3).
-    await activateUser(db, user.id, Date.now());
+    await activateAccount(db, user.id, Date.now());
     await setMustChangePassword(db, user.id, false);
-    await grantDemoComputers(db, user.id);
     user = (await findUserById(db, user.id))!;
   }
   await db.insert(oauthAccounts).values({ provider: provider.name, subject: p.subject, userId: user.id }).onConflictDoNothing();
+  if (mailedPassword !== undefined) {
+    // F1.3: a password is e-mailed too, so the account also works without the provider. It is
+    // sent last, once the account is whole. If it fails, the user is still signed in: they
+    // asked to sign in with the provider, and it vouched for them, so refusing over our mail
+    // would be our fault made theirs; "Forgot password" gives them a password later. The
+    // failure is logged for the operator.
+    try {
+      await mailTransport(env, db).send(providerWelcomeMail(p.email, mailedPassword, cabinetUrl, providerLabel(provider.name), language));
+    } catch (err) {
+      console.error(JSON.stringify({ event: "welcome_mail_failed", provider: provider.name, userId: user.id, error: String(err) }));
+    }
+  }
   return user;
 }
 

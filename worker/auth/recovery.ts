@@ -1,8 +1,6 @@
 // Password recovery (F1.5): an e-mailed link with a single-use token that expires in an
 // hour. The request answers the same whether or not the address has an account.
-import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { passwordResets } from "../db/schema";
 import { ApiError } from "../errors";
 import { randomToken, sha256Hex } from "../lib/bytes";
 import type { Language } from "../../protocol/languages";
@@ -10,8 +8,9 @@ import { mailLanguage } from "../mail/language";
 import { mailTransport } from "../mail/transport";
 import { recoveryMail } from "../mail/templates";
 import { deleteAllAuthSessions } from "../queries/auth-sessions";
-import { activateUser, findUserByEmail, setPasswordHash } from "../queries/users";
-import { passwordIterations } from "./accounts";
+import { insertPasswordReset, spendPasswordReset } from "../queries/password-resets";
+import { findUserByEmail, setPasswordHash } from "../queries/users";
+import { activateAccount, passwordIterations } from "./accounts";
 import { hashPassword } from "./password";
 import { endSignIns } from "./sign-out";
 
@@ -27,24 +26,24 @@ export async function requestRecovery(env: Env, db: Db, email: string, cabinetUr
   if ((await limiter.retryAfterMs(MAILS_PER_HOUR, 3600_000)) > 0) return;
   await limiter.recordFailure(3600_000);
   const token = randomToken();
-  await db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
+  await insertPasswordReset(db, { tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
   const link = `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`;
   await mailTransport(env, db).send(recoveryMail(user.email, link, mailLanguage(user.language, requestLanguage)));
 }
 
-/** Sets the new password if the token is live; the token is spent and every session ends. */
+/**
+ * Sets the new password if the token is live; the token and every other link of the user
+ * are spent (the others would otherwise set the password again), and every session ends.
+ */
 export async function resetPassword(env: Env, db: Db, token: string, newPassword: string): Promise<void> {
   const now = Date.now();
   // Spending the token is the check: only one request can flip used_at from NULL.
-  const [spent] = await db
-    .update(passwordResets)
-    .set({ usedAt: now })
-    .where(and(eq(passwordResets.tokenHash, await sha256Hex(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
-    .returning({ userId: passwordResets.userId });
-  if (!spent) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
-  await setPasswordHash(db, spent.userId, await hashPassword(newPassword, passwordIterations(env)), false);
-  // Whoever knew the old password is signed out; a pending account is now proven.
-  await activateUser(db, spent.userId, now, { onlyIfPending: true });
-  await deleteAllAuthSessions(db, spent.userId);
-  await endSignIns(env, db, spent.userId, {}, "the password was reset");
+  const userId = await spendPasswordReset(db, await sha256Hex(token), now);
+  if (!userId) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
+  await setPasswordHash(db, userId, await hashPassword(newPassword, passwordIterations(env)), false);
+  // Whoever knew the old password is signed out; a pending account is now proven, and
+  // gets what a first login would have given it.
+  await activateAccount(db, userId, now);
+  await deleteAllAuthSessions(db, userId);
+  await endSignIns(env, db, userId, {}, "the password was reset");
 }

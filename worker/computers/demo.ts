@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { hashPassword, generatePassword } from "../auth/password";
 import { newId, randomToken, sha256Hex } from "../lib/bytes";
+import { deleteAllAuthSessions } from "../queries/auth-sessions";
 import { insertComputer } from "../queries/computers";
 import { findUserByEmail, insertUser } from "../queries/users";
 
@@ -16,13 +17,19 @@ export function demoAgentKey(env: Env): string | undefined {
 
 /** Registers a demo computer and shares it with every active account; returns the agent's identity. */
 export async function registerDemoComputer(db: Db, name: string): Promise<{ computerId: string; agentToken: string }> {
-  let owner = await findUserByEmail(db, DEMO_OWNER_EMAIL);
-  if (!owner) {
-    // Nobody signs in as the demo owner: its password is random and never sent anywhere.
-    await insertUser(db, { id: newId(), email: DEMO_OWNER_EMAIL, passwordHash: await hashPassword(generatePassword(32), 10_000) });
-    await db.run(sql`UPDATE users SET status = 'active', must_change_password = 0, plan_id = 'business', first_name = 'Edgedesk', last_name = 'demo' WHERE email = ${DEMO_OWNER_EMAIL}`);
-    owner = (await findUserByEmail(db, DEMO_OWNER_EMAIL))!;
-  }
+  // Nobody signs in as the demo owner: its password is random and never sent anywhere.
+  const passwordHash = await hashPassword(generatePassword(32), 10_000);
+  await insertUser(db, { id: newId(), email: DEMO_OWNER_EMAIL, passwordHash });
+  // Every time, not only when the row is new: a row that exists already may not be the one
+  // made here (registration refuses .invalid addresses now, but not always did), and the
+  // demo owner must be active on the business plan, with a password nobody knows and no
+  // browser signed in as it.
+  await db.run(sql`
+    UPDATE users SET status = 'active', activated_at = coalesce(activated_at, ${Date.now()}), must_change_password = 0,
+      plan_id = 'business', first_name = 'Edgedesk', last_name = 'demo', password_hash = ${passwordHash}
+    WHERE email = ${DEMO_OWNER_EMAIL}`);
+  const owner = (await findUserByEmail(db, DEMO_OWNER_EMAIL))!;
+  await deleteAllAuthSessions(db, owner.id);
   const computerId = newId();
   const agentToken = randomToken();
   await insertComputer(db, { id: computerId, ownerId: owner.id, name, os: "linux", isDemo: true, installed: true, agentSecretHash: await sha256Hex(agentToken) });

@@ -26,9 +26,17 @@ export async function insertUser(db: Db, row: { id: string; email: string; passw
   return inserted.length === 1;
 }
 
-export async function activateUser(db: Db, id: string, at: number, opts: { onlyIfPending?: boolean } = {}): Promise<void> {
-  const cond = opts.onlyIfPending ? and(eq(users.id, id), eq(users.status, "pending")) : eq(users.id, id);
-  await db.update(users).set({ status: "active", activatedAt: at }).where(cond);
+/**
+ * Activates a pending account; true only for the call that changed the row, so whatever
+ * comes with activation (the demo computer, F2.2) happens once, whichever path got there.
+ */
+export async function activateUser(db: Db, id: string, at: number): Promise<boolean> {
+  const changed = await db
+    .update(users)
+    .set({ status: "active", activatedAt: at })
+    .where(and(eq(users.id, id), eq(users.status, "pending")))
+    .returning({ id: users.id });
+  return changed.length === 1;
 }
 
 /** Whether the cabinet makes the user replace the e-mailed password before anything else (F1.2). */

@@ -25,7 +25,7 @@ export const authRoutes = router()
       tags: ["Accounts"],
       summary: "Register an e-mail address; a generated password is e-mailed (F1.1)",
       description:
-        "Always answers the same, whether or not the address already has an account. A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
+        "Always answers the same, whether or not the address already has an account. An address takes 3 registrations an hour; later ones answer the same but send and change nothing. Addresses under .invalid are refused. A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
       request: { body: jsonBody(RegisterRequest) },
       responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400] },
     }),

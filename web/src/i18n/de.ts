@@ -60,6 +60,7 @@ export const de: Catalog = {
   serverText: {
     emailTooLong: "Eine E-Mail-Adresse hat höchstens 254 Zeichen.",
     emailInvalid: "Geben Sie eine gültige E-Mail-Adresse ein.",
+    emailReserved: "Adressen unter .invalid können keine E-Mails empfangen; verwenden Sie eine echte Adresse.",
     passwordMissing: "Geben Sie Ihr Passwort ein.",
     passwordTooLong: "Ein Passwort hat höchstens 200 Zeichen.",
     passwordTooShort: "Wählen Sie ein Passwort mit mindestens 10 Zeichen.",

@@ -61,6 +61,7 @@ export const en = {
   serverText: {
     emailTooLong: "An e-mail address has at most 254 characters.",
     emailInvalid: "Enter a valid e-mail address.",
+    emailReserved: "Addresses under .invalid cannot receive mail; use a real address.",
     passwordMissing: "Enter your password.",
     passwordTooLong: "A password has at most 200 characters.",
     passwordTooShort: "Choose a password of at least 10 characters.",
