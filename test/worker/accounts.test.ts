@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../worker/db/client";
 import { mailTransport } from "../../worker/mail/transport";
+import { cabinetUrl } from "../../worker/routes/auth";
 import { api, env, mailedPassword, outbox, sessionCookie, uniqueEmail } from "./helpers";
 
 describe("registration and first login (F1.1, F1.2)", () => {
@@ -212,5 +213,18 @@ describe("the mail transport setting", () => {
     expect((await outbox()).some((m) => m.subject === "never stored")).toBe(false);
     await mailTransport({ ...env, MAIL_TRANSPORT: "outbox", DEV_MODE: "true" }, db).send({ ...message, subject: "stored locally" });
     expect((await outbox())[0]).toMatchObject({ subject: "stored locally" });
+  });
+});
+
+describe("the cabinet's address in mailed links", () => {
+  const request = "https://attacker.example/api/auth/recover";
+
+  it("is PUBLIC_URL when set, whatever Host the request named", () => {
+    expect(cabinetUrl({ ...env, PUBLIC_URL: "https://cabinet.example/", DEV_MODE: "false" }, request)).toBe("https://cabinet.example");
+  });
+
+  it("falls back to the request's origin only on a dev server, and otherwise refuses, naming the setting", () => {
+    expect(cabinetUrl({ ...env, PUBLIC_URL: "", DEV_MODE: "true" }, request)).toBe("https://attacker.example");
+    expect(() => cabinetUrl({ ...env, PUBLIC_URL: "", DEV_MODE: "false" }, request)).toThrow(/PUBLIC_URL/);
   });
 });

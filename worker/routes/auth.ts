@@ -12,8 +12,16 @@ import { deleteAuthSession } from "../queries/auth-sessions";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 import { userWithPlan } from "./dto";
 
+/**
+ * The cabinet's own address, for links in mails and the OAuth redirect URI. A deployment sets
+ * PUBLIC_URL: the request's Host can be the client's choice (behind a proxy that passes it
+ * on), and a recovery link built from it would carry the token to that host. Only a dev
+ * server (DEV_MODE) falls back to the request's origin.
+ */
 export function cabinetUrl(env: Env, requestUrl: string): string {
-  return env.PUBLIC_URL || new URL(requestUrl).origin;
+  if (env.PUBLIC_URL) return env.PUBLIC_URL.replace(/\/+$/, "");
+  if (env.DEV_MODE === "true") return new URL(requestUrl).origin;
+  throw new Error("PUBLIC_URL is not set: set it to the cabinet's https:// address (wrangler.toml [vars] or `--var`)");
 }
 
 export const authRoutes = router()
