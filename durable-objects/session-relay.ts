@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { CloseCode, MAX_AGENT_MSG_BYTES, MAX_VIEWER_MSG_BYTES, VIEWER_MSG_SIZE, ViewerMsg } from "../protocol/stream";
 import { openDb } from "../worker/db/client";
 import { endRemoteSession } from "../worker/queries/remote-sessions";
+import { TICKET_TTL_SECONDS } from "../worker/sessions/tickets";
 
 /** Headers the Worker sets after it has checked the ticket. */
 export const RELAY_HEADERS = { role: "X-Edgedesk-Role", sessionId: "X-Edgedesk-Session" } as const;
@@ -14,6 +15,8 @@ export type RelayNotice = { type: "state"; agent: boolean; viewers: number } | {
 
 const DEFAULT_LONE_PEER_MS = 30_000;
 const FINISH_RETRY_MS = 10_000;
+/** Past the longest ticket life (TICKET_TTL_SECONDS), with a margin for clock skew. */
+const FORGET_AFTER_MS = (TICKET_TTL_SECONDS + 30) * 1000;
 
 /** Sends unless the socket is already gone (a peer can vanish between two messages). */
 function trySend(ws: WebSocket, message: ArrayBuffer): void {
@@ -106,6 +109,11 @@ export class SessionRelay extends DurableObject<Env> {
 
   /** A lone peer waited too long for the other side. */
   override async alarm(): Promise<void> {
+    if (await this.ctx.storage.get<boolean>("ended")) {
+      // Every ticket for this session has expired by now: nothing is left to refuse.
+      if (this.openSockets().length === 0) await this.ctx.storage.deleteAll();
+      return;
+    }
     if (this.agent() && this.viewers().length > 0) return;
     for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, CloseCode.PeerTimeout, "the other side did not connect");
     await this.finish();
@@ -171,7 +179,9 @@ export class SessionRelay extends DurableObject<Env> {
       throw err;
     }
     await this.ctx.storage.put("ended", true);
-    await this.ctx.storage.deleteAlarm();
+    // "ended" refuses late joins while a ticket could still be live; then the object forgets
+    // the session (its storage would otherwise stay for good, one record per session ever).
+    await this.ctx.storage.setAlarm(Date.now() + FORGET_AFTER_MS);
   }
 
   private async armLonePeerTimer(): Promise<void> {

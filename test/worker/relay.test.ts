@@ -228,7 +228,6 @@ describe("SessionRelay", () => {
     // The sockets' close events or the retry alarm, whichever comes first, try again.
     await runDurableObjectAlarm(stub);
     await expect.poll(endedAt).not.toBeNull();
-    await runInDurableObject(stub, async (_relay: SessionRelay, state) => expect(await state.storage.get("ended")).toBe(true));
     control.ws.close();
   });
 
@@ -253,9 +252,17 @@ describe("SessionRelay", () => {
     const l = await linkComputer();
     const control = await connectControl(l);
     const { viewer, agent, sessionId } = await startSession(l, control);
-    await env.SESSION_RELAY.getByName(sessionId).end("ended by the operator");
+    const stub = env.SESSION_RELAY.getByName(sessionId);
+    await stub.end("ended by the operator");
     expect((await viewer.closed).code).toBe(CloseCode.SessionEnded);
     expect((await agent.closed).code).toBe(CloseCode.SessionEnded);
+    // Once every ticket has expired, the object forgets the session.
+    await runInDurableObject(stub, async (_relay: SessionRelay, state) => {
+      expect(await state.storage.get("ended")).toBe(true);
+      expect(await state.storage.getAlarm()).toBeGreaterThan(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await runInDurableObject(stub, async (_relay: SessionRelay, state) => expect((await state.storage.list()).size).toBe(0));
     control.ws.close();
   });
 });
