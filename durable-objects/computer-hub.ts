@@ -29,6 +29,12 @@ type AgentAttachment = { computerId: string; connectedAt: number };
 const HEARTBEAT_TIMEOUT_MS = 90_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const OS_VALUES = new Set(["windows", "macos", "linux", "other"]);
+/**
+ * Messages an agent may send per minute. Each one is a D1 or R2 write and a push to every
+ * cabinet tab that sees the computer; a well-behaved agent sends a hello, its system info
+ * when it changes and a screenshot a minute, so 20 leaves ample room for bursts.
+ */
+const MESSAGES_PER_MINUTE = 20;
 
 /**
  * One per computer: holds the agent's long-lived control socket (hibernating, pings answered
@@ -36,6 +42,9 @@ const OS_VALUES = new Set(["windows", "macos", "linux", "other"]);
  * close, and relays "open a stream for session S" to the agent.
  */
 export class ComputerHub extends DurableObject<Env> {
+  /** Per socket: the current minute's start and its message count (reset by an eviction, which only an idle hub sees). */
+  private readonly budget = new WeakMap<WebSocket, { since: number; count: number }>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
@@ -124,6 +133,7 @@ export class ComputerHub extends DurableObject<Env> {
     // flight; it no longer speaks for the computer (a late screenshot would recreate a
     // deleted computer's R2 object).
     if (ws.readyState !== WebSocket.OPEN) return;
+    if (!this.withinBudget(ws)) return;
     const { computerId } = ws.deserializeAttachment() as AgentAttachment;
     const db = openDb(this.env.DB);
     if (typeof message !== "string") {
@@ -144,6 +154,16 @@ export class ComputerHub extends DurableObject<Env> {
       await setSystemInfo(db, computerId, JSON.stringify({ collectedAt: new Date().toISOString(), info: m.info }));
     }
     await notifyComputerChanged(this.env, db, computerId);
+  }
+
+  /** Whether this message fits the socket's budget; beyond it messages are dropped (logged once a minute). */
+  private withinBudget(ws: WebSocket): boolean {
+    const now = Date.now();
+    let b = this.budget.get(ws);
+    if (!b || now - b.since >= 60_000) this.budget.set(ws, (b = { since: now, count: 0 }));
+    b.count++;
+    if (b.count === MESSAGES_PER_MINUTE + 1) console.warn(JSON.stringify({ event: "agent_messages_dropped", limit: MESSAGES_PER_MINUTE }));
+    return b.count <= MESSAGES_PER_MINUTE;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -76,6 +76,21 @@ describe("agent control socket and presence (ComputerHub)", () => {
     current.ws.close();
   });
 
+  it("takes 20 messages a minute from an agent and drops the rest", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l); // its hello is the first message
+    const version = () => env.DB.prepare("SELECT agent_version FROM computers WHERE id = ?").bind(l.computerId).first("agent_version");
+    const hello = (agentVersion: string) =>
+      control.ws.send(JSON.stringify({ type: "hello", name: "test-box", os: "linux", agentVersion, installed: false, screen: { width: 640, height: 480 } }));
+    hello("0.2.0");
+    await expect.poll(version).toBe("0.2.0");
+    for (let i = 3; i <= 20; i++) hello("0.2.0");
+    hello("9.9.9"); // the 21st
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await version()).toBe("0.2.0");
+    control.ws.close();
+  });
+
   it("refuses an agent with a wrong token (4401) and never marks it online", async () => {
     const l = await linkComputer();
     const bad = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: "Bearer not-the-token" });
