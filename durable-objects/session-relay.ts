@@ -56,7 +56,11 @@ export class SessionRelay extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     if (role === "agent") {
-      for (const old of this.ctx.getWebSockets("agent")) this.closeSocket(old, CloseCode.Replaced, "replaced by a newer agent stream");
+      // One agent stream per session: the agent never reconnects a stream (a dropped one ends
+      // the session and the viewer starts a new one), so a second join is someone replaying
+      // the agent's URL within its ticket's minute, to see the viewer's keystrokes.
+      if (await this.ctx.storage.get<boolean>("agentJoined")) return new Response("this session's agent already joined", { status: 409 });
+      await this.ctx.storage.put("agentJoined", true);
     }
     this.ctx.acceptWebSocket(server, [role]);
     server.serializeAttachment({ role, sessionId, joinedAt: Date.now() } satisfies Attachment);

@@ -208,6 +208,6 @@ export const CloseCode = {
   TooLarge: 4004,
   /** The agent went away; the viewer may retry. */
   AgentGone: 4005,
-  /** Another agent stream replaced this one. */
+  /** The agent closed this stream because the hub asked for the session again. */
   Replaced: 4006,
 } as const;

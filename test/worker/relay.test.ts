@@ -143,6 +143,19 @@ describe("SessionRelay", () => {
     control.ws.close();
   });
 
+  it("lets the agent's ticket in once: a replayed agent URL is refused (4001) and the session goes on", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, agent, agentPath } = await startSession(l, control);
+    const replay = await openSocket(agentPath);
+    expect((await replay.closed).code).toBe(CloseCode.BadTicket);
+    viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Key, keysym: 0x61, down: true }));
+    expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)[0]).toBe(ViewerMsg.Key);
+    agent.ws.send(bytes(0x01, 7));
+    expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 7));
+    control.ws.close();
+  });
+
   it("lets several viewers watch; only the first viewer's acks reach the agent", async () => {
     const l = await linkComputer();
     const control = await connectControl(l);

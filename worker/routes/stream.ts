@@ -22,7 +22,9 @@ for (const role of ["viewer", "agent"] as const satisfies readonly StreamRole[])
     headers.set(RELAY_HEADERS.role, role);
     headers.set(RELAY_HEADERS.sessionId, claims.sid);
     const res = await c.env.SESSION_RELAY.getByName(claims.sid).fetch(new Request(c.req.raw, { headers }));
-    // The relay answers 410 for a session that already ended: tell the socket why.
-    return res.status === 101 ? res : refuseSocket(CloseCode.SessionEnded, "this session has ended");
+    if (res.status === 101) return res;
+    // 409: the agent's ticket was used already (single use); 410: the session has ended.
+    if (res.status === 409) return refuseSocket(CloseCode.BadTicket, "this ticket was already used");
+    return refuseSocket(CloseCode.SessionEnded, "this session has ended");
   });
 }
