@@ -263,13 +263,19 @@ describe("sign-in through the agent", () => {
     return { runner, done };
   }
 
-  it("unlocks for a session that brings credentials once a viewer is there, and relocks when it ends", async () => {
+  /** A locked computer, told to open a stream with credentials; its key frame has arrived. */
+  async function signedInStream() {
     const os = new FakeLock(true);
     start(os);
     const c = await within(server.nextControl(), "a control connection");
     server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
     const viewer = await within(server.nextStream(), "a stream");
     await viewer.next();
+    return { os, c, viewer };
+  }
+
+  it("unlocks for a session that brings credentials once a viewer is there, and relocks when it ends", async () => {
+    const { os, c, viewer } = await signedInStream();
     // The stream is open and its key frame sent, but nobody has spoken from the other end yet.
     expect(os.calls).toEqual([]);
     viewer.send({ type: ViewerMsg.Refresh });
@@ -281,12 +287,7 @@ describe("sign-in through the agent", () => {
   });
 
   it("never unlocks for a stream that no viewer joins", async () => {
-    const os = new FakeLock(true);
-    start(os);
-    const c = await within(server.nextControl(), "a control connection");
-    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
-    const viewer = await within(server.nextStream(), "a stream");
-    await viewer.next();
+    const { os, viewer } = await signedInStream();
     // The relay gives up on a lone agent (or Connect is refused after all): the stream closes.
     viewer.ws.close();
     await viewer.closed;
