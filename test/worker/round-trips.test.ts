@@ -4,7 +4,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { activeUser, env, ORIGIN } from "./helpers";
+import { activeUser, api, env, ORIGIN } from "./helpers";
+import { isText, openSocket } from "./sockets";
 
 /** The real D1 binding, counting the statements prepared and the batches sent. */
 function countingDb(db: D1Database): { db: D1Database; statements: () => number } {
@@ -20,10 +21,10 @@ function countingDb(db: D1Database): { db: D1Database; statements: () => number 
   return { db: counted, statements: () => statements };
 }
 
-async function statementsFor(path: string, cookie: string): Promise<{ status: number; statements: number; body: unknown }> {
+async function statementsFor(path: string, cookie: string, method = "GET"): Promise<{ status: number; statements: number; body: unknown }> {
   const { db, statements } = countingDb(env.DB);
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie, Origin: ORIGIN } }), { ...env, DB: db }, ctx);
+  const res = await app.fetch(new Request(`${ORIGIN}${path}`, { method, headers: { Cookie: cookie, Origin: ORIGIN } }), { ...env, DB: db }, ctx);
   const body: unknown = await res.json();
   await waitOnExecutionContext(ctx);
   return { status: res.status, statements: statements(), body };
@@ -69,5 +70,20 @@ describe("D1 statements per request", () => {
     // The single computer: the session and the access check. The shares: those two and the list.
     expect(one.statements).toBe(2);
     expect(shares.statements).toBe(3);
+  });
+
+  it("starts a session (Connect) in 7: the plan's limit is read inside the insert", async () => {
+    const user = await activeUser("trips-connect");
+    const reg = await api("/api/agent/register", {
+      body: { email: user.email, password: user.password, name: "box", os: "linux", agentVersion: "0.1.0", installed: true },
+    });
+    const { computerId, agentToken } = (await reg.json()) as { computerId: string; agentToken: string };
+    const control = await openSocket(`/api/agent/connect?computer=${computerId}`, { Authorization: `Bearer ${agentToken}` });
+    await control.next(isText); // the hub's settings: the agent is online
+    const { status, statements } = await statementsFor(`/api/computers/${computerId}/sessions`, user.cookie, "POST");
+    // The session look-up, the access check, the insert with its plan limit, the stored
+    // sign-in, access and sign-in checked again, and last-connected.
+    expect({ status, statements }).toEqual({ status: 201, statements: 7 });
+    control.ws.close();
   });
 });

@@ -57,8 +57,6 @@ sessionRoutes.openapi(
     if (status === "disabled") {
       throw new ApiError("computer_disabled", `${computer.name} is disabled: the plan's computer limit is exceeded. Remove a computer or upgrade the plan.`);
     }
-    const owner = await findUserById(db, computer.ownerId);
-    const plan = owner && (await findPlan(db, owner.planId));
     const sessionId = newId();
     const row: NewRemoteSession = {
       id: sessionId,
@@ -70,9 +68,11 @@ sessionRoutes.openapi(
       viewerAgent: userAgent(c),
       startedAt: now,
     };
-    const inserted = await insertRemoteSession(db, row, plan ? { ownerId: computer.ownerId, max: plan.maxConcurrentSessions } : undefined);
-    if (!inserted && plan) {
-      throw new ApiError("plan_limit", `The ${plan.name} plan allows ${plan.maxConcurrentSessions} concurrent session(s). End a session first.`);
+    if (!(await insertRemoteSession(db, row, computer.ownerId))) {
+      // Only now the plan's name and limit, for the message.
+      const owner = await findUserById(db, computer.ownerId);
+      const plan = owner && (await findPlan(db, owner.planId));
+      throw new ApiError("plan_limit", `The ${plan?.name ?? "current"} plan allows ${plan?.maxConcurrentSessions ?? 0} concurrent session(s). End a session first.`);
     }
     // Until the relay takes charge of the row (its lone-peer timer closes it), a failure here
     // must not leave it open: it would hold one of the plan's concurrent sessions.
