@@ -158,16 +158,22 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
     } catch {
       return this.log("ignored a control message that is not JSON");
     }
-    if (isOpenStream(msg)) {
-      if (!this.sameServer(msg.url)) return this.log("ignored a stream URL on another host", { url: safeUrl(msg.url) });
-      this.opts.onOpenStream(msg);
-    } else if (isCloseStream(msg)) {
-      this.opts.onCloseStream(msg);
-    } else if (isSettings(msg)) {
-      this.opts.onSettings?.(msg);
-    } else {
-      // Newer servers may send more; an old agent just skips what it does not know.
-      this.log("ignored an unknown control message", { type: (msg as { type?: unknown })?.type });
+    // A handler that throws would escape ws's message event and end the process (with an
+    // unlocked OS session still unlocked): one bad message costs that message only.
+    try {
+      if (isOpenStream(msg)) {
+        if (!this.sameServer(msg.url)) return this.log("ignored a stream URL on another host", { url: safeUrl(msg.url) });
+        this.opts.onOpenStream(msg);
+      } else if (isCloseStream(msg)) {
+        this.opts.onCloseStream(msg);
+      } else if (isSettings(msg)) {
+        this.opts.onSettings?.(msg);
+      } else {
+        // Newer servers may send more; an old agent just skips what it does not know.
+        this.log("ignored an unknown control message", { type: (msg as { type?: unknown })?.type });
+      }
+    } catch (err) {
+      this.log("a control message failed", { type: (msg as { type?: unknown })?.type, error: String(err) });
     }
   }
 
@@ -176,7 +182,8 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
     const server = new URL(this.opts.server);
     const u = new URL(streamUrl);
     const secure = server.protocol === "https:";
-    return u.host === server.host && u.protocol === (secure ? "wss:" : "ws:");
+    // No fragment (ws refuses one) and no user info: the relay's URL carries neither.
+    return u.host === server.host && u.protocol === (secure ? "wss:" : "ws:") && !u.hash && !u.username && !u.password;
   }
 
   private startHeartbeat(ws: WebSocket): void {
@@ -224,8 +231,23 @@ function isOpenStream(m: unknown): m is OpenStream {
     o.sessionId.length > 0 &&
     o.sessionId.length <= 128 &&
     typeof o.url === "string" &&
+    o.url.length <= 4096 &&
     URL.canParse(o.url) &&
-    (o.signIn == null || (typeof o.signIn.username === "string" && typeof o.signIn.password === "string"))
+    (o.signIn == null || isCredentials(o.signIn))
+  );
+}
+
+/** Stored OS credentials as the cabinet accepts them: a named account (never "any user"). */
+function isCredentials(c: unknown): c is NonNullable<OpenStream["signIn"]> {
+  const o = c as { username?: unknown; password?: unknown } | null;
+  return (
+    typeof o === "object" &&
+    o !== null &&
+    typeof o.username === "string" &&
+    o.username.length > 0 &&
+    o.username.length <= 256 &&
+    typeof o.password === "string" &&
+    o.password.length <= 1024
   );
 }
 

@@ -109,6 +109,21 @@ describe("control socket", () => {
     expect([...runner.sessions.keys()]).toEqual(["ok"]);
   });
 
+  it("survives open-streams it cannot follow: a fragment in the URL, an unnamed OS account", async () => {
+    const { runner, done } = startRunner();
+    let stopped = false;
+    void done.then(() => (stopped = true));
+    const c = await within(server.nextControl(), "a control connection");
+    // ws refuses a URL with a fragment by throwing: that used to end the agent.
+    server.send(c, { type: "open-stream", sessionId: "frag", url: `${server.streamUrl("frag")}#x` });
+    // Credentials with an empty user name would mean "whichever user": not a thing to act on.
+    server.send(c, { type: "open-stream", sessionId: "anyone", url: server.streamUrl("anyone"), signIn: { username: "", password: "x" } });
+    server.send(c, { type: "open-stream", sessionId: "ok", url: server.streamUrl("ok") });
+    await within(server.nextStream(), "a stream connection");
+    expect([...runner.sessions.keys()]).toEqual(["ok"]);
+    expect(stopped).toBe(false);
+  });
+
   it("reconnects after the connection drops", async () => {
     startRunner();
     const first = await within(server.nextControl(), "a control connection");
