@@ -1,5 +1,5 @@
 // The agent command:
-//   npm run agent -- --server http://localhost:8787 --email E --password P [--name N]
+//   npm run agent -- --server http://localhost:8787 --email E --password-stdin [--name N]
 //                    [--config PATH] [--display :N | --virtual] [--installed]
 // The first start signs in and registers this computer; the identity is saved so
 // later starts need only `npm run agent` (the server comes from the saved identity).
@@ -21,7 +21,10 @@ import { AGENT_VERSION } from "./version";
 const USAGE = `Usage: npm run agent -- [options]
   --server URL      Edgedesk server (needed the first time)
   --email E         account e-mail (first start only)
-  --password P      account password (first start only)
+  --password-stdin  read the account password from standard input (first start only);
+                    or set EDGEDESK_PASSWORD
+  --password P      the same on the command line, where other users of this computer
+                    can read it while the agent starts (and in the parent's command line)
   --name N          computer name (default: host name)
   --config PATH     identity file (default: ${defaultConfigPath()})
   --display :N      X display on Linux (default: $DISPLAY)
@@ -42,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       server: { type: "string" },
       email: { type: "string" },
       password: { type: "string" },
+      "password-stdin": { type: "boolean", default: false },
       name: { type: "string" },
       config: { type: "string" },
       display: { type: "string" },
@@ -56,11 +60,19 @@ async function main(argv: string[]): Promise<number> {
     return Exit.Ok;
   }
   const log = stderrLog;
+  if (args.password !== undefined) {
+    // Whatever is on the command line is in /proc/<pid>/cmdline for every local user to read:
+    // the process's title takes its place at once (the parent, e.g. npm, still shows it).
+    process.title = "edgedesk-agent";
+    log("--password on the command line is readable by other users of this computer; prefer --password-stdin or EDGEDESK_PASSWORD");
+  }
+  // Read only when a sign-in needs it (a saved identity does not).
+  const password = async () => args.password ?? (args["password-stdin"] ? await readPasswordLine() : process.env.EDGEDESK_PASSWORD);
   const configPath = args.config ?? defaultConfigPath();
   const name = args.name ?? hostname();
 
   const installed = args.installed;
-  const identity = await signIn({ server: args.server, email: args.email, password: args.password, name, configPath, installed });
+  const identity = await signIn({ server: args.server, email: args.email, password, name, configPath, installed });
   // An installed agent takes the file over from whoever created it (see protectFor).
   if (installed) await protectFor(configPath, identity, { installed });
   let runner: AgentRunner | undefined;
@@ -116,22 +128,34 @@ async function main(argv: string[]): Promise<number> {
  * The saved identity when it belongs to the requested server; otherwise registers with
  * the given credentials and saves the result.
  */
+/** The first line of standard input, without its line ending (a password piped in or typed). */
+async function readPasswordLine(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes("\n")) break;
+  }
+  process.stdin.destroy();
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
 async function signIn(o: {
   server?: string;
   email?: string;
-  password?: string;
+  password: () => Promise<string | undefined>;
   name: string;
   configPath: string;
   installed: boolean;
 }): Promise<AgentIdentity> {
   const saved = await loadIdentity(o.configPath);
   const server = o.server ? new URL(o.server).origin : saved?.server;
-  if (!server) throw new UsageError("No saved identity: give --server, --email and --password to sign in.");
+  if (!server) throw new UsageError("No saved identity: give --server, --email and --password-stdin to sign in.");
   if (saved && saved.server === server) return saved;
-  if (!o.email || !o.password) throw new UsageError(`Not signed in to ${server}: give --email and --password.`);
+  const password = o.email ? await o.password() : undefined;
+  if (!o.email || !password) throw new UsageError(`Not signed in to ${server}: give --email and --password-stdin.`);
   const { computerId, agentToken } = await registerAgent(server, {
     email: o.email,
-    password: o.password,
+    password,
     name: o.name,
     os: osName(),
     agentVersion: AGENT_VERSION,

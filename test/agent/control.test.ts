@@ -185,6 +185,32 @@ describe("agent command", () => {
   });
 });
 
+describe("the account password on first start", () => {
+  const start = (args: string[], stdin: "pipe" | "ignore" = "ignore") => {
+    const child = spawn(process.execPath, ["--import", "tsx", "agent/main.ts", "--virtual", "--server", server.origin, "--email", ACCOUNT.email, ...args], {
+      cwd: join(import.meta.dirname, "../.."),
+      stdio: [stdin, "ignore", "pipe"],
+    });
+    cleanups.push(() => stopProcess(child));
+    return child;
+  };
+
+  it("reads it from standard input with --password-stdin", async () => {
+    const child = start(["--password-stdin", "--config", join(dir, "stdin.json")], "pipe");
+    child.stdin!.end(`${ACCOUNT.password}\n`);
+    await within(server.nextControl(), "a control connection");
+    expect(server.registrations.at(-1)).toMatchObject({ email: ACCOUNT.email, password: ACCOUNT.password });
+  });
+
+  it("takes --password off the process's command line, where every local user could read it", async () => {
+    const child = start(["--password", ACCOUNT.password, "--config", join(dir, "argv.json")]);
+    await within(server.nextControl(), "a control connection");
+    const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, "utf8");
+    expect(cmdline).not.toContain(ACCOUNT.password);
+    expect(cmdline).toContain("edgedesk-agent");
+  });
+});
+
 /** Fails with a named reason instead of the test's generic timeout. */
 function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
   return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))]);
