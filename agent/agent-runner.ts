@@ -20,6 +20,8 @@ import { AGENT_VERSION } from "./version";
 
 /** How often system information is collected again to see whether it changed. */
 export const SYSINFO_CHECK_MS = 10 * 60_000;
+/** Streams one agent runs at once (each holds ~2 screens of memory, ~16 MB at 1080p). */
+export const MAX_STREAM_SESSIONS = 16;
 
 export type AgentRunnerOptions = {
   identity: AgentIdentity;
@@ -138,6 +140,11 @@ export class AgentRunner {
   private openStream({ sessionId, url, signIn }: OpenStream): void {
     // The hub asking again for the same session means the old stream is dead to it.
     this.sessions.get(sessionId)?.close(CloseCode.Replaced, "replaced by a new stream");
+    // Each session holds two screens' worth of memory: past a number no team of operators
+    // reaches on one computer, further requests are refused rather than run the agent out of it.
+    if (!this.sessions.has(sessionId) && this.sessions.size >= MAX_STREAM_SESSIONS) {
+      return this.log("refused a stream: too many sessions at once", { max: MAX_STREAM_SESSIONS });
+    }
     const session = new StreamSession({ url, source: this.source, log: this.log });
     this.sessions.set(sessionId, session);
     this.log("stream opening", { sessionId, signIn: !!signIn });

@@ -40,6 +40,14 @@ export type StreamSessionOptions = {
    * viewer spamming Refresh (which resets the window) still cannot grow memory.
    */
   maxBufferedBytes?: number;
+  /** How long the relay may take to answer the upgrade (default 15 s). */
+  handshakeTimeoutMs?: number;
+  /**
+   * A WebSocket ping this often (default 15 s); two unanswered in a row end the stream. A path
+   * that died without a close (a NAT dropping the connection while the screen is still) would
+   * otherwise keep the session, its memory and any unlocked OS session for good.
+   */
+  livenessMs?: number;
   log?: Log;
 };
 
@@ -88,6 +96,9 @@ export class StreamSession {
   private open = false;
   private buttons = 0;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private liveness: NodeJS.Timeout | undefined;
+  /** Liveness pings sent and not yet answered. */
+  private unanswered = 0;
 
   constructor(opts: StreamSessionOptions) {
     this.source = opts.source;
@@ -107,7 +118,12 @@ export class StreamSession {
     // and JPEGs; deflating them again cost the agent CPU on every update for no bytes saved.
     // Masking: see frame-mask.ts (no copy and XOR of each update over TLS or loopback).
     try {
-      this.ws = new WebSocket(opts.url, { maxPayload: 64 * 1024, perMessageDeflate: false, ...maskingFor(opts.url) });
+      this.ws = new WebSocket(opts.url, {
+        maxPayload: 64 * 1024,
+        perMessageDeflate: false,
+        handshakeTimeout: opts.handshakeTimeoutMs ?? 15_000,
+        ...maskingFor(opts.url),
+      });
     } catch (err) {
       this.giveBackScreen(); // a bad URL: no session will ever use it
       throw err;
@@ -121,7 +137,8 @@ export class StreamSession {
         resolve({ code, reason: reason.toString() });
       });
     });
-    this.ws.on("open", () => this.onOpen());
+    this.ws.on("open", () => this.onOpen(opts.livenessMs ?? 15_000));
+    this.ws.on("pong", () => (this.unanswered = 0));
     this.ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.ws.on("error", (err) => this.log("stream socket error", { error: err.message }));
   }
@@ -155,8 +172,18 @@ export class StreamSession {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
 
-  private onOpen(): void {
+  private onOpen(livenessMs: number): void {
     this.open = true;
+    // Counted in pings, not wall time: a long update delays reading the pong, not sending it.
+    this.liveness = setInterval(() => {
+      if (this.unanswered >= 2) {
+        this.log("stream socket silent, closing it");
+        this.ws.terminate();
+        return;
+      }
+      this.unanswered++;
+      this.ws.ping();
+    }, livenessMs);
     this.unsubscribe = this.source.onDamage((rects) => {
       for (const r of rects) this.damage.add(r);
       this.schedule();
@@ -166,6 +193,7 @@ export class StreamSession {
   }
 
   private stop(): void {
+    clearInterval(this.liveness);
     if (!this.open) return;
     this.open = false;
     this.unsubscribe?.();

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AgentRunner } from "../../agent/agent-runner";
+import { AgentRunner, MAX_STREAM_SESSIONS } from "../../agent/agent-runner";
 import { Backoff } from "../../agent/control/backoff";
 import { defaultConfigPath, loadIdentity, saveIdentity } from "../../agent/control/config";
 import { registerAgent, ServerError } from "../../agent/control/register";
@@ -122,6 +122,16 @@ describe("control socket", () => {
     await within(server.nextStream(), "a stream connection");
     expect([...runner.sessions.keys()]).toEqual(["ok"]);
     expect(stopped).toBe(false);
+  });
+
+  it("runs at most MAX_STREAM_SESSIONS streams at once and refuses more", async () => {
+    const { runner } = startRunner();
+    const c = await within(server.nextControl(), "a control connection");
+    for (let i = 0; i <= MAX_STREAM_SESSIONS; i++) server.send(c, { type: "open-stream", sessionId: `s${i}`, url: server.streamUrl(`s${i}`) });
+    for (let i = 0; i < MAX_STREAM_SESSIONS; i++) await within(server.nextStream(), `stream ${i + 1}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runner.sessions.size).toBe(MAX_STREAM_SESSIONS);
+    expect(runner.sessions.has(`s${MAX_STREAM_SESSIONS}`)).toBe(false);
   });
 
   it("reconnects after the connection drops", async () => {

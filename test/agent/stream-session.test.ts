@@ -1,4 +1,6 @@
 // The stream session against a real local WebSocket server acting as the viewer.
+import { createHash } from "node:crypto";
+import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { CloseCode, FrameFlags, isJpeg, type Rect, ViewerMsg } from "../../protocol/stream";
 import { DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "../../agent/screen/source";
@@ -237,5 +239,43 @@ describe("stream session", () => {
     for (let i = 0; i < 3 && !(u.frames[0]!.flags & FrameFlags.full); i++) u = await viewer.nextUpdate();
     expect(u.frames[0]!.flags & FrameFlags.full).toBeTruthy();
     expect(u.frames[0]!.seq).toBeGreaterThan(1);
+  });
+});
+
+/** A TCP peer on loopback that answers the WebSocket upgrade (or not) and then says nothing. */
+async function silentPeer(upgrade: boolean): Promise<string> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on("error", () => {});
+    socket.once("data", (d) => {
+      if (!upgrade) return;
+      const key = /sec-websocket-key: *(\S+)/i.exec(d.toString())![1]!;
+      const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  return `ws://127.0.0.1:${(server.address() as { port: number }).port}/stream`;
+}
+
+describe("a relay that goes silent", () => {
+  it("ends the stream when its pings go unanswered (a path that died without a close)", async () => {
+    const source = new VirtualSource();
+    const session = new StreamSession({ url: await silentPeer(true), source, livenessMs: 100 });
+    cleanups.push(() => source.close(), () => session.close());
+    // Two pings unanswered, then the third beat closes it (without liveness it never ends).
+    expect((await session.ended).code).toBe(1006);
+  });
+
+  it("gives up on an upgrade the relay never answers", async () => {
+    const source = new VirtualSource();
+    const session = new StreamSession({ url: await silentPeer(false), source, handshakeTimeoutMs: 200 });
+    cleanups.push(() => source.close(), () => session.close());
+    expect((await session.ended).code).toBe(1006);
   });
 });
