@@ -32,6 +32,8 @@ export async function registerAgent(server: string, req: RegisterRequest, fetchI
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify(req),
+      // A redirect would re-send the e-mail and password to wherever it points.
+      redirect: "error",
     });
   } catch (err) {
     throw new ServerError(0, "unreachable", `Cannot reach ${url.origin}: ${(err as Error).message}`);

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer as createHttpServer } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentRunner, MAX_STREAM_SESSIONS } from "../../agent/agent-runner";
 import { Backoff } from "../../agent/control/backoff";
@@ -60,6 +61,22 @@ describe("registration and identity", () => {
     const err = await registerAgent(server.origin, { ...registration, password: "nope" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ status: 401, code: "invalid_credentials", message: "Wrong e-mail or password." });
+  });
+
+  it("never follows a redirect with the password", async () => {
+    // A server that answers the registration with a 307 to another host: fetch would POST
+    // the same body (e-mail and password) there.
+    let elsewhere = 0;
+    const other = createHttpServer((_req, res) => (elsewhere++, res.end("{}")));
+    const redirecting = createHttpServer((_req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${(other.address() as { port: number }).port}/steal` });
+      res.end();
+    });
+    await Promise.all([other, redirecting].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()))));
+    cleanups.push(() => (other.close(), redirecting.close()));
+    const err = await registerAgent(`http://127.0.0.1:${(redirecting.address() as { port: number }).port}`, registration).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "unreachable" });
+    expect(elsewhere).toBe(0);
   });
 
   it("puts the config in the user's config directory", () => {
