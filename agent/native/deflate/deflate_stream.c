@@ -62,7 +62,9 @@ static napi_value construct(napi_env env, napi_callback_info info) {
     return NULL;
   }
   d->open = 1;
-  if (napi_wrap(env, self, d, finalize, NULL, NULL) != napi_ok || napi_type_tag_object(env, self, &DEFLATER_TAG) != napi_ok) {
+  // Tag first: once wrapped, the finalizer owns d, and freeing it here as well after a failed
+  // tag would free it twice.
+  if (napi_type_tag_object(env, self, &DEFLATER_TAG) != napi_ok || napi_wrap(env, self, d, finalize, NULL, NULL) != napi_ok) {
     end_stream(d);
     free(d);
     napi_throw_error(env, NULL, "could not wrap the stream");
