@@ -101,7 +101,7 @@ export class ViewerSession {
     };
     ws.onopen = () => {
       this.timers.push(
-        setInterval(() => this.send({ type: ViewerMsg.Ping, t: Math.floor(performance.now()) >>> 0 }), 2000),
+        setInterval(() => this.ping(), 2000),
         setInterval(() => (this.fps.value = this.renderer.takeFrameCount()), 1000),
       );
     };
@@ -115,6 +115,8 @@ export class ViewerSession {
           this.go("live", t("viewer.connected"));
           // Ask for a full picture: the agent may have started before this viewer.
           this.send({ type: ViewerMsg.Refresh });
+          // And the round trip at once, rather than "RTT –" until the first timed ping.
+          this.ping();
         } else this.go("waiting", t("viewer.waitingMessage"));
       } else if (notice.type === "ended") this.go("ended", t("viewer.ended"));
       return;
@@ -127,6 +129,10 @@ export class ViewerSession {
       const t = new DataView(data).getUint32(1, true);
       this.rttMs.value = ((Math.floor(performance.now()) >>> 0) - t) >>> 0;
     }
+  }
+
+  private ping(): void {
+    this.send({ type: ViewerMsg.Ping, t: Math.floor(performance.now()) >>> 0 });
   }
 
   send(m: ViewerInput): void {
