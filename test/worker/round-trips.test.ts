@@ -7,27 +7,43 @@ import { app } from "../../worker/app";
 import { activeUser, api, env, ORIGIN } from "./helpers";
 import { isText, openSocket } from "./sockets";
 
-/** The real D1 binding, counting the statements prepared and the batches sent. */
-function countingDb(db: D1Database): { db: D1Database; statements: () => number } {
+/** The real D1 binding, counting the statements prepared and the batches sent (and keeping their SQL and values). */
+function countingDb(db: D1Database): { db: D1Database; statements: () => number; sent: { sql: string; values: unknown[] }[] } {
   let statements = 0;
+  const sent: { sql: string; values: unknown[] }[] = [];
+  const recorded = (sql: string, stmt: D1PreparedStatement): D1PreparedStatement => {
+    const entry = { sql, values: [] as unknown[] };
+    sent.push(entry);
+    return new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") return (...values: unknown[]) => ((entry.values = values), target.bind(...values));
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  };
   const counted = new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (query: string) => (statements++, target.prepare(query));
+      if (prop === "prepare") return (query: string) => (statements++, recorded(query, target.prepare(query)));
       if (prop === "batch") return (list: D1PreparedStatement[]) => target.batch(list);
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { db: counted, statements: () => statements };
+  return { db: counted, statements: () => statements, sent };
 }
 
-async function statementsFor(path: string, cookie: string, method = "GET"): Promise<{ status: number; statements: number; body: unknown }> {
-  const { db, statements } = countingDb(env.DB);
+async function statementsFor(
+  path: string,
+  cookie: string,
+  method = "GET",
+): Promise<{ status: number; statements: number; body: unknown; sent: { sql: string; values: unknown[] }[] }> {
+  const { db, statements, sent } = countingDb(env.DB);
   const ctx = createExecutionContext();
   const res = await app.fetch(new Request(`${ORIGIN}${path}`, { method, headers: { Cookie: cookie, Origin: ORIGIN } }), { ...env, DB: db }, ctx);
   const body: unknown = await res.json();
   await waitOnExecutionContext(ctx);
-  return { status: res.status, statements: statements(), body };
+  return { status: res.status, statements: statements(), body, sent };
 }
 
 async function addComputer(ownerId: string): Promise<string> {
@@ -44,6 +60,22 @@ describe("D1 statements per request", () => {
     const { status, statements, body } = await statementsFor("/api/computers", user.cookie);
     expect({ status, statements }).toEqual({ status: 200, statements: 1 });
     expect((body as { computers: unknown[] }).computers).toHaveLength(2);
+  });
+
+  it("ranks each owner's computers along an index, without sorting them", async () => {
+    const user = await activeUser("trips-plan");
+    await addComputer(user.id);
+    const { status, sent } = await statementsFor("/api/computers", user.cookie);
+    expect(status).toBe(200);
+    const [list] = sent;
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${list!.sql}`)
+      .bind(...list!.values)
+      .all<{ detail: string }>();
+    const steps = plan.results.map((r) => r.detail);
+    // The plan limit's rank (row_number over the owner's computers by when added) walks the
+    // index in that order; without it SQLite sorts every owner's computers in a temp B-tree.
+    expect(steps.some((d) => d.includes("computers_owner_added"))).toBe(true);
+    expect(steps.filter((d) => d.includes("TEMP B-TREE") && d.includes("ORDER BY"))).toEqual(["USE TEMP B-TREE FOR ORDER BY"]);
   });
 
   it("answers GET /me in one statement: the session look-up brings the plan", async () => {

@@ -84,7 +84,10 @@ export const computers = sqliteTable(
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [index("computers_owner").on(t.ownerId)],
+  // By owner in the order computers were added: the list ranks each owner's computers that way
+  // for the plan's limit (F2.7), and an index in that order saves SQLite the sort (the list's
+  // SQL for 1,000 computers: ~7 -> ~3.5 ms). It also serves every look-up by owner.
+  (t) => [index("computers_owner_added").on(t.ownerId, t.createdAt, t.id)],
 );
 
 /** A computer shared with another user (F2.11). */
