@@ -4,6 +4,8 @@ import { DurableObject } from "cloudflare:workers";
  * Counts failures for one key (an account or an IP address) in a sliding window.
  * One object per key means every Worker instance in the world sees the same count.
  * The timestamps live in the object's own storage, so eviction forgets nothing.
+ * Each method runs without an await (the storage calls are synchronous), so no other call
+ * to the same object runs in the middle of one.
  */
 export class RateLimiter extends DurableObject<Env> {
   private failures(now: number, windowMs: number): number[] {
@@ -11,19 +13,38 @@ export class RateLimiter extends DurableObject<Env> {
     return all;
   }
 
-  /** How long the caller must wait before another attempt, 0 if it may go ahead. */
-  async retryAfterMs(limit: number, windowMs: number, now = Date.now()): Promise<number> {
+  private wait(limit: number, windowMs: number, now: number): number {
     const recent = this.failures(now, windowMs);
     if (recent.length < limit) return 0;
     // The oldest failure that still counts decides when a slot frees up.
     return recent[recent.length - limit]! + windowMs - now;
   }
 
-  async recordFailure(windowMs: number, now = Date.now()): Promise<void> {
+  private record(windowMs: number, now: number): void {
     const recent = this.failures(now, windowMs);
     recent.push(now);
     // Bounded: never keep more than a window's worth of a reasonable limit.
     this.ctx.storage.kv.put("failures", recent.slice(-100));
+  }
+
+  /** How long the caller must wait before another attempt, 0 if it may go ahead. */
+  async retryAfterMs(limit: number, windowMs: number, now = Date.now()): Promise<number> {
+    return this.wait(limit, windowMs, now);
+  }
+
+  async recordFailure(windowMs: number, now = Date.now()): Promise<void> {
+    this.record(windowMs, now);
+  }
+
+  /**
+   * Takes one of `limit` slots in the window if one is free, in one call: a check and a
+   * record made as two calls let parallel requests all pass the check before any recorded.
+   * Returns 0 when taken, otherwise how long until a slot frees up (nothing recorded then).
+   */
+  async take(limit: number, windowMs: number, now = Date.now()): Promise<number> {
+    const wait = this.wait(limit, windowMs, now);
+    if (wait === 0) this.record(windowMs, now);
+    return wait;
   }
 
   async reset(): Promise<void> {

@@ -53,6 +53,13 @@ describe("password recovery (F1.5)", () => {
     expect(await link(email)).toBeUndefined();
   });
 
+  it("mails at most 3 links an hour, also when 8 requests come at once", async () => {
+    const u = await activeUser("forgot-flood");
+    const answers = await Promise.all(Array.from({ length: 8 }, () => api("/api/auth/recover", { body: { email: u.email } })));
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(202));
+    expect((await outbox()).filter((m) => m.to === u.email && m.subject === "Reset your Edgedesk password")).toHaveLength(3);
+  });
+
   it("mails a single-use link that sets a new password and signs every browser out", async () => {
     const u = await activeUser("forgot");
     const res = await api("/api/auth/recover", { body: { email: u.email } });

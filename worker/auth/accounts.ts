@@ -39,8 +39,7 @@ export async function register(env: Env, db: Db, email: string, cabinetUrl: stri
   // address takes only a few per hour; past that the call does nothing at all (the caller
   // still answers the same, so the limit reveals nothing about the address).
   const limiter = env.RATE_LIMITER.getByName(`register:${normalizeEmail(email)}`);
-  if ((await limiter.retryAfterMs(REGISTRATIONS_PER_HOUR, 3600_000)) > 0) return;
-  await limiter.recordFailure(3600_000);
+  if ((await limiter.take(REGISTRATIONS_PER_HOUR, 3600_000)) > 0) return;
   const iterations = passwordIterations(env);
   const password = generatePassword();
   const passwordHash = await hashPassword(password, iterations);

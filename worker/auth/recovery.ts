@@ -23,8 +23,7 @@ export async function requestRecovery(env: Env, db: Db, email: string, cabinetUr
   const user = await findUserByEmail(db, email);
   if (!user) return;
   const limiter = env.RATE_LIMITER.getByName(`recover:${user.id}`);
-  if ((await limiter.retryAfterMs(MAILS_PER_HOUR, 3600_000)) > 0) return;
-  await limiter.recordFailure(3600_000);
+  if ((await limiter.take(MAILS_PER_HOUR, 3600_000)) > 0) return;
   const token = randomToken();
   await insertPasswordReset(db, { tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
   const link = `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`;
