@@ -115,7 +115,12 @@ export class SessionRelay extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (await this.ctx.storage.get<boolean>("ended")) {
       // Every ticket for this session has expired by now: nothing is left to refuse.
-      if (this.openSockets().length === 0) await this.ctx.storage.deleteAll();
+      const open = this.openSockets();
+      if (open.length === 0) return void (await this.ctx.storage.deleteAll());
+      // A socket still open after the end (ending closes them all): close it now and forget
+      // the session at the next alarm (returning without one kept the storage for good).
+      for (const ws of open) this.closeSocket(ws, CloseCode.SessionEnded, "this session has ended");
+      await this.ctx.storage.setAlarm(Date.now() + FINISH_RETRY_MS);
       return;
     }
     if (this.agent() && this.viewers().length > 0) return;

@@ -293,6 +293,27 @@ describe("SessionRelay", () => {
     await runInDurableObject(stub, async (_relay: SessionRelay, state) => expect((await state.storage.list()).size).toBe(0));
     control.ws.close();
   });
+
+  it("forgets an ended session even if a socket outlived its end", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const { viewer, sessionId } = await startSession(l, control);
+    const stub = env.SESSION_RELAY.getByName(sessionId);
+    // Ended, yet both sockets still open when the forget alarm fires.
+    await runInDurableObject(stub, async (_relay: SessionRelay, state) => {
+      await state.storage.put("ended", true);
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await viewer.closed).code).toBe(CloseCode.SessionEnded);
+    await runInDurableObject(stub, async (_relay: SessionRelay, state) => {
+      expect(await state.storage.get("ended")).toBe(true);
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await runInDurableObject(stub, async (_relay: SessionRelay, state) => expect((await state.storage.list()).size).toBe(0));
+    control.ws.close();
+  });
 });
 
 describe("stream tickets", () => {
