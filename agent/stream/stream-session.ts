@@ -43,7 +43,8 @@ export type StreamSessionOptions = {
   /** How long the relay may take to answer the upgrade (default 15 s). */
   handshakeTimeoutMs?: number;
   /**
-   * A WebSocket ping this often (default 15 s); two unanswered in a row end the stream. A path
+   * A WebSocket ping this often (default 15 s); two beats in a row with neither a pong nor a
+   * viewer message end the stream. A path
    * that died without a close (a NAT dropping the connection while the screen is still) would
    * otherwise keep the session, its memory and any unlocked OS session for good.
    */
@@ -212,6 +213,9 @@ export class StreamSession {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (!this.open) return;
+    // Anything from the other side proves the path alive: on a slow uplink a pong can wait
+    // behind megabytes of updates for longer than two beats while the viewer's acks arrive.
+    this.unanswered = 0;
     if (!isBinary) return this.close(CloseCode.ProtocolViolation, "viewer messages are binary");
     if (data.byteLength > MAX_VIEWER_MSG_BYTES) return this.close(CloseCode.TooLarge, "message too large");
     let msg: ViewerInput;

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { CloseCode, FrameFlags, isJpeg, type Rect, ViewerMsg } from "../../protocol/stream";
+import { CloseCode, encodeViewerInput, FrameFlags, isJpeg, type Rect, ViewerMsg } from "../../protocol/stream";
 import { DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "../../agent/screen/source";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { StreamSession } from "../../agent/stream/stream-session";
@@ -242,8 +242,11 @@ describe("stream session", () => {
   });
 });
 
-/** A TCP peer on loopback that answers the WebSocket upgrade (or not) and then says nothing. */
-async function silentPeer(upgrade: boolean): Promise<string> {
+/**
+ * A TCP peer on loopback that answers the WebSocket upgrade (or not) and never answers a
+ * ping; with `talkEveryMs` it sends a viewer Ping message that often.
+ */
+async function silentPeer(upgrade: boolean, talkEveryMs?: number): Promise<string> {
   const sockets: Socket[] = [];
   const server = createServer((socket) => {
     sockets.push(socket);
@@ -253,6 +256,11 @@ async function silentPeer(upgrade: boolean): Promise<string> {
       const key = /sec-websocket-key: *(\S+)/i.exec(d.toString())![1]!;
       const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      if (!talkEveryMs) return;
+      // An unmasked binary frame (server to client) holding a 5-byte viewer Ping.
+      const ping = Buffer.from([0x82, 5, ...encodeViewerInput({ type: ViewerMsg.Ping, t: 1 })]);
+      const timer = setInterval(() => socket.write(ping), talkEveryMs);
+      socket.on("close", () => clearInterval(timer));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -270,6 +278,17 @@ describe("a relay that goes silent", () => {
     cleanups.push(() => source.close(), () => session.close());
     // Two pings unanswered, then the third beat closes it (without liveness it never ends).
     expect((await session.ended).code).toBe(1006);
+  });
+
+  it("keeps a stream whose viewer is heard from, pongs or not (a slow uplink delays the pongs)", async () => {
+    const source = new VirtualSource();
+    const session = new StreamSession({ url: await silentPeer(true, 30), source, livenessMs: 150 });
+    cleanups.push(() => source.close(), () => session.close());
+    let ended = false;
+    void session.ended.then(() => (ended = true));
+    // Without the viewer's messages the third beat (~450 ms) would end it.
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect({ ended, open: session.isOpen }).toEqual({ ended: false, open: true });
   });
 
   it("gives up on an upgrade the relay never answers", async () => {
