@@ -138,6 +138,8 @@ export class AgentRunner {
   }
 
   private openStream({ sessionId, url, signIn }: OpenStream): void {
+    // A message the control socket still delivered while the agent stops.
+    if (this.halted.signal.aborted) return;
     // The hub asking again for the same session means the old stream is dead to it.
     this.sessions.get(sessionId)?.close(CloseCode.Replaced, "replaced by a new stream");
     // Each session holds two screens' worth of memory: past a number no team of operators

@@ -21,6 +21,8 @@ export class SignInCoordinator {
   private generation = 0;
   /** begin and end run one at a time, in order. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Set by endAll: the agent is stopping, and a begin that comes after it unlocks nothing. */
+  private stopping = false;
 
   constructor(
     private readonly lock: SessionLock,
@@ -29,6 +31,12 @@ export class SignInCoordinator {
 
   begin(creds: SignInCredentials): Promise<SignInLease> {
     return this.serial(async () => {
+      if (this.stopping) {
+        // Queued behind endAll (a viewer's first message during shutdown): the process may
+        // exit at any moment, and must not leave the OS session unlocked.
+        this.log("not unlocking the OS session: the agent is stopping");
+        return { lockedAtStart: undefined, unlocked: false, end: () => this.chain.then(() => {}) };
+      }
       this.active++;
       const gen = this.generation;
       const lockedAtStart = await this.safe(() => this.lock.isLocked(), undefined);
@@ -51,8 +59,9 @@ export class SignInCoordinator {
     });
   }
 
-  /** Ends every claim now (the agent is stopping), relocking if needed. */
+  /** Ends every claim now (the agent is stopping), relocking if needed; later begins unlock nothing. */
   endAll(): Promise<void> {
+    this.stopping = true;
     return this.serial(async () => {
       if (this.active === 0) return;
       this.generation++;

@@ -88,6 +88,18 @@ describe("relock only if it was locked", () => {
     expect(os.calls.filter((x) => x === "lock")).toHaveLength(1);
   });
 
+  it("unlocks nothing for a session that begins once the agent is stopping", async () => {
+    const os = new FakeLock(true);
+    const c = new SignInCoordinator(os);
+    const stopping = c.endAll();
+    // A viewer's first message that lands during shutdown queues its begin after endAll.
+    const late = await c.begin(creds);
+    await stopping;
+    expect({ locked: os.locked, unlocked: late.unlocked, calls: os.calls.filter((x) => x !== "isLocked") }).toEqual({ locked: true, unlocked: false, calls: [] });
+    await late.end();
+    expect(os.calls.filter((x) => x !== "isLocked")).toEqual([]);
+  });
+
   it("does not relock after a failed probe, and survives a throwing lock", async () => {
     const broken: SessionLock = {
       kind: "broken",
