@@ -9,6 +9,7 @@ import { AgentRunner } from "./agent-runner";
 import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
+import { readPassword } from "./password-input";
 import { loadDeflater } from "./native/deflate";
 import { jpegAddonUnavailable } from "./native/jpeg";
 import { addonError } from "./native/load";
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     log("--password on the command line is readable by other users of this computer; prefer --password-stdin or EDGEDESK_PASSWORD");
   }
   // Read only when a sign-in needs it (a saved identity does not).
-  const password = async () => args.password ?? (args["password-stdin"] ? await readPasswordLine() : process.env.EDGEDESK_PASSWORD);
+  const password = async () => args.password ?? (args["password-stdin"] ? await readPassword() : process.env.EDGEDESK_PASSWORD);
   const configPath = args.config ?? defaultConfigPath();
   const name = args.name ?? hostname();
 
@@ -113,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   if (why === "unauthorized") {
     process.stderr.write(
       `The server no longer accepts this computer's token. Sign in again:\n` +
-        `  npm run agent -- --server ${identity.server} --email E --password P\n`,
+        `  npm run agent -- --server ${identity.server} --email E --password-stdin\n`,
     );
     return Exit.SignIn;
   }
@@ -128,17 +129,6 @@ async function main(argv: string[]): Promise<number> {
  * The saved identity when it belongs to the requested server; otherwise registers with
  * the given credentials and saves the result.
  */
-/** The first line of standard input, without its line ending (a password piped in or typed). */
-async function readPasswordLine(): Promise<string> {
-  let text = "";
-  for await (const chunk of process.stdin) {
-    text += String(chunk);
-    if (text.includes("\n")) break;
-  }
-  process.stdin.destroy();
-  return text.split(/\r?\n/)[0] ?? "";
-}
-
 async function signIn(o: {
   server?: string;
   email?: string;

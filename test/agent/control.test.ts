@@ -229,6 +229,46 @@ describe("the account password on first start", () => {
     expect(server.registrations.at(-1)).toMatchObject({ email: ACCOUNT.email, password: ACCOUNT.password });
   });
 
+  it("asks for it at a terminal without echoing it", async () => {
+    // A real pseudo-terminal (Python's pty module) in front of the agent, typing the password
+    // with a mistake corrected by Backspace.
+    const script = [
+      "import os, pty, sys, time, select",
+      "pid, fd = pty.fork()",
+      "if pid == 0:",
+      "    os.execvp(sys.argv[1], sys.argv[1:])",
+      "out = b''",
+      "def read(secs):",
+      "    global out",
+      "    end = time.time() + secs",
+      "    while time.time() < end:",
+      "        r, _, _ = select.select([fd], [], [], 0.05)",
+      "        if r:",
+      "            try: out += os.read(fd, 4096)",
+      "            except OSError: return",
+      "read_until = time.time() + 20",
+      "while b'Password:' not in out and time.time() < read_until: read(0.1)",
+      "os.write(fd, os.environ['TYPED'].encode())",
+      "read(1.5)",
+      "sys.stdout.write(out.decode(errors='replace'))",
+      "os.kill(pid, 15)",
+    ].join("\n");
+    const typed = `${ACCOUNT.password}x\u007f\r`;
+    const child = spawn(
+      "python3",
+      ["-c", script, process.execPath, "--import", "tsx", "agent/main.ts", "--virtual", "--server", server.origin, "--email", ACCOUNT.email, "--password-stdin", "--config", join(dir, "tty.json")],
+      { cwd: join(import.meta.dirname, "../.."), env: { ...process.env, TYPED: typed }, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    cleanups.push(() => stopProcess(child));
+    let terminal = "";
+    child.stdout!.on("data", (d: Buffer) => (terminal += d.toString()));
+    await within(server.nextControl(), "a control connection", 20_000);
+    expect(server.registrations.at(-1)).toMatchObject({ email: ACCOUNT.email, password: ACCOUNT.password });
+    await within(new Promise((r) => child.once("exit", r)), "the terminal script to end", 10_000);
+    expect(terminal).toContain("Password:");
+    expect(terminal).not.toContain(ACCOUNT.password);
+  });
+
   it("takes --password off the process's command line, where every local user could read it", async () => {
     const child = start(["--password", ACCOUNT.password, "--config", join(dir, "argv.json")]);
     await within(server.nextControl(), "a control connection");
