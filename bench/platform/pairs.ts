@@ -165,7 +165,8 @@ export class EdgedeskSessions {
       u.port = options.rewritePort;
       return u.toString();
     };
-    return openUrlPair(port(await this.agentUrl(sessionId)), port(`${this.baseUrl.replace(/^http/, "ws")}${viewerPath}`));
+    // The viewer's ticket is good only with the sign-in cookie it was made for, as in a browser.
+    return openUrlPair(port(await this.agentUrl(sessionId)), port(`${this.baseUrl.replace(/^http/, "ws")}${viewerPath}`), { cookie: this.cookie });
   }
 
   async close(): Promise<void> {
@@ -176,9 +177,9 @@ export class EdgedeskSessions {
 }
 
 /** A pair on any relay that pairs an agent URL with a viewer URL and announces the agent to the viewer. */
-export async function openUrlPair(agentUrl: string, viewerUrl: string): Promise<Pair> {
+export async function openUrlPair(agentUrl: string, viewerUrl: string, viewerHeaders: Record<string, string> = {}): Promise<Pair> {
   const agent = await openSocket(agentUrl);
-  const viewer = new WebSocket(viewerUrl, WS_OPTIONS);
+  const viewer = new WebSocket(viewerUrl, { ...WS_OPTIONS, headers: viewerHeaders });
   const present = agentPresent(viewer);
   await new Promise<void>((resolve, reject) => {
     viewer.once("open", () => resolve());

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ControlCloseCode } from "../../protocol/control";
 import { CloseCode, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
 import { mintTicket } from "../../worker/sessions/tickets";
-import { activeUser, api } from "./helpers";
+import { activeUser, api, sessionCookie } from "./helpers";
 import { isBinary, isText, openSocket, type TestSocket } from "./sockets";
 
 type Linked = { computerId: string; agentToken: string; owner: Awaited<ReturnType<typeof activeUser>> };
@@ -36,7 +36,7 @@ async function startSession(l: Linked, control: TestSocket) {
   const order = JSON.parse((await control.next(isText)) as string) as { type: string; sessionId: string; url: string };
   expect(order).toMatchObject({ type: "open-stream", sessionId });
   const agentPath = new URL(order.url).pathname + new URL(order.url).search;
-  const viewer = await openSocket(viewerPath);
+  const viewer = await openSocket(viewerPath, { Cookie: l.owner.cookie });
   const agent = await openSocket(agentPath);
   return { sessionId, viewer, agent, agentPath, viewerPath };
 }
@@ -160,7 +160,7 @@ describe("SessionRelay", () => {
     const l = await linkComputer();
     const control = await connectControl(l);
     const { viewer, agent, viewerPath } = await startSession(l, control);
-    const watcher = await openSocket(viewerPath);
+    const watcher = await openSocket(viewerPath, { Cookie: l.owner.cookie });
     await watcher.next((m) => isText(m) && m.includes('"viewers":2'));
     agent.ws.send(bytes(0x01, 9, 9));
     expect(new Uint8Array((await watcher.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 9, 9));
@@ -213,7 +213,7 @@ describe("SessionRelay", () => {
     const l = await linkComputer();
     const control = await connectControl(l);
     const { viewer, agent, viewerPath, sessionId } = await startSession(l, control);
-    const watcher = await openSocket(viewerPath);
+    const watcher = await openSocket(viewerPath, { Cookie: l.owner.cookie });
     await watcher.next((m) => isText(m) && m.includes('"viewers":2'));
     // Inside the object, with its own server-side sockets: what arrives right after a refusal,
     // whether or not the refused peer ever completes the close handshake.
@@ -264,14 +264,15 @@ describe("SessionRelay", () => {
     const control = await connectControl(l);
     const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
     const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
-    const viewer = await openSocket(viewerPath);
+    const viewer = await openSocket(viewerPath, { Cookie: l.owner.cookie });
     await viewer.next((m) => isText(m) && m.includes('"agent":false'));
     const relay = env.SESSION_RELAY.getByName(sessionId);
     expect(await runDurableObjectAlarm(relay)).toBe(true);
     expect((await viewer.closed).code).toBe(CloseCode.PeerTimeout);
     expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
     // An ended session cannot be joined again, even with a fresh ticket.
-    const late = await openSocket(`/api/stream/viewer?ticket=${await mintTicket(env, { sid: sessionId, cid: l.computerId, role: "viewer" })}`);
+    const fresh = await mintTicket(env, { sid: sessionId, cid: l.computerId, role: "viewer", uid: l.owner.id });
+    const late = await openSocket(`/api/stream/viewer?ticket=${fresh}`, { Cookie: l.owner.cookie });
     expect((await late.closed).code).toBe(CloseCode.SessionEnded);
     control.ws.close();
   });
@@ -336,6 +337,27 @@ describe("stream tickets", () => {
   ])("refuses %s with 4001", async (_label, ticket) => {
     const s = await openSocket(`/api/stream/viewer?ticket=${encodeURIComponent(await ticket())}`);
     expect((await s.closed).code).toBe(CloseCode.BadTicket);
+  });
+
+  it("lets a viewer in only with the sign-in of the user its ticket was made for", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+    const { viewerPath } = (await res.json()) as { viewerPath: string };
+    // The URL alone (leaked within its minute), another user's sign-in, a signed-out cookie:
+    // none of them gets the remote keyboard.
+    const other = await activeUser("relay-other");
+    // The owner's own second sign-in, ended: the right user, but no live sign-in.
+    const ended = sessionCookie(await api("/api/auth/login", { body: { email: l.owner.email, password: l.owner.password } }));
+    expect((await api("/api/auth/logout", { method: "POST", cookie: ended })).status).toBe(204);
+    for (const headers of [{}, { Cookie: other.cookie }, { Cookie: ended }]) {
+      const s = await openSocket(viewerPath, headers);
+      expect((await s.closed).code).toBe(CloseCode.BadTicket);
+    }
+    const viewer = await openSocket(viewerPath, { Cookie: l.owner.cookie });
+    expect(await viewer.next(isText)).toContain('"type":"state"');
+    viewer.ws.close();
+    control.ws.close();
   });
 });
 

@@ -1,7 +1,11 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { CloseCode } from "../../protocol/stream";
 import { RELAY_HEADERS } from "../../durable-objects/session-relay";
 import type { AppEnv } from "../env";
+import { findUserBySessionHash } from "../queries/auth-sessions";
+import { openDb } from "../db/client";
+import { sessionToken } from "../auth/session-cookie";
+import { sha256Hex } from "../lib/bytes";
 import { readTicket, type StreamRole } from "../sessions/tickets";
 import { refuseSocket } from "./agent";
 
@@ -18,6 +22,12 @@ for (const role of ["viewer", "agent"] as const satisfies readonly StreamRole[])
     }
     const claims = await readTicket(c.env, c.req.query("ticket") ?? "", role);
     if (!claims) return refuseSocket(CloseCode.BadTicket, "missing, invalid or expired ticket");
+    // A viewer ticket is good only with the sign-in cookie of the user it was made for: a
+    // viewer URL that leaked within its minute (a log, a browser extension) would otherwise
+    // give whoever holds it the remote keyboard and mouse.
+    if (role === "viewer" && !(await isTicketUser(c, claims.uid))) {
+      return refuseSocket(CloseCode.BadTicket, "this ticket belongs to another sign-in");
+    }
     const headers = new Headers(c.req.raw.headers);
     headers.set(RELAY_HEADERS.role, role);
     headers.set(RELAY_HEADERS.sessionId, claims.sid);
@@ -27,4 +37,12 @@ for (const role of ["viewer", "agent"] as const satisfies readonly StreamRole[])
     if (res.status === 409) return refuseSocket(CloseCode.BadTicket, "this ticket was already used");
     return refuseSocket(CloseCode.SessionEnded, "this session has ended");
   });
+}
+
+/** Whether the request's sign-in cookie is live and belongs to `uid`. */
+async function isTicketUser(c: Context<AppEnv>, uid: string | undefined): Promise<boolean> {
+  const token = sessionToken(c);
+  if (!uid || !token) return false;
+  const user = await findUserBySessionHash(openDb(c.env.DB), await sha256Hex(token), Date.now());
+  return user?.id === uid;
 }
