@@ -350,7 +350,7 @@ describe("stream tickets", () => {
     // The owner's own second sign-in, ended: the right user, but no live sign-in.
     const ended = sessionCookie(await api("/api/auth/login", { body: { email: l.owner.email, password: l.owner.password } }));
     expect((await api("/api/auth/logout", { method: "POST", cookie: ended })).status).toBe(204);
-    for (const headers of [{}, { Cookie: other.cookie }, { Cookie: ended }]) {
+    for (const headers of [{}, { Cookie: other.cookie }, { Cookie: ended }] as Record<string, string>[]) {
       const s = await openSocket(viewerPath, headers);
       expect((await s.closed).code).toBe(CloseCode.BadTicket);
     }
