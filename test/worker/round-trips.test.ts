@@ -7,9 +7,8 @@ import { app } from "../../worker/app";
 import { activeUser, api, env, ORIGIN } from "./helpers";
 import { isText, openSocket } from "./sockets";
 
-/** The real D1 binding, counting the statements prepared and the batches sent (and keeping their SQL and values). */
+/** The real D1 binding, keeping each statement prepared (its SQL and values): their count is the round trips. */
 function countingDb(db: D1Database): { db: D1Database; statements: () => number; sent: { sql: string; values: unknown[] }[] } {
-  let statements = 0;
   const sent: { sql: string; values: unknown[] }[] = [];
   const recorded = (sql: string, stmt: D1PreparedStatement): D1PreparedStatement => {
     const entry = { sql, values: [] as unknown[] };
@@ -24,13 +23,13 @@ function countingDb(db: D1Database): { db: D1Database; statements: () => number;
   };
   const counted = new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (query: string) => (statements++, recorded(query, target.prepare(query)));
+      if (prop === "prepare") return (query: string) => recorded(query, target.prepare(query));
       if (prop === "batch") return (list: D1PreparedStatement[]) => target.batch(list);
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { db: counted, statements: () => statements, sent };
+  return { db: counted, statements: () => sent.length, sent };
 }
 
 async function statementsFor(

@@ -35,17 +35,24 @@ export function sessionToken(c: Context): string | undefined {
   return token && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : undefined;
 }
 
+/** The live sign-in behind the request's cookie (its user, plan and token hash), or undefined. */
+export async function cookieSignIn(c: Context<AppEnv>) {
+  const token = sessionToken(c);
+  if (!token) return undefined;
+  const hash = await sha256Hex(token);
+  const found = await findSignedIn(openDb(c.env.DB), hash, Date.now());
+  return found && { ...found, hash };
+}
+
 /** Routes behind sign-in: resolves the cookie to a user or answers 401. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Routers mounted side by side may each guard an overlapping path (/computers/:id/* and
   // /computers/:id/shares): the session is looked up once per request.
   if (c.get("user")) return next();
-  const token = sessionToken(c);
-  const hash = token && (await sha256Hex(token));
-  const found = hash && (await findSignedIn(openDb(c.env.DB), hash, Date.now()));
+  const found = await cookieSignIn(c);
   if (!found) throw new ApiError("unauthenticated", "Sign in to continue.");
   c.set("user", found.user);
   c.set("plan", found.plan);
-  c.set("signIn", hash);
+  c.set("signIn", found.hash);
   await next();
 };

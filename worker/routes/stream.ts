@@ -1,11 +1,8 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { CloseCode } from "../../protocol/stream";
 import { RELAY_HEADERS } from "../../durable-objects/session-relay";
 import type { AppEnv } from "../env";
-import { findUserBySessionHash } from "../queries/auth-sessions";
-import { openDb } from "../db/client";
-import { sessionToken } from "../auth/session-cookie";
-import { sha256Hex } from "../lib/bytes";
+import { cookieSignIn } from "../auth/session-cookie";
 import { readTicket, type StreamRole } from "../sessions/tickets";
 import { refuseSocket } from "./agent";
 
@@ -25,7 +22,7 @@ for (const role of ["viewer", "agent"] as const satisfies readonly StreamRole[])
     // A viewer ticket is good only with the sign-in cookie of the user it was made for: a
     // viewer URL that leaked within its minute (a log, a browser extension) would otherwise
     // give whoever holds it the remote keyboard and mouse.
-    if (role === "viewer" && !(await isTicketUser(c, claims.uid))) {
+    if (role === "viewer" && (!claims.uid || (await cookieSignIn(c))?.user.id !== claims.uid)) {
       return refuseSocket(CloseCode.BadTicket, "this ticket belongs to another sign-in");
     }
     const headers = new Headers(c.req.raw.headers);
@@ -37,12 +34,4 @@ for (const role of ["viewer", "agent"] as const satisfies readonly StreamRole[])
     if (res.status === 409) return refuseSocket(CloseCode.BadTicket, "this ticket was already used");
     return refuseSocket(CloseCode.SessionEnded, "this session has ended");
   });
-}
-
-/** Whether the request's sign-in cookie is live and belongs to `uid`. */
-async function isTicketUser(c: Context<AppEnv>, uid: string | undefined): Promise<boolean> {
-  const token = sessionToken(c);
-  if (!uid || !token) return false;
-  const user = await findUserBySessionHash(openDb(c.env.DB), await sha256Hex(token), Date.now());
-  return user?.id === uid;
 }
