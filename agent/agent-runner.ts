@@ -4,10 +4,10 @@
 // thumbnail right after connecting and then once a minute, the settings the hub pushes,
 // and sign-in/relock of the OS session around sessions that bring credentials.
 import { hostname } from "node:os";
-import { type AgentHello, type AgentSettings, type OpenStream, SCREENSHOT_INTERVAL_MS, type SystemInfo } from "../protocol/control";
+import { type AgentHello, type AgentSettings, SCREENSHOT_INTERVAL_MS, type SystemInfo } from "../protocol/control";
 import { CloseCode } from "../protocol/stream";
 import { type AgentIdentity, saveIdentity } from "./control/config";
-import { ControlClient, type ControlClientOptions, type ControlStop } from "./control/control-client";
+import { ControlClient, type ControlClientOptions, type ControlStop, type StreamOrder } from "./control/control-client";
 import { osName } from "./control/register";
 import { type Log, silentLog } from "./log";
 import type { ScreenSource } from "./screen/source";
@@ -137,7 +137,7 @@ export class AgentRunner {
     this.shotTimer = setTimeout(tick, 0);
   }
 
-  private openStream({ sessionId, url, signIn }: OpenStream): void {
+  private openStream({ sessionId, url, signIn }: StreamOrder): void {
     // A message the control socket still delivered while the agent stops.
     if (this.halted.signal.aborted) return;
     // The hub asking again for the same session means the old stream is dead to it.

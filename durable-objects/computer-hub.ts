@@ -81,8 +81,8 @@ export class ComputerHub extends DurableObject<Env> {
   }
 
   /** Asks the connected agent to open a stream socket; false when no agent is connected. */
-  async openStream(sessionId: string, url: string, signIn?: OpenStream["signIn"]): Promise<boolean> {
-    return this.sendToAgent({ type: "open-stream", sessionId, url, ...(signIn ? { signIn } : {}) });
+  async openStream(sessionId: string, path: string, signIn?: OpenStream["signIn"]): Promise<boolean> {
+    return this.sendToAgent({ type: "open-stream", sessionId, path, ...(signIn ? { signIn } : {}) });
   }
 
   /** Passes a settings change from the cabinet to the agent, if it is connected. */

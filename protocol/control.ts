@@ -42,8 +42,13 @@ export const SCREENSHOT_INTERVAL_MS = 60_000;
 export type OpenStream = {
   type: "open-stream";
   sessionId: string;
-  /** Absolute ws(s):// URL of the SessionRelay endpoint, ticket included. */
-  url: string;
+  /**
+   * Path and query of the SessionRelay endpoint, ticket included ("/api/stream/agent?ticket=...").
+   * The agent resolves it against the server it is connected to: a deployment reached by more
+   * than one host name (workers.dev and a custom domain, localhost and 127.0.0.1) would
+   * otherwise name a host the agent refuses, and a stream never goes to another host.
+   */
+  path: string;
   /**
    * F2.10: the remote OS account to sign in to for this session, when the owner stored
    * one. Sent only with a session and never stored by the agent. When the session ends the
@@ -63,6 +68,9 @@ export type AgentSettings = {
 };
 
 export type HubToAgent = OpenStream | CloseStream | AgentSettings;
+
+/** The longest open-stream path the agent follows (a ticket is a few hundred bytes). */
+export const MAX_STREAM_PATH = 4096;
 
 /** Close codes on the control socket. */
 export const ControlCloseCode = {

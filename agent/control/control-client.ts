@@ -14,17 +14,21 @@ import {
   HEARTBEAT_PONG,
   type HubToAgent,
   MAX_CONTROL_MSG_BYTES,
+  MAX_STREAM_PATH,
   type OpenStream,
 } from "../../protocol/control";
 import { type Log, silentLog } from "../log";
 import { Backoff, type BackoffOptions } from "./backoff";
+
+/** An open-stream resolved against this agent's server: where to connect, and for which session. */
+export type StreamOrder = { sessionId: string; url: string; signIn?: OpenStream["signIn"] };
 
 export type ControlClientOptions = {
   server: string;
   computerId: string;
   agentToken: string;
   hello: () => AgentHello;
-  onOpenStream: (msg: OpenStream) => void;
+  onOpenStream: (order: StreamOrder) => void;
   onCloseStream: (msg: CloseStream) => void;
   onSettings?: (msg: AgentSettings) => void;
   /** After the hello on every (re)connect: the moment to send what the hub keeps per connection. */
@@ -162,8 +166,9 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
     // unlocked OS session still unlocked): one bad message costs that message only.
     try {
       if (isOpenStream(msg)) {
-        if (!this.sameServer(msg.url)) return this.log("ignored a stream URL on another host", { url: safeUrl(msg.url) });
-        this.opts.onOpenStream(msg);
+        const url = this.streamUrl(msg.path);
+        if (!url) return this.log("ignored a stream path that leads off this server", { path: safePath(msg.path) });
+        this.opts.onOpenStream({ sessionId: msg.sessionId, url, ...(msg.signIn ? { signIn: msg.signIn } : {}) });
       } else if (isCloseStream(msg)) {
         this.opts.onCloseStream(msg);
       } else if (isSettings(msg)) {
@@ -177,13 +182,23 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
     }
   }
 
-  /** Streams go to the server this agent belongs to, never elsewhere: the screen is at stake. */
-  private sameServer(streamUrl: string): boolean {
+  /**
+   * The stream's URL on the server this agent belongs to, or undefined: streams never go
+   * elsewhere, the screen is at stake. "//host/x" and "/\\host/x" resolve to another host,
+   * which the host check refuses.
+   */
+  private streamUrl(path: string): string | undefined {
     const server = new URL(this.opts.server);
-    const u = new URL(streamUrl);
-    const secure = server.protocol === "https:";
-    // No fragment (ws refuses one) and no user info: the relay's URL carries neither.
-    return u.host === server.host && u.protocol === (secure ? "wss:" : "ws:") && !u.hash && !u.username && !u.password;
+    const protocol = server.protocol === "https:" ? "wss:" : "ws:";
+    let u: URL;
+    try {
+      u = new URL(path, `${protocol}//${server.host}`);
+    } catch {
+      return undefined;
+    }
+    // No fragment (ws refuses one) and no user info: the relay's path carries neither.
+    if (u.host !== server.host || u.protocol !== protocol || u.hash || u.username || u.password) return undefined;
+    return u.href;
   }
 
   private startHeartbeat(ws: WebSocket): void {
@@ -230,9 +245,9 @@ function isOpenStream(m: unknown): m is OpenStream {
     typeof o.sessionId === "string" &&
     o.sessionId.length > 0 &&
     o.sessionId.length <= 128 &&
-    typeof o.url === "string" &&
-    o.url.length <= 4096 &&
-    URL.canParse(o.url) &&
+    typeof o.path === "string" &&
+    o.path.startsWith("/") &&
+    o.path.length <= MAX_STREAM_PATH &&
     (o.signIn == null || isCredentials(o.signIn))
   );
 }
@@ -261,8 +276,7 @@ function isCloseStream(m: unknown): m is CloseStream {
   return !!o && o.type === "close-stream" && typeof o.sessionId === "string";
 }
 
-/** The URL without its query: stream URLs carry tickets, which must not reach logs. */
-function safeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname}`;
+/** The path without its query: stream paths carry tickets, which must not reach logs. */
+function safePath(path: string): string {
+  return path.split(/[?#]/, 1)[0]!.slice(0, 200);
 }

@@ -102,11 +102,13 @@ export class EdgedeskSessions {
       if (isBinary) return;
       const text = data.toString();
       if (text === "pong") return;
-      const msg = JSON.parse(text) as { type: string; sessionId?: string; url?: string };
-      if (msg.type !== "open-stream" || !msg.sessionId || !msg.url) return;
+      const msg = JSON.parse(text) as { type: string; sessionId?: string; path?: string };
+      if (msg.type !== "open-stream" || !msg.sessionId || !msg.path) return;
+      // Joined to the server, as the agent does.
+      const url = new URL(msg.path, this.baseUrl.replace(/^http/, "ws")).href;
       const waiter = this.waiting.get(msg.sessionId);
-      if (waiter) waiter(msg.url);
-      else this.streamUrls.set(msg.sessionId, msg.url);
+      if (waiter) waiter(url);
+      else this.streamUrls.set(msg.sessionId, url);
     });
     control.socket.once("close", (code, reason) => {
       if (this.closed) return;

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentRunner, MAX_STREAM_SESSIONS } from "../../agent/agent-runner";
 import { Backoff } from "../../agent/control/backoff";
@@ -108,7 +109,7 @@ describe("control socket", () => {
     });
     await until(() => c.texts.includes("ping"));
 
-    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1") });
+    server.send(c, { type: "open-stream", sessionId: "s1", path: server.streamPath("s1") });
     const viewer = await within(server.nextStream(), "a stream connection");
     const first = await viewer.nextUpdate();
     expect(first.frames[0]!.flags & FrameFlags.full).toBeTruthy();
@@ -117,13 +118,30 @@ describe("control socket", () => {
     expect((await within(viewer.closed, "the stream to close")).code).toBe(CloseCode.SessionEnded);
   });
 
-  it("ignores a stream URL on another host", async () => {
+  it("follows a stream path only on its own server", async () => {
+    // Another host, as the agent sees it (127.0.0.2 is loopback too, but not its server's
+    // host): it records every connection an open-stream could send there.
+    const decoy = createNetServer((socket) => {
+      decoyHits++;
+      socket.destroy();
+    });
+    let decoyHits = 0;
+    await new Promise<void>((resolve) => decoy.listen(0, "127.0.0.2", resolve));
+    cleanups.push(() => new Promise((resolve) => decoy.close(resolve)));
+    const elsewhere = `127.0.0.2:${(decoy.address() as AddressInfo).port}`;
     const { runner } = startRunner();
     const c = await within(server.nextControl(), "a control connection");
-    server.send(c, { type: "open-stream", sessionId: "evil", url: "ws://198.51.100.7/steal" });
-    server.send(c, { type: "open-stream", sessionId: "ok", url: server.streamUrl("ok") });
+    // Each leads to the other host (absolute, protocol-relative, a backslash that URL parsing
+    // reads as a slash), or is not a path at all.
+    const paths = [`ws://${elsewhere}/relay/stream`, `//${elsewhere}/relay/stream`, `/\\${elsewhere}/relay/stream`, "relay/stream"];
+    for (const [i, path] of paths.entries()) server.send(c, { type: "open-stream", sessionId: `evil${i}`, path });
+    server.send(c, { type: "open-stream", sessionId: "ok", path: server.streamPath("ok") });
     await within(server.nextStream(), "a stream connection");
+    // The path as given, on this server, the agent's only one.
+    expect(server.streamRequests).toEqual([server.streamPath("ok")]);
     expect([...runner.sessions.keys()]).toEqual(["ok"]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(decoyHits).toBe(0);
   });
 
   it("survives open-streams it cannot follow: a fragment in the URL, an unnamed OS account", async () => {
@@ -132,10 +150,10 @@ describe("control socket", () => {
     void done.then(() => (stopped = true));
     const c = await within(server.nextControl(), "a control connection");
     // ws refuses a URL with a fragment by throwing: that used to end the agent.
-    server.send(c, { type: "open-stream", sessionId: "frag", url: `${server.streamUrl("frag")}#x` });
+    server.send(c, { type: "open-stream", sessionId: "frag", path: `${server.streamPath("frag")}#x` });
     // Credentials with an empty user name would mean "whichever user": not a thing to act on.
-    server.send(c, { type: "open-stream", sessionId: "anyone", url: server.streamUrl("anyone"), signIn: { username: "", password: "x" } });
-    server.send(c, { type: "open-stream", sessionId: "ok", url: server.streamUrl("ok") });
+    server.send(c, { type: "open-stream", sessionId: "anyone", path: server.streamPath("anyone"), signIn: { username: "", password: "x" } });
+    server.send(c, { type: "open-stream", sessionId: "ok", path: server.streamPath("ok") });
     await within(server.nextStream(), "a stream connection");
     expect([...runner.sessions.keys()]).toEqual(["ok"]);
     expect(stopped).toBe(false);
@@ -144,7 +162,7 @@ describe("control socket", () => {
   it("runs at most MAX_STREAM_SESSIONS streams at once and refuses more", async () => {
     const { runner } = startRunner();
     const c = await within(server.nextControl(), "a control connection");
-    for (let i = 0; i <= MAX_STREAM_SESSIONS; i++) server.send(c, { type: "open-stream", sessionId: `s${i}`, url: server.streamUrl(`s${i}`) });
+    for (let i = 0; i <= MAX_STREAM_SESSIONS; i++) server.send(c, { type: "open-stream", sessionId: `s${i}`, path: server.streamPath(`s${i}`) });
     for (let i = 0; i < MAX_STREAM_SESSIONS; i++) await within(server.nextStream(), `stream ${i + 1}`);
     await new Promise((r) => setTimeout(r, 200));
     expect(runner.sessions.size).toBe(MAX_STREAM_SESSIONS);

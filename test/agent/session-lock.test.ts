@@ -280,7 +280,7 @@ describe("sign-in through the agent", () => {
     const os = new FakeLock(true);
     start(os);
     const c = await within(server.nextControl(), "a control connection");
-    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
+    server.send(c, { type: "open-stream", sessionId: "s1", path: server.streamPath("s1"), signIn: creds });
     const viewer = await within(server.nextStream(), "a stream");
     await viewer.next();
     return { os, c, viewer };
@@ -311,7 +311,7 @@ describe("sign-in through the agent", () => {
     const os = new FakeLock(true);
     start(os);
     const c = await within(server.nextControl(), "a control connection");
-    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1") });
+    server.send(c, { type: "open-stream", sessionId: "s1", path: server.streamPath("s1") });
     const viewer = await within(server.nextStream(), "a stream");
     viewer.ws.close();
     await viewer.closed;
@@ -322,7 +322,7 @@ describe("sign-in through the agent", () => {
     const os = new FakeLock(true);
     const { runner, done } = start(os);
     const c = await within(server.nextControl(), "a control connection");
-    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1"), signIn: creds });
+    server.send(c, { type: "open-stream", sessionId: "s1", path: server.streamPath("s1"), signIn: creds });
     const viewer = await within(server.nextStream(), "a stream");
     viewer.send({ type: ViewerMsg.Refresh });
     await until(() => os.calls.includes("unlock"), "the unlock");

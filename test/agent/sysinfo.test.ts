@@ -180,7 +180,7 @@ describe("screenshot thumbnails", () => {
     const { runner } = startRunner({ source, screenshotIntervalMs: 200 });
     const c = await within(server.nextControl(), "a control connection");
     await until(() => c.binaries.length > 0, "the first thumbnail");
-    server.send(c, { type: "open-stream", sessionId: "s1", url: server.streamUrl("s1") });
+    server.send(c, { type: "open-stream", sessionId: "s1", path: server.streamPath("s1") });
     const viewer = await within(server.nextStream(), "a stream");
     await viewer.nextUpdate();
     await until(() => runner.sessions.get("s1")?.snapshot() !== undefined, "a session snapshot");

@@ -20,9 +20,9 @@ async function startSession(cookie: string, computerId: string, control: Awaited
   const res = await api(`/api/computers/${computerId}/sessions`, { method: "POST", cookie });
   expect(res.status).toBe(201);
   const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
-  const order = JSON.parse((await control.next((m) => isText(m) && m.includes("open-stream"))) as string) as { url: string };
+  const order = JSON.parse((await control.next((m) => isText(m) && m.includes("open-stream"))) as string) as { path: string };
   const viewer = await openSocket(viewerPath, { Cookie: cookie });
-  const agent = await openSocket(new URL(order.url).pathname + new URL(order.url).search);
+  const agent = await openSocket(order.path);
   await viewer.next((m) => isText(m) && m.includes('"agent":true'));
   return { sessionId, viewer, agent };
 }

@@ -33,9 +33,10 @@ async function startSession(l: Linked, control: TestSocket) {
   const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
   expect(res.status).toBe(201);
   const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
-  const order = JSON.parse((await control.next(isText)) as string) as { type: string; sessionId: string; url: string };
-  expect(order).toMatchObject({ type: "open-stream", sessionId });
-  const agentPath = new URL(order.url).pathname + new URL(order.url).search;
+  const order = JSON.parse((await control.next(isText)) as string) as { type: string; sessionId: string; path: string };
+  // A path: the agent joins it to the server it knows, whichever host name Connect came in by.
+  expect(order).toMatchObject({ type: "open-stream", sessionId, path: expect.stringMatching(/^\/api\/stream\/agent\?ticket=/) });
+  const agentPath = order.path;
   const viewer = await openSocket(viewerPath, { Cookie: l.owner.cookie });
   const agent = await openSocket(agentPath);
   return { sessionId, viewer, agent, agentPath, viewerPath };

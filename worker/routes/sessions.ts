@@ -85,14 +85,10 @@ sessionRoutes.openapi(
         mintTicket(c.env, { ...claims, role: "agent" }),
       ]);
       viewerTicket = forViewer;
-      const origin = new URL(c.req.url);
-      const wsOrigin = `${origin.protocol === "https:" ? "wss" : "ws"}://${origin.host}`;
       const signIn = await storedSignIn(c.env, db, computer.id);
-      const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(
-        sessionId,
-        `${wsOrigin}/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`,
-        signIn,
-      );
+      // A path, not a URL: the agent joins it to the server it is connected to, whichever host
+      // name this request came in by.
+      const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(sessionId, `/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`, signIn);
       if (!told) throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
       // If neither side ever connects, the relay still closes the history row after its timeout.
       await relay.expect(sessionId);

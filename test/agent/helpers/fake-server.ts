@@ -34,6 +34,8 @@ export class FakeServer {
   private controlsTaken = 0;
   private controlWaiters: ((c: ControlConnection) => void)[] = [];
   private readonly streams: Viewer[] = [];
+  /** Every stream upgrade's path and query, in order: what agents asked this server for. */
+  readonly streamRequests: string[] = [];
   private streamWaiters: ((v: Viewer) => void)[] = [];
   origin = "";
 
@@ -68,6 +70,7 @@ export class FakeServer {
         }
         this.wss.handleUpgrade(req, socket, head, (ws) => this.onControl(ws, req));
       } else if (url.pathname === "/relay/stream") {
+        this.streamRequests.push(req.url ?? "");
         this.wss.handleUpgrade(req, socket, head, (ws) => {
           const v = new Viewer(ws);
           const waiter = this.streamWaiters.shift();
@@ -103,8 +106,9 @@ export class FakeServer {
     c.ws.send(JSON.stringify(msg));
   }
 
-  streamUrl(sessionId: string): string {
-    return `${this.origin.replace("http:", "ws:")}/relay/stream?session=${sessionId}&ticket=t-${sessionId}`;
+  /** The path an open-stream names; the agent joins it to its server (this one). */
+  streamPath(sessionId: string): string {
+    return `/relay/stream?session=${sessionId}&ticket=t-${sessionId}`;
   }
 
   async close(): Promise<void> {
