@@ -13,6 +13,7 @@ import { type Log, silentLog } from "./log";
 import type { ScreenSource } from "./screen/source";
 import { type SessionLock, SignInCoordinator } from "./session-lock";
 import { UnsupportedSessionLock } from "./session-lock/unsupported";
+import { refuseStream } from "./stream/refuse-stream";
 import { StreamSession } from "./stream/stream-session";
 import { collectSystemInfo, systemInfoKey } from "./sysinfo/collect";
 import { encodeThumbnail, screenshotMessage } from "./sysinfo/thumbnail";
@@ -145,7 +146,8 @@ export class AgentRunner {
     // Each session holds two screens' worth of memory: past a number no team of operators
     // reaches on one computer, further requests are refused rather than run the agent out of it.
     if (!this.sessions.has(sessionId) && this.sessions.size >= MAX_STREAM_SESSIONS) {
-      return this.log("refused a stream: too many sessions at once", { max: MAX_STREAM_SESSIONS });
+      this.log("refused a stream: too many sessions at once", { sessionId, max: MAX_STREAM_SESSIONS });
+      return void refuseStream(url, this.log);
     }
     const session = new StreamSession({ url, source: this.source, log: this.log });
     this.sessions.set(sessionId, session);

@@ -10,6 +10,10 @@ export const RELAY_HEADERS = { role: "X-Edgedesk-Role", sessionId: "X-Edgedesk-S
 type Role = "viewer" | "agent";
 type Attachment = { role: Role; sessionId: string; joinedAt: number };
 
+/** How the session ended: what a viewer that comes after the end is closed with. */
+export type EndedWith = { code: number; reason: string };
+const ENDED: EndedWith = { code: CloseCode.SessionEnded, reason: "this session has ended" };
+
 /** Relay-level state for viewers, as text frames (stream data is always binary). */
 export type RelayNotice = { type: "state"; agent: boolean; viewers: number } | { type: "ended"; reason: string };
 
@@ -51,7 +55,8 @@ export class SessionRelay extends DurableObject<Env> {
       return new Response("expected a stream WebSocket", { status: 400 });
     }
     if (await this.ctx.storage.get<boolean>("ended")) {
-      return new Response("this session has ended", { status: 410 });
+      // How it ended: a viewer that comes late is told the same as one that was there.
+      return Response.json((await this.ctx.storage.get<EndedWith>("endedWith")) ?? ENDED, { status: 410 });
     }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
@@ -124,8 +129,9 @@ export class SessionRelay extends DurableObject<Env> {
       return;
     }
     if (this.agent() && this.viewers().length > 0) return;
-    for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, CloseCode.PeerTimeout, "the other side did not connect");
-    await this.finish();
+    const timedOut = { code: CloseCode.PeerTimeout, reason: "the other side did not connect" };
+    for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, timedOut.code, timedOut.reason);
+    await this.finish(timedOut);
   }
 
   /**
@@ -140,8 +146,9 @@ export class SessionRelay extends DurableObject<Env> {
   /** Ends the session for everyone (the operator's "End", a plan limit, ...). */
   async end(reason = "ended"): Promise<void> {
     for (const ws of this.viewers()) this.notify(ws, { type: "ended", reason });
-    for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, CloseCode.SessionEnded, reason.slice(0, 100));
-    await this.finish();
+    const ended = { code: CloseCode.SessionEnded, reason: reason.slice(0, 100) };
+    for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, ended.code, ended.reason);
+    await this.finish(ended);
   }
 
   /**
@@ -159,9 +166,12 @@ export class SessionRelay extends DurableObject<Env> {
     this.closeSocket(ws, code, reason);
     this.invalidate();
     const { role } = (ws.deserializeAttachment() as Attachment | null) ?? { role: "viewer" };
+    let endedWith = ENDED;
     if (role === "agent" && this.agent() === null) {
-      // The agent went away (not replaced): viewers are told and may retry.
-      for (const v of this.viewers()) this.closeSocket(v, CloseCode.AgentGone, "the remote computer disconnected");
+      // The agent went away (not replaced): viewers are told and may retry. An agent that
+      // refused the session (busy) says so with its close code: viewers learn why.
+      endedWith = code === CloseCode.Busy ? { code, reason: reason.slice(0, 100) } : { code: CloseCode.AgentGone, reason: "the remote computer disconnected" };
+      for (const v of this.viewers()) this.closeSocket(v, endedWith.code, endedWith.reason);
       this.invalidate();
     } else if (role === "viewer" && this.viewers().length === 0) {
       // Nobody is watching any more: the agent stops capturing.
@@ -171,11 +181,11 @@ export class SessionRelay extends DurableObject<Env> {
     } else {
       this.announce();
     }
-    if (this.openSockets().length === 0) await this.finish();
+    if (this.openSockets().length === 0) await this.finish(endedWith);
     else await this.armLonePeerTimer();
   }
 
-  private async finish(): Promise<void> {
+  private async finish(endedWith: EndedWith): Promise<void> {
     if (await this.ctx.storage.get<boolean>("ended")) return;
     // The history row first: "ended" stops every later attempt, so it is set only once the
     // row is closed. Should D1 fail, the alarm tries again (an open row counts against the
@@ -187,7 +197,7 @@ export class SessionRelay extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + FINISH_RETRY_MS);
       throw err;
     }
-    await this.ctx.storage.put("ended", true);
+    await this.ctx.storage.put({ ended: true, endedWith });
     // "ended" refuses late joins while a ticket could still be live; then the object forgets
     // the session (its storage would otherwise stay for good, one record per session ever).
     await this.ctx.storage.setAlarm(Date.now() + FORGET_AFTER_MS);

@@ -210,4 +210,9 @@ export const CloseCode = {
   AgentGone: 4005,
   /** The agent closed this stream because the hub asked for the session again. */
   Replaced: 4006,
+  /**
+   * The agent refused the session: it runs as many streams as it will (MAX_STREAM_SESSIONS).
+   * It joins with its ticket only to close with this code; the relay passes it on to viewers.
+   */
+  Busy: 4007,
 } as const;

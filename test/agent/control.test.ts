@@ -159,14 +159,18 @@ describe("control socket", () => {
     expect(stopped).toBe(false);
   });
 
-  it("runs at most MAX_STREAM_SESSIONS streams at once and refuses more", async () => {
+  it("runs at most MAX_STREAM_SESSIONS streams at once and refuses more with Busy", async () => {
     const { runner } = startRunner();
     const c = await within(server.nextControl(), "a control connection");
-    for (let i = 0; i <= MAX_STREAM_SESSIONS; i++) server.send(c, { type: "open-stream", sessionId: `s${i}`, path: server.streamPath(`s${i}`) });
+    for (let i = 0; i < MAX_STREAM_SESSIONS; i++) server.send(c, { type: "open-stream", sessionId: `s${i}`, path: server.streamPath(`s${i}`) });
     for (let i = 0; i < MAX_STREAM_SESSIONS; i++) await within(server.nextStream(), `stream ${i + 1}`);
-    await new Promise((r) => setTimeout(r, 200));
+    // One more: the agent joins it only to say no, so the viewer learns at once.
+    server.send(c, { type: "open-stream", sessionId: "extra", path: server.streamPath("extra") });
+    const refused = await within(server.nextStream(), "the refused stream's connection");
+    expect(await within(refused.closed, "the refusal")).toMatchObject({ code: CloseCode.Busy });
+    expect(server.streamRequests.at(-1)).toBe(server.streamPath("extra"));
     expect(runner.sessions.size).toBe(MAX_STREAM_SESSIONS);
-    expect(runner.sessions.has(`s${MAX_STREAM_SESSIONS}`)).toBe(false);
+    expect(runner.sessions.has("extra")).toBe(false);
   });
 
   it("reconnects after the connection drops", async () => {

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { browserCookies, createAccount, signIn, waitForComputer, type Account } from "./backend";
+import WebSocket from "ws";
+import { CloseCode } from "../../protocol/stream";
+import { browserCookies, connectAgent, createAccount, linkComputer, signIn, waitForComputer, type Account } from "./backend";
 import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-process";
 import { launchBrowser, screenshot } from "./harness";
 import { psnr } from "../agent/helpers/compose";
@@ -189,5 +191,34 @@ describe("a live session with the virtual screen", () => {
     await expect.poll(() => viewer.getByRole("status").textContent(), { timeout: 15_000 }).toContain("is offline. Start the Edgedesk agent");
     await viewer.getByRole("button", { name: "Retry" }).waitFor();
     await context.close();
+  });
+  test("a computer already running as many sessions as it will says so at once", { timeout: 60_000 }, async () => {
+    const account = await createAccount(baseUrl, "busy");
+    const cookie = await signIn(baseUrl, account);
+    const facts = { name: "e2e-busy", os: "linux" as const, installed: true };
+    const linked = await linkComputer(baseUrl, account, facts);
+    const control = await connectAgent(baseUrl, linked, facts);
+    // An agent at its limit of streams (agent/stream/refuse-stream.ts): it joins each session
+    // only to close with Busy.
+    control.socket.on("message", (data, isBinary) => {
+      const text = data.toString();
+      if (isBinary || !text.startsWith("{")) return;
+      const msg = JSON.parse(text) as { type: string; path?: string };
+      if (msg.type !== "open-stream" || !msg.path) return;
+      const stream = new WebSocket(new URL(msg.path, baseUrl.replace(/^http/, "ws")).href);
+      stream.on("open", () => stream.close(CloseCode.Busy, "the remote computer runs too many sessions"));
+      stream.on("error", () => {});
+    });
+    await waitForComputer(baseUrl, cookie, linked.computerId, (c) => c.online);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addCookies(browserCookies(baseUrl, cookie));
+    const cabinet = await context.newPage();
+    await cabinet.goto(`${baseUrl}/computers`);
+    const [viewer] = await Promise.all([context.waitForEvent("page"), cabinet.locator(`[data-computer-id="${linked.computerId}"]`).getByTestId("connect").click()]);
+    // Told why, well before the relay's 30 s wait for a peer would have said "did not answer".
+    await expect.poll(() => viewer.getByRole("status").textContent(), { timeout: 15_000 }).toContain("already serving as many sessions as it can");
+    expect(await viewer.getByTestId("viewer-state").textContent()).toBe("Offline");
+    await context.close();
+    await control.close();
   });
 });

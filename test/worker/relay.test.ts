@@ -183,6 +183,30 @@ describe("SessionRelay", () => {
     control.ws.close();
   });
 
+  it("passes an agent's refusal (4007, busy) on to the viewer, also to one that comes after it", async () => {
+    const l = await linkComputer();
+    const control = await connectControl(l);
+    // The viewer is there when the agent says no.
+    const first = await startSession(l, control);
+    first.agent.ws.close(CloseCode.Busy, "the remote computer runs too many sessions");
+    expect(await first.viewer.closed).toEqual({ code: CloseCode.Busy, reason: "the remote computer runs too many sessions" });
+
+    // The usual order: the agent refuses before the browser's viewer socket arrives.
+    const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+    const { sessionId, viewerPath } = (await res.json()) as { sessionId: string; viewerPath: string };
+    const order = JSON.parse((await control.next((m) => isText(m) && m.includes(sessionId))) as string) as { path: string };
+    const agent = await openSocket(order.path);
+    agent.ws.close(CloseCode.Busy, "busy");
+    await agent.closed;
+    const late = await openSocket(viewerPath, { Cookie: l.owner.cookie });
+    expect((await late.closed).code).toBe(CloseCode.Busy);
+    // Refused sessions count as ended: they hold none of the plan's concurrent sessions.
+    for (const id of [first.sessionId, sessionId]) {
+      expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(id).first("ended_at")).not.toBeNull();
+    }
+    control.ws.close();
+  });
+
   it.each([
     ["text from a viewer", "viewer", "hello", CloseCode.ProtocolViolation],
     ["an unknown viewer message type", "viewer", bytes(0x99, 0, 0, 0, 0), CloseCode.ProtocolViolation],
@@ -274,7 +298,8 @@ describe("SessionRelay", () => {
     // An ended session cannot be joined again, even with a fresh ticket.
     const fresh = await mintTicket(env, { sid: sessionId, cid: l.computerId, role: "viewer", uid: l.owner.id });
     const late = await openSocket(`/api/stream/viewer?ticket=${fresh}`, { Cookie: l.owner.cookie });
-    expect((await late.closed).code).toBe(CloseCode.SessionEnded);
+    // It is told how the session ended, as the viewer that was there.
+    expect((await late.closed).code).toBe(CloseCode.PeerTimeout);
     control.ws.close();
   });
 

@@ -483,6 +483,7 @@ export const de: Catalog = {
     protocolViolation: "Die Verbindung wurde nach einer ungültigen Nachricht geschlossen.",
     tooLarge: "Die Verbindung wurde nach einer zu großen Nachricht geschlossen.",
     agentGone: "Der entfernte Computer hat die Verbindung getrennt.",
+    busy: "Der entfernte Computer bedient bereits so viele Sitzungen, wie er kann. Beenden Sie eine davon oder versuchen Sie es später erneut.",
     lost: "Die Verbindung wurde unterbrochen.",
     networkDown: "Das Netzwerk ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     startFailed: "Die Sitzung konnte nicht gestartet werden (HTTP {{status}}).",

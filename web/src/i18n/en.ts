@@ -481,6 +481,7 @@ export const en = {
     protocolViolation: "The connection was closed after an invalid message.",
     tooLarge: "The connection was closed after an oversized message.",
     agentGone: "The remote computer disconnected.",
+    busy: "The remote computer is already serving as many sessions as it can. End one of them, or try again later.",
     lost: "The connection was lost.",
     networkDown: "The network is not reachable. Check your connection and retry.",
     startFailed: "The session could not start (HTTP {{status}}).",

@@ -27,6 +27,7 @@ const CLOSE_MESSAGES: Record<number, [ViewerState, Key]> = {
   [CloseCode.ProtocolViolation]: ["error", "viewer.protocolViolation"],
   [CloseCode.TooLarge]: ["error", "viewer.tooLarge"],
   [CloseCode.AgentGone]: ["offline", "viewer.agentGone"],
+  [CloseCode.Busy]: ["offline", "viewer.busy"],
 };
 
 /**
