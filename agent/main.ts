@@ -9,7 +9,7 @@ import { AgentRunner } from "./agent-runner";
 import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
-import { readPassword } from "./password-input";
+import { readPassword, takeEnvPassword } from "./password-input";
 import { loadDeflater } from "./native/deflate";
 import { jpegAddonUnavailable } from "./native/jpeg";
 import { addonError } from "./native/load";
@@ -67,8 +67,9 @@ async function main(argv: string[]): Promise<number> {
     process.title = "edgedesk-agent";
     log("--password on the command line is readable by other users of this computer; prefer --password-stdin or EDGEDESK_PASSWORD");
   }
+  const envPassword = takeEnvPassword();
   // Read only when a sign-in needs it (a saved identity does not).
-  const password = async () => args.password ?? (args["password-stdin"] ? await readPassword() : process.env.EDGEDESK_PASSWORD);
+  const password = async () => args.password ?? (args["password-stdin"] ? await readPassword() : envPassword);
   const configPath = args.config ?? defaultConfigPath();
   const name = args.name ?? hostname();
 

@@ -1,6 +1,16 @@
 // The account password on the agent's first start, from standard input: typed at a terminal
 // (no echo, so nobody reads it over the user's shoulder or in a screen recording) or piped in.
 
+/**
+ * EDGEDESK_PASSWORD, taken out of the environment: the commands the agent runs (loginctl,
+ * the system-information probes) would otherwise inherit the account password.
+ */
+export function takeEnvPassword(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const password = env.EDGEDESK_PASSWORD;
+  delete env.EDGEDESK_PASSWORD;
+  return password;
+}
+
 /** Reads one line from `input`; at a terminal it prompts on `prompt` and echoes nothing. */
 export async function readPassword(input: NodeJS.ReadStream = process.stdin, prompt: NodeJS.WriteStream = process.stderr): Promise<string> {
   return input.isTTY ? readAtTerminal(input, prompt) : readFirstLine(input);

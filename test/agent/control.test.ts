@@ -1,6 +1,6 @@
 // Registration, the identity file, the control socket and the agent command, against a
 // fake server that speaks the Worker's agent contract.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { AgentRunner, MAX_STREAM_SESSIONS } from "../../agent/agent-runner";
 import { Backoff } from "../../agent/control/backoff";
 import { defaultConfigPath, loadIdentity, saveIdentity } from "../../agent/control/config";
 import { registerAgent, ServerError } from "../../agent/control/register";
+import { takeEnvPassword } from "../../agent/password-input";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { CloseCode, FrameFlags } from "../../protocol/stream";
 import { ACCOUNT, AGENT_TOKEN, COMPUTER_ID, FakeServer } from "./helpers/fake-server";
@@ -235,10 +236,11 @@ describe("agent command", () => {
 });
 
 describe("the account password on first start", () => {
-  const start = (args: string[], stdin: "pipe" | "ignore" = "ignore") => {
+  const start = (args: string[], stdin: "pipe" | "ignore" = "ignore", env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, ["--import", "tsx", "agent/main.ts", "--virtual", "--server", server.origin, "--email", ACCOUNT.email, ...args], {
       cwd: join(import.meta.dirname, "../.."),
       stdio: [stdin, "ignore", "pipe"],
+      env: { ...process.env, ...env },
     });
     cleanups.push(() => stopProcess(child));
     return child;
@@ -249,6 +251,17 @@ describe("the account password on first start", () => {
     child.stdin!.end(`${ACCOUNT.password}\n`);
     await within(server.nextControl(), "a control connection");
     expect(server.registrations.at(-1)).toMatchObject({ email: ACCOUNT.email, password: ACCOUNT.password });
+  });
+
+  it("reads it from EDGEDESK_PASSWORD, which the commands it runs do not inherit", async () => {
+    const child = start(["--config", join(dir, "env.json")], "ignore", { EDGEDESK_PASSWORD: ACCOUNT.password });
+    await within(server.nextControl(), "a control connection");
+    expect(server.registrations.at(-1)).toMatchObject({ email: ACCOUNT.email, password: ACCOUNT.password });
+    expect(child.exitCode).toBeNull();
+    // What the agent does with the variable, here in this process: taken, then gone for children.
+    process.env.EDGEDESK_PASSWORD = "in-the-environment";
+    expect(takeEnvPassword()).toBe("in-the-environment");
+    expect(execFileSync("env", { encoding: "utf8" })).not.toContain("EDGEDESK_PASSWORD");
   });
 
   it("asks for it at a terminal without echoing it", async () => {
