@@ -47,6 +47,15 @@ export class RateLimiter extends DurableObject<Env> {
     return wait;
   }
 
+  /** Gives back a slot taken at `takenAt` (the attempt turned out not to be a failure). */
+  async giveBack(takenAt: number): Promise<void> {
+    const all = this.ctx.storage.kv.get<number[]>("failures") ?? [];
+    const at = all.lastIndexOf(takenAt);
+    if (at < 0) return;
+    all.splice(at, 1);
+    this.ctx.storage.kv.put("failures", all);
+  }
+
   async reset(): Promise<void> {
     this.ctx.storage.kv.delete("failures");
   }

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { api, env, ORIGIN, uniqueEmail } from "./helpers";
+import { activeUser, api, env, ORIGIN, uniqueEmail } from "./helpers";
 
 describe("health and API description", () => {
   it("answers /api/health", async () => {
@@ -80,5 +80,43 @@ describe("failed logins are slowed", () => {
     expect((await api("/api/auth/login", { body: { email: uniqueEmail("spray"), password: "Password1!" }, headers })).status).toBe(429);
     // Another address is not affected.
     expect((await api("/api/auth/login", { body: { email: uniqueEmail("spray"), password: "Password1!" }, headers: { "CF-Connecting-IP": "203.0.113.8" } })).status).toBe(401);
+  });
+
+  it("counts guesses sent all at once: 5 get an answer, the rest wait", async () => {
+    const { email, password } = await activeUser("parallel");
+    // Each from its own address, so only the account's limit applies.
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => api("/api/auth/login", { body: { email, password: `guess-${i}` }, headers: { "CF-Connecting-IP": `10.9.0.${i}` } })),
+    );
+    const statuses = guesses.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
+    expect((await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "10.9.1.1" } })).status).toBe(429);
+  });
+
+  it("lets sign-ins that succeed through: they use up nothing", async () => {
+    const { email, password } = await activeUser("often");
+    const headers = { "CF-Connecting-IP": "198.51.100.20" };
+    // More than the address's 20 failures; a refused attempt would show as 429.
+    for (let i = 0; i < 22; i++) expect((await api("/api/auth/login", { body: { email, password }, headers })).status).toBe(200);
+    // And a success clears the account's count: 4 wrong, right, 4 wrong, right.
+    for (const round of [0, 1]) {
+      for (let i = 0; i < 4; i++) expect((await api("/api/auth/login", { body: { email, password: `wrong-${round}-${i}` }, headers })).status).toBe(401);
+      expect((await api("/api/auth/login", { body: { email, password }, headers })).status).toBe(200);
+    }
+  });
+
+  it.each([
+    ["changing the password", "/api/me/password", "POST", (p: string) => ({ currentPassword: p, newPassword: "another long password" })],
+    ["deleting the account", "/api/me", "DELETE", (p: string) => ({ password: p })],
+  ] as const)("limits guessing the current password when %s, as sign-in is", async (_what, path, method, body) => {
+    const { email, password, cookie } = await activeUser("current");
+    const headers = { "CF-Connecting-IP": "192.0.2.50" };
+    const guesses = await Promise.all(Array.from({ length: 8 }, (_, i) => api(path, { method, body: body(`guess-${i}`), cookie, headers })));
+    expect(guesses.map((r) => r.status).sort()).toEqual([...Array(5).fill(403), ...Array(3).fill(429)]);
+    // The right password waits too, and nothing changed: the account still signs in (later) with it.
+    const right = await api(path, { method, body: body(password), cookie, headers });
+    expect(right.status).toBe(429);
+    expect(await right.json()).toMatchObject({ error: { code: "rate_limited" } });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(1);
   });
 });

@@ -12,7 +12,7 @@ import { grantDemoComputers } from "../queries/sharing";
 import { activateUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
+import { beginPasswordAttempt } from "./login-throttle";
 import { endSignIns } from "./sign-out";
 
 /**
@@ -70,14 +70,11 @@ export type SignIn = { user: UserRow; token: string };
  */
 export async function verifyCredentials(env: Env, db: Db, input: { email: string; password: string; ip: string }): Promise<UserRow> {
   const iterations = passwordIterations(env);
-  await assertLoginAllowed(env, input.email, input.ip);
+  const attempt = await beginPasswordAttempt(env, input.email, input.ip);
   const user = await findUserByEmail(db, input.email);
   const check = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash(iterations)), iterations);
-  if (!user || !check.ok) {
-    await recordLoginFailure(env, input.email, input.ip);
-    throw new ApiError("invalid_credentials", "The e-mail address or the password is not correct.");
-  }
-  await clearLoginFailures(env, input.email, input.ip);
+  if (!user || !check.ok) throw new ApiError("invalid_credentials", "The e-mail address or the password is not correct.");
+  await attempt.succeeded();
   if (user.status === "pending") {
     const now = Date.now();
     await activateAccount(db, user.id, now);
@@ -125,11 +122,13 @@ export async function changePassword(
   env: Env,
   db: Db,
   user: UserRow,
-  input: { currentPassword: string; newPassword: string; keepTokenHash: string },
+  input: { currentPassword: string; newPassword: string; keepTokenHash: string; ip: string },
 ): Promise<void> {
   const iterations = passwordIterations(env);
+  const attempt = await beginPasswordAttempt(env, user.email, input.ip);
   const check = await verifyPassword(input.currentPassword, user.passwordHash, iterations);
   if (!check.ok) throw new ApiError("wrong_password", "The current password is not correct.");
+  await attempt.succeeded();
   if (input.newPassword === input.currentPassword) {
     throw new ApiError("weak_password", "Choose a new password that differs from the current one.");
   }

@@ -10,11 +10,14 @@ import { settleAll } from "../lib/settle";
 import { sharesOfOwner } from "../queries/sharing";
 import { deleteUser, type UserRow } from "../queries/users";
 import { passwordIterations } from "./accounts";
+import { beginPasswordAttempt } from "./login-throttle";
 import { verifyPassword } from "./password";
 
-export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string): Promise<void> {
+export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string, ip: string): Promise<void> {
+  const attempt = await beginPasswordAttempt(env, user.email, ip);
   const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
   if (!check.ok) throw new ApiError("wrong_password", "The password is not correct.");
+  await attempt.succeeded();
 
   const owned = await db.all<{ id: string; screenshot_key: string | null }>(
     sql`SELECT id, screenshot_key FROM computers WHERE owner_id = ${user.id}`,

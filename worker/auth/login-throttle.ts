@@ -13,28 +13,36 @@ function limiters(env: Env, email: string, ip: string) {
   };
 }
 
-/** Refuses with 429 while either the account or the IP has used up its failures. */
-export async function assertLoginAllowed(env: Env, email: string, ip: string): Promise<void> {
+/** A password check under way: it holds one failure slot on the account and one on the IP. */
+export type PasswordAttempt = {
+  /** The password was right: the slots are given back and the account's count is cleared. */
+  succeeded(): Promise<void>;
+};
+
+/**
+ * Takes a failure slot on the account and on the IP before a password is checked, refusing
+ * with 429 when either has none left. Taking (one call per limiter) rather than checking
+ * before and recording after: with check-then-record, guesses sent in parallel all passed
+ * the check before the first failure was recorded. A wrong password keeps its slots; so the
+ * same limits cover sign-in, an agent's sign-in, and the current password asked for by a
+ * password change or an account deletion (a stolen cookie must not allow guessing either).
+ */
+export async function beginPasswordAttempt(env: Env, email: string, ip: string): Promise<PasswordAttempt> {
   const l = limiters(env, email, ip);
+  const now = Date.now();
   const [a, i] = await Promise.all([
-    l.account.retryAfterMs(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs),
-    l.ip.retryAfterMs(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs),
+    l.account.take(LOGIN_LIMITS.perAccount.limit, LOGIN_LIMITS.perAccount.windowMs, now),
+    l.ip.take(LOGIN_LIMITS.perIp.limit, LOGIN_LIMITS.perIp.windowMs, now),
   ]);
-  const wait = Math.max(a, i);
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    throw new ApiError("rate_limited", `Too many failed sign-in attempts. Try again in ${seconds} seconds.`, {
+  if (a > 0 || i > 0) {
+    // A refused attempt is not a failure: give back the slot the other limiter gave.
+    await Promise.all([a === 0 && l.account.giveBack(now), i === 0 && l.ip.giveBack(now)]);
+    const seconds = Math.ceil(Math.max(a, i) / 1000);
+    throw new ApiError("rate_limited", `Too many failed attempts. Try again in ${seconds} seconds.`, {
       "Retry-After": String(seconds),
     });
   }
-}
-
-export async function recordLoginFailure(env: Env, email: string, ip: string): Promise<void> {
-  const l = limiters(env, email, ip);
-  await Promise.all([l.account.recordFailure(LOGIN_LIMITS.perAccount.windowMs), l.ip.recordFailure(LOGIN_LIMITS.perIp.windowMs)]);
-}
-
-/** A successful login clears the account's count (not the IP's: one good password must not unlock guessing others). */
-export async function clearLoginFailures(env: Env, email: string, ip: string): Promise<void> {
-  await limiters(env, email, ip).account.reset();
+  // Success clears the account's count but only gives back the IP's slot: one good password
+  // must not unlock guessing others from the same address.
+  return { succeeded: async () => void (await Promise.all([l.account.reset(), l.ip.giveBack(now)])) };
 }

@@ -6,6 +6,7 @@ import { findUserById, updateProfile } from "../queries/users";
 import { changePassword } from "../auth/accounts";
 import { clearSessionCookie, requireUser } from "../auth/session-cookie";
 import { openDb } from "../db/client";
+import { clientIp } from "../lib/request";
 import { toUserDto } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
@@ -33,13 +34,14 @@ meRoutes
       tags: ["Accounts"],
       summary: "Change the password with the current one (F1.2, F1.8); signs out other browsers and ends their remote sessions",
       request: { body: jsonBody(ChangePasswordRequest) },
-      responses: { 204: { description: "Changed." }, 400: errors[400], 401: errors[401], 403: errors[403] },
+      responses: { 204: { description: "Changed." }, 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] },
     }),
     async (c) => {
       const body = c.req.valid("json");
       await changePassword(c.env, openDb(c.env.DB), c.get("user"), {
         ...body,
         keepTokenHash: c.get("signIn"),
+        ip: clientIp(c),
       });
       return c.body(null, 204);
     },
@@ -74,10 +76,10 @@ meRoutes
       tags: ["Accounts"],
       summary: "Delete the account and all its data (F1.9); needs the current password",
       request: { body: jsonBody(DeleteAccountRequest) },
-      responses: { 204: { description: "Deleted; the cookie is cleared." }, 400: errors[400], 401: errors[401], 403: errors[403] },
+      responses: { 204: { description: "Deleted; the cookie is cleared." }, 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] },
     }),
     async (c) => {
-      await deleteAccount(c.env, openDb(c.env.DB), c.get("user"), c.req.valid("json").password);
+      await deleteAccount(c.env, openDb(c.env.DB), c.get("user"), c.req.valid("json").password, clientIp(c));
       clearSessionCookie(c);
       return c.body(null, 204);
     },
