@@ -169,8 +169,12 @@ export class SessionRelay extends DurableObject<Env> {
     let endedWith = ENDED;
     if (role === "agent" && this.agent() === null) {
       // The agent went away (not replaced): viewers are told and may retry. An agent that
-      // refused the session (busy) says so with its close code: viewers learn why.
-      endedWith = code === CloseCode.Busy ? { code, reason: reason.slice(0, 100) } : { code: CloseCode.AgentGone, reason: "the remote computer disconnected" };
+      // refused the session (busy) says so with its close code: viewers learn why (in our
+      // words: a close reason over 123 bytes would make close() throw).
+      endedWith =
+        code === CloseCode.Busy
+          ? { code, reason: "the remote computer runs too many sessions" }
+          : { code: CloseCode.AgentGone, reason: "the remote computer disconnected" };
       for (const v of this.viewers()) this.closeSocket(v, endedWith.code, endedWith.reason);
       this.invalidate();
     } else if (role === "viewer" && this.viewers().length === 0) {
