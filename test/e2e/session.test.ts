@@ -44,10 +44,23 @@ function startAgent(account: Account, name: string, screen: string[], env?: Reco
   return agent;
 }
 
+/** Every binary message the page sends on a WebSocket, as byte arrays in window.__sent. */
+const RECORD_SENT = `
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      window.__sent.push(Array.from(bytes));
+    }
+    return send.call(this, data);
+  };`;
+
 /** Signs in, opens the list, clicks Connect and returns the connection window's page. */
-async function connectFromCabinet(cookie: string, computerId: string): Promise<{ context: BrowserContext; viewer: Page }> {
+async function connectFromCabinet(cookie: string, computerId: string, options: { recordSent?: boolean } = {}): Promise<{ context: BrowserContext; viewer: Page }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addCookies(browserCookies(baseUrl, cookie));
+  if (options.recordSent) await context.addInitScript(RECORD_SENT);
   const cabinet = await context.newPage();
   await cabinet.goto(`${baseUrl}/computers`);
   const row = cabinet.locator(`[data-computer-id="${computerId}"]`);
@@ -192,6 +205,64 @@ describe("a live session with the virtual screen", () => {
     await viewer.getByRole("button", { name: "Retry" }).waitFor();
     await context.close();
   });
+  test("nothing stays held on the remote, and a trackpad scrolls in steps", { timeout: 120_000 }, async () => {
+    const account = await createAccount(baseUrl, "held");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-held", ["--virtual"]);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-held", agent);
+    const { context, viewer } = await connectFromCabinet(cookie, computerId, { recordSent: true });
+    const canvas = viewer.getByTestId("remote-screen");
+    // Live, and the keyboard already goes to the remote screen (no click on it needed).
+    await expect.poll(() => viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("remote-screen");
+    const sent = async (type: number) => ((await viewer.evaluate(() => (window as unknown as { __sent: number[][] }).__sent.splice(0))) as number[][]).filter((m) => m[0] === type);
+    const KEY = 0x84;
+    const POINTER = 0x82;
+    const WHEEL = 0x83;
+    await sent(KEY);
+
+    // Shift let go before the letter: "A" went down, so "A" must come up (not "a").
+    await viewer.keyboard.down("Shift");
+    await viewer.keyboard.down("KeyA");
+    await viewer.keyboard.up("Shift");
+    await viewer.keyboard.up("KeyA");
+    // Alt held while the focus goes elsewhere (here a toolbar button; Alt+Tab alike): it comes up.
+    await viewer.keyboard.down("Alt");
+    await viewer.getByRole("button", { name: "1:1" }).click();
+    await viewer.keyboard.up("Alt");
+    const keys = (await sent(KEY)).map((m) => ({ down: m[1] === 1, keysym: new DataView(Uint8Array.from(m).buffer).getUint32(2, true) }));
+    const held = new Set<number>();
+    for (const k of keys) k.down ? held.add(k.keysym) : held.delete(k.keysym);
+    expect([...held]).toEqual([]);
+    expect(keys).toContainEqual({ down: false, keysym: 0x41 });
+    expect(keys).toContainEqual({ down: false, keysym: 0xffe9 });
+    // The button did its job and handed the keyboard back to the remote screen.
+    expect(await viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("remote-screen");
+
+    // A drag that ends off the canvas (over the toolbar) still lets go of the button.
+    const box = (await canvas.boundingBox())!;
+    await sent(POINTER);
+    await viewer.mouse.move(box.x + 100, box.y + 100);
+    await viewer.mouse.down();
+    await viewer.mouse.move(box.x + 160, box.y + 120);
+    await viewer.mouse.move(box.x + 160, 5);
+    await viewer.mouse.up();
+    const buttons = (await sent(POINTER)).map((m) => m[5]);
+    expect(buttons).toContain(1);
+    expect(buttons.at(-1)).toBe(0);
+
+    // A trackpad's many small deltas (10 x 6 px) make one step; a mouse's notch (120 px) one.
+    await viewer.mouse.move(box.x + 100, box.y + 100);
+    await sent(WHEEL);
+    for (let i = 0; i < 10; i++) await viewer.mouse.wheel(0, 6);
+    await viewer.waitForTimeout(300);
+    const steps = async () => (await sent(WHEEL)).map((m) => new DataView(Uint8Array.from(m).buffer).getInt16(7, true));
+    expect(await steps()).toEqual([1]);
+    await viewer.mouse.wheel(0, 120);
+    await viewer.waitForTimeout(300);
+    expect(await steps()).toEqual([1]);
+    await context.close();
+  });
+
   test("a computer already running as many sessions as it will says so at once", { timeout: 60_000 }, async () => {
     const account = await createAccount(baseUrl, "busy");
     const cookie = await signIn(baseUrl, account);

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { t } from "../i18n/i18n";
+import { HeldKeys, keyId } from "./held-keys";
 import { keysymFor } from "./keysyms";
 import { TextInputKeys } from "./text-input-keys";
 import { TouchInput, UNZOOMED, type View } from "./touch-input";
@@ -11,6 +12,26 @@ import "./viewer.css";
 function buttonMask(buttons: number): number {
   // MouseEvent.buttons: bit0 left, bit1 right, bit2 middle; the protocol: bit0 left, bit1 middle, bit2 right.
   return (buttons & 1) | ((buttons & 4) >> 1) | ((buttons & 2) << 1);
+}
+
+/**
+ * Wheel movement per step sent to the remote: a mouse's notch (40-120 px, or 3 lines) is one
+ * step, and a trackpad's stream of small deltas adds up rather than each becoming a notch.
+ */
+const WHEEL_STEP_PX = 50;
+const WHEEL_LINE_PX = 40;
+const WHEEL_PAGE_PX = 800;
+
+/** Adds a wheel delta to what is left over; returns -1, 0 or 1 steps and keeps the rest. */
+function wheelStep(rest: { v: number }, delta: number): number {
+  // A change of direction starts afresh: what was left over went the other way.
+  if (Math.sign(delta) !== Math.sign(rest.v)) rest.v = 0;
+  rest.v += delta;
+  if (Math.abs(rest.v) < WHEEL_STEP_PX) return 0;
+  // One step per event at most (as a notch always was), and a fresh start for the next.
+  const step = Math.sign(rest.v);
+  rest.v = 0;
+  return step;
 }
 
 /** Phones and tablets get the on-screen keyboard button; a desktop has a real keyboard. */
@@ -75,12 +96,39 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   );
 
   const keys = useMemo(() => session && new TextInputKeys((keysym) => session.keyPress(keysym)), [session]);
+  const held = useMemo(() => session && new HeldKeys((keysym, down) => session.key(keysym, down)), [session]);
+  const wheelRest = useRef({ x: { v: 0 }, y: { v: 0 } });
+
+  /** The window lost the keyboard (focus moved, Alt+Tab, the tab hidden): nothing stays held on the remote. */
+  const letGo = () => {
+    held?.releaseAll();
+    session?.releaseButtons();
+  };
+  useEffect(() => {
+    const onHidden = () => document.visibilityState === "hidden" && letGo();
+    addEventListener("blur", letGo);
+    document.addEventListener("visibilitychange", onHidden);
+    return () => {
+      removeEventListener("blur", letGo);
+      document.removeEventListener("visibilitychange", onHidden);
+    };
+  }, [session, held]);
+
+  /** Typing goes to the remote screen: once live, and again after a toolbar button took the focus. */
+  const focusScreen = () => {
+    if (document.activeElement !== keyboardRef.current) canvasRef.current?.focus({ preventScroll: true });
+  };
 
   const onPointer = (e: PointerEvent) => {
     if (!session) return;
     if (touch?.handle(e)) return;
     e.preventDefault();
-    if (e.type === "pointerdown") canvasRef.current!.focus();
+    if (e.type === "pointerdown") {
+      canvasRef.current!.focus();
+      // A drag that leaves the canvas still ends here: without the capture the release
+      // outside was never seen and the remote kept the button down.
+      canvasRef.current!.setPointerCapture(e.pointerId);
+    }
     const { x, y } = toRemote(e.clientX, e.clientY);
     session.pointer(x, y, buttonMask(e.buttons));
   };
@@ -88,17 +136,24 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   const onWheel = (e: WheelEvent) => {
     if (!session) return;
     e.preventDefault();
+    const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? WHEEL_PAGE_PX : 1;
+    const dx = wheelStep(wheelRest.current.x, e.deltaX * unit);
+    const dy = wheelStep(wheelRest.current.y, e.deltaY * unit);
+    if (!dx && !dy) return;
     const { x, y } = toRemote(e.clientX, e.clientY);
-    // One step per notch whatever the browser's delta unit.
-    session.wheel(x, y, Math.sign(e.deltaX), Math.sign(e.deltaY));
+    session.wheel(x, y, dx, dy);
   };
 
   const onKey = (e: KeyboardEvent) => {
-    if (!session) return;
+    if (!held) return;
+    if (e.type === "keyup") {
+      held.release(keyId(e));
+      return;
+    }
     const keysym = keysymFor(e);
     if (keysym === undefined) return;
     e.preventDefault();
-    session.key(keysym, e.type === "keydown");
+    held.press(keyId(e), keysym);
   };
 
   const fullscreen = () => {
@@ -115,6 +170,9 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   };
 
   const state = session?.state.value ?? "starting";
+  useEffect(() => {
+    if (state === "live") focusScreen();
+  }, [state]);
   const showOverlay = state !== "live";
   const canRetry = state === "ended" || state === "offline" || state === "error";
   const zoom = view.value;
@@ -144,11 +202,24 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           </button>
         )}
         {zoomed && (
-          <button type="button" onClick={() => (view.value = UNZOOMED)}>
+          <button
+            type="button"
+            onClick={() => {
+              view.value = UNZOOMED;
+              focusScreen();
+            }}
+          >
             {t("viewer.resetZoom")}
           </button>
         )}
-        <button type="button" onClick={() => session?.ctrlAltDel()} disabled={state !== "live"}>
+        <button
+          type="button"
+          onClick={() => {
+            session?.ctrlAltDel();
+            focusScreen();
+          }}
+          disabled={state !== "live"}
+        >
           {t("viewer.ctrlAltDel")}
         </button>
         <button
@@ -156,12 +227,19 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           onClick={() => {
             fit.value = !fit.value;
             view.value = UNZOOMED;
+            focusScreen();
           }}
           aria-pressed={!fit.value}
         >
           {fit.value ? t("viewer.actualSize") : t("viewer.fit")}
         </button>
-        <button type="button" onClick={fullscreen}>
+        <button
+          type="button"
+          onClick={() => {
+            fullscreen();
+            focusScreen();
+          }}
+        >
           {t("viewer.fullscreen")}
         </button>
       </header>
@@ -178,6 +256,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           onWheel={onWheel}
           onKeyDown={onKey}
           onKeyUp={onKey}
+          onBlur={letGo}
           onContextMenu={(e) => e.preventDefault()}
         />
         {showOverlay && (

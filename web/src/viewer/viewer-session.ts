@@ -46,6 +46,7 @@ export class ViewerSession {
   private renderer: FrameRenderer;
   private timers: ReturnType<typeof setInterval>[] = [];
   private buttons = 0;
+  private lastPointer = { x: 0, y: 0 };
 
   constructor(
     private readonly computerId: string,
@@ -142,9 +143,15 @@ export class ViewerSession {
 
   pointer(x: number, y: number, buttons = this.buttons): void {
     this.buttons = buttons;
+    this.lastPointer = { x, y };
     const { width, height } = this.remoteSize.value;
     if (!width || !height) return;
     this.send({ type: ViewerMsg.Pointer, x: clamp(x, width), y: clamp(y, height), buttons });
+  }
+
+  /** Lets go of any mouse button still held, where the pointer last was (the window lost focus mid-drag). */
+  releaseButtons(): void {
+    if (this.buttons) this.pointer(this.lastPointer.x, this.lastPointer.y, 0);
   }
 
   wheel(x: number, y: number, dx: number, dy: number): void {
