@@ -213,6 +213,39 @@ describe("the computers list", () => {
     expect(await page.locator(".computer-row", { hasText: "Reception desk" }).count()).toBe(0);
   });
 
+  test("a search in force stays in sight, and a visit elsewhere ends it", async () => {
+    const page = fixture.page;
+    const account = await createAccount(baseUrl, "search");
+    const cookie = await signInBrowser(account);
+    // Seven in the list, a demo computer included if the account has one: past six, the box shows.
+    const demos = (await listComputers(baseUrl, cookie)).length;
+    const names = ["Office front", "Office back", "Office lab", "Warehouse", "Garage", "Attic", "Cellar"].slice(0, 7 - demos);
+    const linked = [];
+    for (const name of names) linked.push(await linkComputer(baseUrl, account, { name, os: "linux", installed: true }));
+    await openList();
+    const search = page.getByRole("searchbox", { name: "Find computers" });
+    const rows = page.locator(".computer-row");
+
+    // Not kept across visits: History and back shows the whole list again.
+    await search.fill("office");
+    await expect.poll(() => rows.count()).toBe(3);
+    await page.getByRole("link", { name: "History" }).click();
+    await page.getByRole("link", { name: "Computers" }).click();
+    await expect.poll(() => rows.count()).toBe(7);
+    expect(await search.inputValue()).toBe("");
+
+    // Down to six while a search is in force: the box stays, showing what filters the list.
+    await search.fill("office");
+    await expect.poll(() => rows.count()).toBe(3);
+    expect((await apiFetch(baseUrl, `/api/computers/${linked[2]!.computerId}`, { method: "DELETE", cookie })).status).toBe(204);
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await search.inputValue()).toBe("office");
+    // Cleared, it goes away with the filter: six need no search.
+    await search.fill("");
+    await expect.poll(() => rows.count()).toBe(6);
+    await search.waitFor({ state: "detached" });
+  });
+
   test("a failed load is shown with a way to retry", async () => {
     const page = fixture.page;
     // A real failure: the browser loses its network while the Worker keeps running.

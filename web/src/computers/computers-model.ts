@@ -200,6 +200,8 @@ export const ComputersModel = createModel((service: ComputersService) => {
     void load();
     return () => {
       viewers.value--;
+      // The search is not kept across visits: coming back shows the whole list.
+      if (viewers.value === 0) filter.value = "";
     };
   }
 

@@ -177,7 +177,8 @@ export function ComputersPage({ computers, session }: { computers: ComputersMode
         <EmptyState />
       ) : (
         <>
-          {total > 6 && <SearchBox computers={computers} />}
+          {/* Short lists need no search, but a search in force stays in sight (and can be cleared). */}
+          {(total > 6 || computers.filter.value !== "") && <SearchBox computers={computers} />}
           <ComputerList computers={computers} />
         </>
       )}
