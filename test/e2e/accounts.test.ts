@@ -1,7 +1,7 @@
 // F1.1, F1.2, F1.4 and F2.1 through the real UI: register, read the e-mailed password from
 // the dev outbox, first sign-in, forced password change, the empty list, sign out, sign in.
 import { describe, expect, test } from "vitest";
-import { createAccount } from "./backend";
+import { createAccount, linkComputer } from "./backend";
 import { usePage } from "./browser-fixture";
 import { readPasswordFromOutbox, screenshot, uniqueEmail } from "./harness";
 
@@ -144,5 +144,19 @@ describe("accounts in the browser", () => {
     await submitSignIn(email, password);
     await expectPath("/history");
     await page.getByRole("heading", { name: "History", level: 1 }).waitFor();
+  });
+
+  test("a connection window that needs a sign-in comes back to its computer after it", async () => {
+    const page = fixture.page;
+    const account = await createAccount(baseUrl, "return-connect");
+    const { computerId } = await linkComputer(baseUrl, account, { name: "Back-office PC", os: "linux", installed: true });
+    // Signed out (an expired session alike): the window's Connect is answered 401.
+    await page.goto(`/connect/${computerId}`);
+    await expectPath("/login");
+    expect(new URL(page.url()).searchParams.get("next")).toBe(`/connect/${computerId}`);
+    await submitSignIn(account.email, account.password);
+    await expectPath(`/connect/${computerId}`);
+    // The window itself, trying its computer again (offline here: no agent runs).
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 15_000 }).toContain("Back-office PC is offline");
   });
 });

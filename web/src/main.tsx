@@ -3,13 +3,14 @@ import { App } from "./app/app";
 import { createModels } from "./app/models";
 import { browserLanguage, rememberedLanguage, setLanguage } from "./i18n/i18n";
 import { registerServiceWorker } from "./pwa/register";
+import { CONNECT_PATH } from "./router/router";
 import "./styles.css";
 import "./responsive.css";
 
 const root = document.getElementById("app")!;
 // The connection window (/connect/<computer id>) is its own page in its own tab; its code is
 // loaded only there, so the cabinet's initial bundle stays small.
-const connect = /^\/connect\/([0-9a-f-]{36})\/?$/.exec(window.location.pathname);
+const connect = CONNECT_PATH.exec(window.location.pathname);
 if (connect) {
   // Opened from the cabinet in this browser: the language the cabinet showed last.
   void Promise.all([setLanguage(rememberedLanguage() ?? browserLanguage()), import("./viewer/ConnectionWindow")]).then(([, { ConnectionWindow }]) =>

@@ -8,7 +8,7 @@ import { RegisterPage } from "../auth/register-page";
 import { ResetPasswordPage } from "../auth/reset-password-page";
 import type { SessionModel } from "../auth/session-model";
 import { ComputersPage } from "../computers/computers-page";
-import { currentQuery, currentRoute, navigate, publicPaths, routes, safeReturnPath, type RoutePath } from "../router/router";
+import { connectReturnPath, currentQuery, currentRoute, navigate, publicPaths, routes, safeReturnPath, type RoutePath } from "../router/router";
 import { ComingSoonPage } from "../shell/coming-soon-page";
 import { lazyPage } from "../shell/lazy-page";
 import { Shell } from "../shell/shell";
@@ -34,7 +34,7 @@ function redirectFor(route: RoutePath | null, next: string | null, signedIn: boo
   }
   if (mustChange) return route === routes.changePassword ? null : routes.changePassword;
   // Right after sign-in this is what sends the user on: to the page they asked for, or the list.
-  if (!route || publicPaths.has(route)) return safeReturnPath(next) ?? routes.computers;
+  if (!route || publicPaths.has(route)) return safeReturnPath(next) ?? connectReturnPath(next) ?? routes.computers;
   return null;
 }
 
@@ -102,7 +102,10 @@ export function App({ models }: { models: Models }) {
   const redirect = ready ? redirectFor(route, currentQuery.value.get("next"), signedIn, session.mustChangePassword.value) : null;
 
   useEffect(() => {
-    if (redirect) navigate(redirect, { replace: true });
+    if (!redirect) return;
+    // A connection window is a page of its own: loaded, not routed to.
+    if (connectReturnPath(redirect)) window.location.replace(redirect);
+    else navigate(redirect, { replace: true });
   }, [redirect]);
 
   if (!ready || redirect || !route) return <Splash />;

@@ -50,6 +50,17 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (!options.replace) window.scrollTo(0, 0);
 }
 
+/** The connection window's path (its own page, outside this router: main.tsx). */
+export const CONNECT_PATH = /^\/connect\/([0-9a-f-]{36})\/?$/;
+
+/**
+ * A connection window to go back to after sign-in (its session needed a sign-in again), or
+ * null. It is a page of its own, so the caller loads it rather than navigating to it.
+ */
+export function connectReturnPath(candidate: string | null): string | null {
+  return candidate && CONNECT_PATH.test(candidate) ? candidate : null;
+}
+
 /** Only same-origin, cabinet-local paths may be used as a post-login destination. */
 export function safeReturnPath(candidate: string | null): RoutePath | null {
   if (!candidate || !knownPaths.has(candidate) || publicPaths.has(candidate)) return null;

@@ -80,7 +80,8 @@ export class ViewerSession {
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       const message = body?.error ? errorMessage(new ApiError(res.status, body.error.code, body.error.message)) : t("viewer.startFailed", { status: res.status });
-      if (res.status === 401) location.href = "/login";
+      // Signed out meanwhile: sign in, then back to this window (and its computer).
+      if (res.status === 401) location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
       return this.go(res.status === 409 ? "offline" : "error", message);
     }
     const session = (await res.json()) as StartSessionResponse;
