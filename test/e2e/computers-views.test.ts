@@ -325,6 +325,8 @@ describe("the computers page", () => {
     await shot("system-info-details");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+    await expect.poll(focused).toBe("System information (Windows)");
 
     // A computer whose agent never reported: said plainly.
     await row("imac").getByRole("button", { name: "Actions for Design iMac" }).click();
@@ -332,6 +334,8 @@ describe("the computers page", () => {
     await page.getByRole("dialog", { name: "System information" }).getByText("No system information yet.").waitFor();
     await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
+    // Focus goes back to the row it came from, not to the top of the page.
+    await expect.poll(focused).toBe("Actions for Design iMac");
   });
 
   test("the settings dialog saves name, group, the admin-rights option and write-only credentials; API errors show at the field", async () => {

@@ -14,7 +14,7 @@ import { GlobeIcon, InfoIcon, SettingsIcon, ShareIcon, TrashIcon } from "../ui/i
 import { formatAbsolute, formatRelative } from "../ui/time";
 import { useDismiss } from "../ui/use-dismiss";
 import type { ComputerRowModel } from "./computer-row-model";
-import type { ComputersModel } from "./computers-model";
+import type { ComputersModel, DialogKind } from "./computers-model";
 
 /** A relative time that follows the clock; only this text re-renders when the clock ticks. */
 export function RelativeTime({ iso, now, never }: { iso: string | null; now: ReadonlySignal<number>; never?: string }) {
@@ -126,20 +126,26 @@ function MenuPopup({ row, computer }: { row: ComputerRowModel; computer: Compute
   // Mounted only while open, so a thousand closed menus listen to nothing.
   useDismiss(container, row.menuOpen);
   const isOwner = computer.access === "owner";
+  // The menu item goes away as the dialog opens: focus first moves to the menu's button, which
+  // the dialog then hands focus back to when it closes (not to the top of the page).
+  const open = (kind: DialogKind) => {
+    ref.current?.parentElement?.querySelector<HTMLElement>(".more-button")?.focus();
+    row.open(kind);
+  };
   return (
     <div class="menu" role="menu" aria-label={t("computers.actionsFor", { name: computer.name })} ref={ref}>
-      <button type="button" role="menuitem" class="menu-item" onClick={() => row.open("system-info")}>
+      <button type="button" role="menuitem" class="menu-item" onClick={() => open("system-info")}>
         <InfoIcon />
         {t("computers.menuSystemInfo")}
       </button>
       {isOwner && (
-        <button type="button" role="menuitem" class="menu-item" onClick={() => row.open("settings")}>
+        <button type="button" role="menuitem" class="menu-item" onClick={() => open("settings")}>
           <SettingsIcon />
           {t("computers.menuSettings")}
         </button>
       )}
       {isOwner && (
-        <button type="button" role="menuitem" class="menu-item" onClick={() => row.open("sharing")}>
+        <button type="button" role="menuitem" class="menu-item" onClick={() => open("sharing")}>
           <ShareIcon />
           {t("computers.menuSharing")}
         </button>

@@ -19,9 +19,13 @@ export function Dialog({ title, subtitle, onClose, children, footer, size = "nor
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
+    // Where focus goes back when the dialog closes: the control that opened it. Chromium left
+    // it on <body> (the top of the page) when the app closed the dialog.
+    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
     return () => {
       if (dialog?.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
 
