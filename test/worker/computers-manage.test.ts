@@ -260,6 +260,31 @@ describe("the demo computer (F2.2)", () => {
     const { computers } = (await (await api("/api/computers", { cookie })).json()) as { computers: (Computer & { isDemo: boolean })[] };
     expect(computers.find((c) => c.id === computerId)).toMatchObject({ isDemo: true, access: "shared", ownerName: "Edgedesk demo" });
   });
+
+  it("gives each account one session on it at a time, the newest: one account cannot take all its streams", async () => {
+    const res = await api("/api/agent/register-demo", { body: { name: "Demo computer" }, headers: { "X-Demo-Key": "edgedesk-local-demo-agent-key" } });
+    const demo = (await res.json()) as { computerId: string; agentToken: string };
+    const agent = await control(demo);
+    const [a, b] = [await activeUser("demo-a"), await activeUser("demo-b")];
+    const connect = (u: { cookie: string }) => api(`/api/computers/${demo.computerId}/sessions`, { method: "POST", cookie: u.cookie });
+    const live = async (userId: string) =>
+      (await env.DB.prepare("SELECT id FROM remote_sessions WHERE computer_id = ? AND user_id = ? AND ended_at IS NULL").bind(demo.computerId, userId).all<{ id: string }>()).results.map((r) => r.id);
+
+    // Again from another window: the new one goes ahead, the old one ends.
+    const first = (await (await connect(a)).json()) as { sessionId: string };
+    const second = await connect(a);
+    expect(second.status).toBe(201);
+    expect(await live(a.id)).toEqual([((await second.json()) as { sessionId: string }).sessionId]);
+    expect(await live(a.id)).not.toContain(first.sessionId);
+    // Many at once: never more than one running.
+    const burst = await Promise.all(Array.from({ length: 6 }, () => connect(a)));
+    expect(burst.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    expect(await live(a.id)).toHaveLength(1);
+    // Another account still gets in.
+    expect((await connect(b)).status).toBe(201);
+    expect(await live(b.id)).toHaveLength(1);
+    agent.ws.close();
+  });
 });
 
 describe("access matrix over the computer routes", () => {

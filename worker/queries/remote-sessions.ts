@@ -19,16 +19,21 @@ export type NewRemoteSession = {
  * Inserts the session only while fewer sessions run on the owner's computers than the owner's
  * plan allows (F8.1), in one statement: counting first and inserting after would let two
  * Connects at the same moment both pass the count, and reading the plan first would cost
- * Connect another round trip. An owner without a plan row has no limit. False when the limit
- * is reached.
+ * Connect another round trip. An owner without a plan row has no limit. With `onePerUser`,
+ * also only while this user has no session running on this computer. False when refused.
  */
-export async function insertRemoteSession(db: Db, row: NewRemoteSession, ownerId: string): Promise<boolean> {
+export async function insertRemoteSession(db: Db, row: NewRemoteSession, ownerId: string, opts: { onePerUser?: boolean } = {}): Promise<boolean> {
   const inserted = await db.all<{ id: string }>(sql`
     INSERT INTO remote_sessions (id, computer_id, user_id, sign_in_hash, source, viewer_ip, viewer_agent, started_at)
     SELECT ${row.id}, ${row.computerId}, ${row.userId}, ${row.signInHash}, ${row.source}, ${row.viewerIp}, ${row.viewerAgent}, ${row.startedAt}
     WHERE (SELECT count(*) FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
            WHERE c.owner_id = ${ownerId} AND rs.ended_at IS NULL)
         < coalesce((SELECT p.max_concurrent_sessions FROM users u JOIN plans p ON p.id = u.plan_id WHERE u.id = ${ownerId}), ${Number.MAX_SAFE_INTEGER})
+      ${
+        opts.onePerUser
+          ? sql`AND NOT EXISTS (SELECT 1 FROM remote_sessions WHERE computer_id = ${row.computerId} AND user_id = ${row.userId} AND ended_at IS NULL)`
+          : sql``
+      }
     RETURNING id`);
   return inserted.length === 1;
 }

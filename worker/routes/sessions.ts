@@ -6,6 +6,7 @@ import { ApiError } from "../errors";
 import { newId } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
 import { computerStatus } from "../computers/status";
+import { endLiveSessions } from "../computers/cut-off";
 import type { Db } from "../db/client";
 import { unseal } from "../lib/seal";
 import { findComputerSecrets, findVisibleComputer, touchLastConnected } from "../queries/computers";
@@ -13,7 +14,7 @@ import { findPlan } from "../queries/plans";
 import { findUserBySessionHash } from "../queries/auth-sessions";
 import { findUserById } from "../queries/users";
 import { visibleOr404 } from "./computers";
-import { deleteRemoteSession, insertRemoteSession, type NewRemoteSession } from "../queries/remote-sessions";
+import { deleteRemoteSession, insertRemoteSession, liveSessionIds, type NewRemoteSession } from "../queries/remote-sessions";
 import { mintTicket } from "../sessions/tickets";
 import { toComputerDto } from "./dto";
 import { errors, jsonResponse, router } from "./openapi";
@@ -68,7 +69,13 @@ sessionRoutes.openapi(
       viewerAgent: userAgent(c),
       startedAt: now,
     };
-    if (!(await insertRemoteSession(db, row, computer.ownerId))) {
+    // The demo is every account's (F2.2): one session per user on it, the newest (a window left
+    // open elsewhere ends), so one account cannot take all of the demo agent's streams.
+    if (computer.isDemo) await endLiveSessions(c.env, db, computer.id, "the demo was opened in another window", user.id);
+    if (!(await insertRemoteSession(db, row, computer.ownerId, { onePerUser: computer.isDemo }))) {
+      if (computer.isDemo && (await liveSessionIds(db, computer.id, user.id)).length > 0) {
+        throw new ApiError("conflict", "You are already connected to the demo computer in another window.");
+      }
       // Only now the plan's name and limit, for the message.
       const owner = await findUserById(db, computer.ownerId);
       const plan = owner && (await findPlan(db, owner.planId));
