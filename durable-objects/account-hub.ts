@@ -1,10 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AccountEvent } from "../protocol/api";
 import { HEARTBEAT_PING, HEARTBEAT_PONG } from "../protocol/control";
+import { openDb } from "../worker/db/client";
+import { addListener, removeListener } from "../worker/queries/listeners";
 import type { SignIns } from "../worker/queries/remote-sessions";
 
-/** Header on the upgrade the events route forwards: the tab's sign-in (token hash). */
+/** Headers on the upgrade the events route forwards: the tab's sign-in (token hash) and user. */
 export const ACCOUNT_HUB_SIGN_IN = "X-Edgedesk-Sign-In";
+export const ACCOUNT_HUB_USER = "X-Edgedesk-User";
+type TabAttachment = { userId: string };
 const signInTag = (hash: string) => `sign-in:${hash}`;
 
 /**
@@ -20,16 +24,16 @@ export class AccountHub extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade") !== "websocket") return new Response("expected a WebSocket", { status: 400 });
     const signIn = request.headers.get(ACCOUNT_HUB_SIGN_IN);
-    if (!signIn) return new Response("expected the tab's sign-in", { status: 400 });
+    const userId = request.headers.get(ACCOUNT_HUB_USER);
+    if (!signIn || !userId) return new Response("expected the tab's sign-in and user", { status: 400 });
+    // Listed first: a change made from now on reaches this tab (a row left by a tab that never
+    // opened costs one publish to no one, while a missing one would leave a tab unaware).
+    await addListener(openDb(this.env.DB), userId, Date.now());
     const pair = new WebSocketPair();
     // Tagged with its sign-in, so signing that browser out closes it (closeTabs).
     this.ctx.acceptWebSocket(pair[1], ["tab", signInTag(signIn)]);
+    pair[1].serializeAttachment({ userId } satisfies TabAttachment);
     return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-
-  /** Whether any tab listens: callers skip building events nobody would receive. */
-  async hasTabs(): Promise<boolean> {
-    return this.ctx.getWebSockets("tab").length > 0;
   }
 
   /** Sends events to every open tab of the account; returns how many tabs got them. */
@@ -71,6 +75,7 @@ export class AccountHub extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket): Promise<void> {
     // Tabs only listen; anything but the heartbeat (answered without waking us) is a mistake.
     ws.close(4003, "this socket only receives events");
+    await this.tabGone(ws);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -79,5 +84,18 @@ export class AccountHub extends DurableObject<Env> {
     } catch {
       // Already closed.
     }
+    await this.tabGone(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.tabGone(ws);
+  }
+
+  /** The account's last open tab went away: changes stop fanning out to it. */
+  private async tabGone(ws: WebSocket): Promise<void> {
+    const others = this.ctx.getWebSockets("tab").filter((t) => t !== ws && t.readyState === WebSocket.OPEN);
+    if (others.length > 0) return;
+    const { userId } = (ws.deserializeAttachment() as TabAttachment | null) ?? {};
+    if (userId) await removeListener(openDb(this.env.DB), userId);
   }
 }

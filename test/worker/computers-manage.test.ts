@@ -4,7 +4,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { computerStatus, RESTRICTED_DAYS } from "../../worker/computers/status";
+import { openDb } from "../../worker/db/client";
 import { unseal } from "../../worker/lib/seal";
+import { listenersWhoSee } from "../../worker/queries/listeners";
 import { activeUser, api, mailedPassword, sessionCookie, uniqueEmail } from "./helpers";
 import { isText, openSocket, type TestSocket } from "./sockets";
 
@@ -239,6 +241,31 @@ describe("live events (AccountHub)", () => {
     expect(JSON.parse((await tab.next((m) => isText(m) && m.includes('"status":"offline"'))) as string)).toMatchObject({ computer: { online: false } });
     tab.ws.close();
     friendTab.ws.close();
+  });
+
+  it("fans a change out only to users with a tab open, kept as tabs come and go", async () => {
+    const owner = await activeUser("fan");
+    const [watching, away] = [await activeUser("fan-w"), await activeUser("fan-a")];
+    const l = await link(owner);
+    for (const u of [watching, away]) await api(`/api/computers/${l.computerId}/shares`, { body: { email: u.email }, cookie: owner.cookie });
+    const audience = () => listenersWhoSee(openDb(env.DB), l.computerId);
+    expect(await audience()).toEqual([]);
+    const tabs = [await openSocket("/api/events", { Cookie: watching.cookie }), await openSocket("/api/events", { Cookie: watching.cookie })];
+    // A stranger's tab: listening, but it does not see this computer.
+    const stranger = await activeUser("fan-s");
+    const strangerTab = await openSocket("/api/events", { Cookie: stranger.cookie });
+    expect(await audience()).toEqual([watching.id]);
+    const c = await control(l);
+    expect(JSON.parse((await tabs[0]!.next((m) => isText(m) && m.includes('"status":"online"'))) as string)).toMatchObject({ computer: { id: l.computerId } });
+    // One tab closes: still listening; the last one closes: no longer.
+    tabs[0]!.ws.close();
+    await tabs[0]!.closed;
+    expect(await audience()).toEqual([watching.id]);
+    tabs[1]!.ws.close();
+    await tabs[1]!.closed;
+    await expect.poll(audience).toEqual([]);
+    c.ws.close();
+    strangerTab.ws.close();
   });
 
   it("refuses the event socket without a session", async () => {

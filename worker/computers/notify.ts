@@ -3,16 +3,16 @@
 // AccountHub. Called from routes and from the ComputerHub; never on the frame path.
 import type { AccountEvent } from "../../protocol/api";
 import type { Db } from "../db/client";
-import { findVisibleComputer, usersWhoSee } from "../queries/computers";
+import { findVisibleComputer } from "../queries/computers";
+import { listeningAmong, listenersWhoSee } from "../queries/listeners";
 import { toComputerDto } from "../routes/dto";
 
 export async function notifyComputerChanged(env: Env, db: Db, computerId: string, onlyUserId?: string): Promise<void> {
-  const userIds = onlyUserId ? [onlyUserId] : await usersWhoSee(db, computerId);
+  // Only users with a cabinet tab open: most have none, and a demo computer is every account's.
+  const userIds = onlyUserId ? await listeningAmong(db, [onlyUserId]) : await listenersWhoSee(db, computerId);
   await Promise.all(
     userIds.map(async (userId) => {
       const hub = env.ACCOUNT_HUB.getByName(userId);
-      // Most users have no cabinet open: ask before paying for the query.
-      if (!(await hub.hasTabs())) return;
       const c = await findVisibleComputer(db, userId, computerId);
       const event: AccountEvent = c ? { type: "computer", computer: toComputerDto(c) } : { type: "computer-removed", id: computerId };
       await hub.publish([event]);

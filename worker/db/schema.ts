@@ -192,3 +192,15 @@ export const oauthAccounts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.provider, t.subject] }), index("oauth_accounts_user").on(t.userId)],
 );
+
+/**
+ * Users with at least one cabinet tab listening for live events (F2.13), kept by their
+ * AccountHub as tabs come and go. A change fans out to these users only: a computer seen by
+ * every account (the demo) would otherwise ask every account's hub whether it has tabs.
+ */
+export const cabinetListeners = sqliteTable("cabinet_listeners", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  since: integer("since").notNull(),
+});

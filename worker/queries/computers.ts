@@ -237,14 +237,6 @@ export async function touchLastConnected(db: Db, id: string, at: number): Promis
   await db.update(computers).set({ lastConnectedAt: at }).where(eq(computers.id, id));
 }
 
-/** The owner and every user the computer is shared with. */
-export async function usersWhoSee(db: Db, computerId: string): Promise<string[]> {
-  const rows = await db.all<{ user_id: string }>(sql`
-    SELECT owner_id AS user_id FROM computers WHERE id = ${computerId}
-    UNION SELECT user_id FROM shares WHERE computer_id = ${computerId}`);
-  return rows.map((r) => r.user_id);
-}
-
 /** What a connection needs beyond what the viewer sees: the sealed credentials and the agent setting. */
 export async function findComputerSecrets(db: Db, computerId: string): Promise<Pick<ComputerRow, "credentialsSealed" | "allowNonAdminConfig"> | undefined> {
   return db

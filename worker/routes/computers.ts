@@ -21,11 +21,11 @@ import {
   findVisibleComputer,
   sessionComputers,
   updateComputer,
-  usersWhoSee,
   type ComputerPatch,
   type VisibleComputer,
 } from "../queries/computers";
 import { deleteShareOf, setFavorite } from "../queries/sharing";
+import { listenersWhoSee } from "../queries/listeners";
 import { toComputerDto } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
@@ -140,7 +140,7 @@ computerRoutes
       const { id } = c.req.valid("param");
       const computer = await visibleOr404(db, userId, id);
       if (computer.access === "owner") {
-        const audience = await usersWhoSee(db, id);
+        const audience = await listenersWhoSee(db, id);
         const screenshot = await findScreenshotKey(db, id);
         await cutOffComputer(c.env, db, id);
         await deleteComputer(db, id);

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth/session-cookie";
-import { ACCOUNT_HUB_SIGN_IN } from "../../durable-objects/account-hub";
+import { ACCOUNT_HUB_SIGN_IN, ACCOUNT_HUB_USER } from "../../durable-objects/account-hub";
 import { openDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { findUserBySessionHash } from "../queries/auth-sessions";
@@ -19,6 +19,7 @@ export const eventRoutes = new Hono<AppEnv>().get("/events", requireUser, async 
   const signIn = c.get("signIn");
   const headers = new Headers(c.req.raw.headers);
   headers.set(ACCOUNT_HUB_SIGN_IN, signIn);
+  headers.set(ACCOUNT_HUB_USER, c.get("user").id);
   const hub = c.env.ACCOUNT_HUB.getByName(c.get("user").id);
   const res = await hub.fetch(new Request(c.req.raw, { headers }));
   // A sign-out that ran meanwhile closed the tabs it found, not this one: look again.
