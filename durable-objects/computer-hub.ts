@@ -13,7 +13,7 @@ import {
 } from "../protocol/control";
 import { notifyComputerChanged } from "../worker/computers/notify";
 import { openDb } from "../worker/db/client";
-import { findComputerSecrets, setAgentFacts, setComputerPresence, setScreenshot, setSystemInfo } from "../worker/queries/computers";
+import { findComputerSecrets, markOfflineIfOnline, setAgentFacts, setComputerPresence, setScreenshot, setSystemInfo } from "../worker/queries/computers";
 
 /** Headers the Worker sets when it forwards an authenticated agent socket here. */
 export const HUB_HEADERS = {
@@ -178,6 +178,14 @@ export class ComputerHub extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     const agents = this.ctx.getWebSockets("agent");
+    if (agents.length === 0) {
+      // Sockets can go without a close event (the object restarted under them, as on a deploy):
+      // the computer must not stay "online" in the list until its agent comes back.
+      const computerId = await this.ctx.storage.get<string>("computerId");
+      const db = openDb(this.env.DB);
+      if (computerId && (await markOfflineIfOnline(db, computerId, now))) await notifyComputerChanged(this.env, db, computerId);
+      return;
+    }
     for (const ws of agents) {
       const { connectedAt } = ws.deserializeAttachment() as AgentAttachment;
       const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? connectedAt;

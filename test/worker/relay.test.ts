@@ -57,6 +57,20 @@ describe("agent control socket and presence (ComputerHub)", () => {
     await expect.poll(async () => (await status()).online).toBe(false);
   });
 
+  it("marks the computer offline at its sweep when its socket went without a close event", async () => {
+    const l = await linkComputer();
+    const hub = env.COMPUTER_HUB.getByName(l.computerId);
+    // As after a restart under a connected agent: the hub knows its computer, D1 says online,
+    // and no socket is left to send a close.
+    await runInDurableObject(hub, async (_hub: ComputerHub, state) => {
+      await state.storage.put("computerId", l.computerId);
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    await env.DB.prepare("UPDATE computers SET online = 1 WHERE id = ?").bind(l.computerId).run();
+    expect(await runDurableObjectAlarm(hub)).toBe(true);
+    expect(await env.DB.prepare("SELECT online FROM computers WHERE id = ?").bind(l.computerId).first("online")).toBe(0);
+  });
+
   it("sends Connect's open-stream to the agent's newest socket while a replaced one lingers", async () => {
     const l = await linkComputer();
     // A socket the hub has closed but whose peer never answers (a connection the agent gave

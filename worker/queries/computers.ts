@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { computers } from "../db/schema";
 
@@ -222,6 +222,16 @@ export async function setComputerPresence(
       ...(loc ? { publicIp: loc.ip, city: loc.city, country: loc.country } : {}),
     })
     .where(eq(computers.id, id));
+}
+
+/** Marks the computer offline if D1 still says online; whether it did (nothing to tell otherwise). */
+export async function markOfflineIfOnline(db: Db, id: string, at: number): Promise<boolean> {
+  const changed = await db
+    .update(computers)
+    .set({ online: false, lastSeenAt: at })
+    .where(and(eq(computers.id, id), eq(computers.online, true)))
+    .returning({ id: computers.id });
+  return changed.length > 0;
 }
 
 /** Facts the agent reports about itself in its hello. */
