@@ -200,6 +200,8 @@ describe("a live session with the virtual screen", () => {
     await stopProcess(agent.proc);
     await expect.poll(() => viewer.getByTestId("viewer-state").textContent(), { timeout: 15_000 }).toBe("Offline");
     await expect.poll(() => viewer.getByRole("status").textContent()).toContain("The remote computer disconnected.");
+    // And the figures no longer pretend a stream runs.
+    expect(await viewer.getByTestId("viewer-stats").textContent()).toBe("0 fps · RTT – ms");
     await viewer.getByRole("button", { name: "Retry" }).click();
     await expect.poll(() => viewer.getByRole("status").textContent(), { timeout: 15_000 }).toContain("is offline. Start the Edgedesk agent");
     await viewer.getByRole("button", { name: "Retry" }).waitFor();

@@ -99,6 +99,9 @@ export class ViewerSession {
     ws.onclose = (e) => {
       this.stopTimers();
       if (this.ws !== ws) return;
+      // No stream, no figures: the last ones would read as if the session still ran.
+      this.fps.value = 0;
+      this.rttMs.value = null;
       const [state, message] = CLOSE_MESSAGES[e.code] ?? ["error", "viewer.lost"];
       this.go(state, t(message));
     };
