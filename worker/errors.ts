@@ -30,6 +30,9 @@ const statusByCode = {
 
 export type ErrorCode = keyof typeof statusByCode;
 
+/** Every code a client can see (the web app has a sentence in each language for each). */
+export const ERROR_CODES = Object.keys(statusByCode) as ErrorCode[];
+
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   constructor(

@@ -36,6 +36,8 @@ export const de: Catalog = {
     generic: "Etwas ist schiefgelaufen. Versuchen Sie es erneut.",
     invalidInput: "Prüfen Sie Ihre Eingaben und versuchen Sie es erneut.",
     byCode: {
+      bad_request: "Die Anfrage wurde nicht verstanden. Laden Sie die Seite neu und versuchen Sie es erneut.",
+      unsupported_media_type: "Die Anfrage kam in einer Form, die der Server nicht annimmt. Laden Sie die Seite neu und versuchen Sie es erneut.",
       invalid_credentials: "Die E-Mail-Adresse oder das Passwort ist nicht korrekt.",
       wrong_password: "Das Passwort ist nicht korrekt.",
       weak_password: "Wählen Sie ein neues Passwort, das sich vom bisherigen unterscheidet.",

@@ -36,6 +36,8 @@ export const en = {
     invalidInput: "Check what you entered and try again.",
     // By the API's error code; used where the server's own (English) sentence cannot be shown.
     byCode: {
+      bad_request: "The request was not understood. Reload the page and try again.",
+      unsupported_media_type: "The request was sent in a form the server does not take. Reload the page and try again.",
       invalid_credentials: "The e-mail address or the password is not correct.",
       wrong_password: "The password is not correct.",
       weak_password: "Choose a new password that differs from the current one.",
