@@ -1,9 +1,10 @@
 // Issue 6 on the Worker: profile, password recovery, connection history with "End", and
 // account deletion that leaves nothing behind; each with its security cases.
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../protocol/stream";
-import { activeUser, api, outbox, sessionCookie, uniqueEmail } from "./helpers";
+import { app } from "../../worker/app";
+import { activeUser, api, ORIGIN, outbox, sessionCookie, uniqueEmail } from "./helpers";
 import { isText, openSocket, type TestSocket } from "./sockets";
 
 const WEBP = Uint8Array.from(atob("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="), (ch) => ch.charCodeAt(0));
@@ -218,6 +219,28 @@ describe("account deletion (F1.9)", () => {
     expect(JSON.parse((await theirTab.next((m) => isText(m) && m.includes("computer-removed"))) as string)).toEqual({ type: "computer-removed", id: computerId });
     theirTab.ws.close();
     theirs.control.ws.close();
+  });
+
+  it("goes through when a session's relay fails to end: no half-deleted account", async () => {
+    const u = await activeUser("delete-fault");
+    const { computerId, control } = await linkAndConnect(u);
+    await startSession(u.cookie, computerId, control);
+    // That one relay fails (here by a binding that throws; in production an object that errs).
+    const failingRelays = { getByName: () => ({ end: () => Promise.reject(new Error("relay unavailable")) }) } as unknown as Env["SESSION_RELAY"];
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`${ORIGIN}/api/me`, {
+        method: "DELETE",
+        headers: { Origin: ORIGIN, Cookie: u.cookie, "Content-Type": "application/json" },
+        body: JSON.stringify({ password: u.password }),
+      }),
+      { ...env, SESSION_RELAY: failingRelays },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(204);
+    expect((await control.closed).code).toBe(4401);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE id = ?").bind(u.id).first("n")).toBe(0);
   });
 });
 

@@ -26,8 +26,11 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
     SELECT rs.id FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
     WHERE rs.ended_at IS NULL AND (rs.user_id = ${user.id} OR c.owner_id = ${user.id})`);
 
-  await Promise.all(live.map((s) => env.SESSION_RELAY.getByName(s.id).end("the account was deleted")));
-  await Promise.all(owned.map((c) => env.COMPUTER_HUB.getByName(c.id).disconnect("the account was deleted")));
+  // One relay or hub that fails must not stop the deletion the user asked for, half done
+  // (agents already told to stop for good, the account still there): what it left behind
+  // cannot reach the account once its rows are gone. The screenshots must go: R2 stays strict.
+  await settleAll("end sessions", live.map((s) => env.SESSION_RELAY.getByName(s.id).end("the account was deleted")));
+  await settleAll("disconnect agents", owned.map((c) => env.COMPUTER_HUB.getByName(c.id).disconnect("the account was deleted")));
   const keys = owned.flatMap((c) => (c.screenshot_key ? [c.screenshot_key] : []));
   if (keys.length > 0) await env.FILES.delete(keys);
 
