@@ -124,7 +124,6 @@ export class X11Source implements ScreenSource {
   private closed = false;
 
   // Input state, so releaseInput() can undo exactly what this agent pressed.
-  private pointerAt = { x: -1, y: -1 };
   private buttons = 0;
   /** keysym -> keycode pressed for it. */
   private readonly keysDown = new Map<number, number>();
@@ -294,10 +293,9 @@ export class X11Source implements ScreenSource {
 
   pointer(x: number, y: number, buttons: number): void {
     if (!this.xtest) return;
-    if (x !== this.pointerAt.x || y !== this.pointerAt.y) {
-      this.xtest.FakeInput(MotionNotify, 0, 0, this.root, x, y);
-      this.pointerAt = { x, y };
-    }
+    // Always, even to where the viewer pointed last: the local user may have moved the mouse
+    // since, and a click must land where the operator sees it land.
+    this.xtest.FakeInput(MotionNotify, 0, 0, this.root, x, y);
     for (const [bit, button] of BUTTONS) {
       if ((buttons & bit) === (this.buttons & bit)) continue;
       this.xtest.FakeInput(buttons & bit ? ButtonPress : ButtonRelease, button, 0, this.root, 0, 0);
@@ -352,7 +350,10 @@ export class X11Source implements ScreenSource {
     for (const keycode of this.keysDown.values()) this.fake(KeyRelease, keycode);
     this.keysDown.clear();
     this.shiftHeld = false;
-    this.pointer(Math.max(0, this.pointerAt.x), Math.max(0, this.pointerAt.y), 0);
+    // Buttons go up where the pointer is: moving it (to where a viewer last pointed, or to 0,0
+    // when none did) would pull the local user's mouse away, onto a hot corner at worst.
+    for (const [bit, button] of BUTTONS) if (this.buttons & bit) this.xtest.FakeInput(ButtonRelease, button, 0, this.root, 0, 0);
+    this.buttons = 0;
   }
 
   async close(): Promise<void> {

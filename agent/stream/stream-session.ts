@@ -96,6 +96,9 @@ export class StreamSession {
   private scheduled = false;
   private open = false;
   private buttons = 0;
+  /** What this viewer holds down, released when its session ends (and no one else's). */
+  private readonly keysHeld = new Set<number>();
+  private pointerAt = { x: 0, y: 0 };
   private refreshTimer: NodeJS.Timeout | undefined;
   private liveness: NodeJS.Timeout | undefined;
   /** Liveness pings sent and not yet answered. */
@@ -202,13 +205,16 @@ export class StreamSession {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.writer.close();
-    // Keys or buttons still held by this viewer would stay stuck on the remote screen.
-    this.buttons = 0;
+    // Keys or buttons still held by this viewer would stay stuck on the remote screen. Only
+    // this viewer's: another session on the same screen keeps what its operator holds.
     try {
-      this.source.releaseInput();
+      for (const keysym of this.keysHeld) this.source.key(keysym, false);
+      if (this.buttons) this.source.pointer(this.pointerAt.x, this.pointerAt.y, 0);
     } catch (err) {
       this.log("could not release input", { error: String(err) });
     }
+    this.keysHeld.clear();
+    this.buttons = 0;
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -241,6 +247,7 @@ export class StreamSession {
         return;
       case ViewerMsg.Pointer:
         this.buttons = msg.buttons;
+        this.pointerAt = { x: msg.x, y: msg.y };
         this.source.pointer(msg.x, msg.y, msg.buttons);
         return;
       case ViewerMsg.Wheel:
@@ -248,6 +255,8 @@ export class StreamSession {
         this.source.wheel(msg.dx, msg.dy);
         return;
       case ViewerMsg.Key:
+        if (msg.down) this.keysHeld.add(msg.keysym);
+        else this.keysHeld.delete(msg.keysym);
         this.source.key(msg.keysym, msg.down);
         return;
       case ViewerMsg.Ping:

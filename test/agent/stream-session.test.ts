@@ -9,6 +9,7 @@ import { StreamSession } from "../../agent/stream/stream-session";
 import { Canvas, firstDifference, psnr } from "./helpers/compose";
 import { posterImage } from "./helpers/images";
 import { startViewerServer, type ViewerServer } from "./helpers/viewer";
+import { until } from "./helpers/wait";
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
@@ -97,6 +98,39 @@ describe("stream session", () => {
     expect(frames.some((f) => f.rects.some((r) => isJpeg(r.encoding)))).toBe(true);
     const top = 400 * source.width * 4; // above the photo panel: must be exact
     expect(firstDifference(withoutClock(source, canvas.data.subarray(0, top)), withoutClock(source, truth.data.subarray(0, top)))).toBe(-1);
+  });
+
+  it("lets go of what its own viewer holds when it ends, and nothing another session holds", async () => {
+    // Two operators on one screen (the demo computer has many): each session's end releases its own keys and buttons only.
+    const calls: string[] = [];
+    const source = new (class extends VirtualSource {
+      override key(keysym: number, down: boolean): void {
+        calls.push(`key ${keysym.toString(16)} ${down ? "down" : "up"}`);
+        super.key(keysym, down);
+      }
+      override pointer(x: number, y: number, buttons: number): void {
+        calls.push(`pointer ${x},${y} ${buttons}`);
+        super.pointer(x, y, buttons);
+      }
+      override releaseInput(): void {
+        calls.push("release all");
+        super.releaseInput();
+      }
+    })();
+    const servers = [await startViewerServer(), await startViewerServer()];
+    const [a, b] = servers.map((server) => new StreamSession({ url: server.url, source }));
+    cleanups.push(...servers.map((server) => () => server.close()), () => source.close(), () => a!.close(), () => b!.close());
+    const [viewerA, viewerB] = await Promise.all(servers.map((server) => server.connection));
+    await Promise.all([viewerA!.nextUpdate(), viewerB!.nextUpdate()]);
+    viewerA!.send({ type: ViewerMsg.Key, keysym: 0xffe3, down: true }); // A holds Ctrl
+    viewerB!.send({ type: ViewerMsg.Key, keysym: 0x61, down: true }); // B holds "a"
+    viewerB!.send({ type: ViewerMsg.Pointer, x: 40, y: 30, buttons: 1 }); // and the left button
+    await until(() => calls.includes("pointer 40,30 1"));
+    calls.length = 0;
+    b!.close(CloseCode.SessionEnded, "viewer left");
+    await until(() => calls.length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toEqual(["key 61 up", "pointer 40,30 0"]);
   });
 
   it("answers a Ping with a Pong carrying the same value", async () => {

@@ -194,6 +194,34 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
     expect([p.rootX, p.rootY]).toEqual([321, 123]);
   });
 
+  it("clicks where the viewer points though the local mouse moved, and lets go without moving it", async () => {
+    const root = painter.screen[0]!.root;
+    const query = () => call<{ rootX: number; rootY: number; keyMask: number }>(painter.client, "QueryPointer", root);
+    const warp = async (x: number, y: number) => {
+      painter.client.WarpPointer(0, root, 0, 0, 0, 0, x, y);
+      await painter.client.sync();
+    };
+    source.pointer(300, 200, 0);
+    await until(async () => ((await query()).rootX === 300 ? true : undefined), "the pointer at 300,200");
+    // The person at the computer moves the mouse; the operator clicks where they pointed before.
+    await warp(10, 10);
+    source.pointer(300, 200, 1);
+    const pressed = await until(async () => {
+      const q = await query();
+      return q.keyMask & 0x100 ? q : undefined;
+    }, "button 1 down");
+    expect([pressed.rootX, pressed.rootY]).toEqual([300, 200]);
+    // The session ends mid-drag, after the local user moved the mouse again: the button goes
+    // up, the mouse stays where the local user put it.
+    await warp(500, 400);
+    source.releaseInput();
+    const released = await until(async () => {
+      const q = await query();
+      return q.keyMask & 0x100 ? undefined : q;
+    }, "button 1 up");
+    expect([released.rootX, released.rootY]).toEqual([500, 400]);
+  });
+
   it("types a shell command into an xterm, including a keysym the keymap lacks", async () => {
     const out = join(dir, "typed.txt");
     const xterm = spawn("xterm", ["-geometry", "100x30+0+0", "-e", "/bin/sh"], {
