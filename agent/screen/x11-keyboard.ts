@@ -6,6 +6,19 @@ import { call, type XClient } from "./x11-connection";
 
 export const Keysym = { Shift_L: 0xffe1, Shift_R: 0xffe2 } as const;
 
+/**
+ * The upper-case keysym of a lower-case letter's keysym (Latin-1 or Unicode keysyms), or
+ * undefined: what Caps Lock turns it into.
+ */
+export function upperOf(keysym: number): number | undefined {
+  const cp = keysym >= 0x1000000 ? keysym - 0x1000000 : keysym >= 0x20 && keysym <= 0xff ? keysym : undefined;
+  if (cp === undefined) return undefined;
+  const upper = String.fromCodePoint(cp).toUpperCase();
+  const u = upper.codePointAt(0)!;
+  if (u === cp || upper.length !== String.fromCodePoint(u).length) return undefined;
+  return u <= 0xff ? u : 0x1000000 + u;
+}
+
 /** Where a keysym lives: its keycode, and whether it needs Shift (column 1). */
 export type KeyPlace = { keycode: number; shifted: boolean };
 

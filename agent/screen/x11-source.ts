@@ -14,8 +14,8 @@ import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
 import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
 import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
-import { connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
-import { Keysym, X11Keyboard } from "./x11-keyboard";
+import { call, connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
+import { type KeyPlace, Keysym, upperOf, X11Keyboard } from "./x11-keyboard";
 
 export type X11SourceOptions = {
   /** X display, e.g. ":0"; defaults to $DISPLAY. */
@@ -43,6 +43,8 @@ const KeyRelease = 3;
 const ButtonPress = 4;
 const ButtonRelease = 5;
 const MotionNotify = 6;
+/** The Lock modifier's bit in a key/button state mask. */
+const LOCK_MASK = 1 << 1;
 
 /** Protocol button bits (bit0 left, bit1 middle, bit2 right) -> X button numbers. */
 const BUTTONS: [bit: number, xButton: number][] = [
@@ -128,6 +130,9 @@ export class X11Source implements ScreenSource {
   /** keysym -> keycode pressed for it. */
   private readonly keysDown = new Map<number, number>();
   private shiftHeld = false;
+  /** Input held back behind a Caps Lock query, and how much of it. */
+  private inputQueue: Promise<void> = Promise.resolve();
+  private waiting = 0;
 
   constructor(
     private readonly d: XDisplay,
@@ -292,7 +297,35 @@ export class X11Source implements ScreenSource {
   }
 
   pointer(x: number, y: number, buttons: number): void {
+    this.inOrder(() => this.pointerNow(x, y, buttons));
+  }
+
+  wheel(dx: number, dy: number): void {
+    this.inOrder(() => this.wheelNow(dx, dy));
+  }
+
+  key(keysym: number, down: boolean): void {
     if (!this.xtest) return;
+    if (this.waiting > 0) return this.later(() => this.keyAt(keysym, down));
+    const typing = this.keyAt(keysym, down);
+    // Still waiting on the server: later input queues behind this key.
+    if (typing) this.later(() => typing);
+  }
+
+  /** Presses or releases now, or (a letter) once the server has said whether Caps Lock is on. */
+  private keyAt(keysym: number, down: boolean): Promise<void> | undefined {
+    const place = down ? this.keyboard.placeOf(keysym, new Set(this.keysDown.values())) : undefined;
+    const syms = place && this.keyboard.symbolsOf(place.keycode);
+    // A letter's case depends on Caps Lock on the remote side, which only the server knows.
+    if (place && syms && upperOf(syms.plain) === syms.shifted) {
+      return this.capsLocked().then((locked) => this.keyNow(keysym, true, place, locked));
+    }
+    this.keyNow(keysym, down, place, false);
+    return undefined;
+  }
+
+  private pointerNow(x: number, y: number, buttons: number): void {
+    if (!this.xtest || this.closed) return;
     // Always, even to where the viewer pointed last: the local user may have moved the mouse
     // since, and a click must land where the operator sees it land.
     this.xtest.FakeInput(MotionNotify, 0, 0, this.root, x, y);
@@ -303,8 +336,8 @@ export class X11Source implements ScreenSource {
     this.buttons = buttons;
   }
 
-  wheel(dx: number, dy: number): void {
-    if (!this.xtest) return;
+  private wheelNow(dx: number, dy: number): void {
+    if (!this.xtest || this.closed) return;
     // X reports wheels as clicks of buttons 4 (up), 5 (down), 6 (left), 7 (right).
     const click = (button: number, steps: number) => {
       for (let i = 0; i < Math.min(steps, 100); i++) {
@@ -316,8 +349,8 @@ export class X11Source implements ScreenSource {
     click(dx > 0 ? 7 : 6, Math.abs(dx));
   }
 
-  key(keysym: number, down: boolean): void {
-    if (!this.xtest) return;
+  private keyNow(keysym: number, down: boolean, place: KeyPlace | undefined, capsLocked: boolean): void {
+    if (!this.xtest || this.closed) return;
     if (keysym === Keysym.Shift_L || keysym === Keysym.Shift_R) this.shiftHeld = down;
     if (!down) {
       const keycode = this.keysDown.get(keysym);
@@ -326,18 +359,19 @@ export class X11Source implements ScreenSource {
       this.fake(KeyRelease, keycode);
       return;
     }
-    const place = this.keyboard.placeOf(keysym, new Set(this.keysDown.values()));
     if (!place) {
       this.log("no keycode free for keysym", { keysym: keysym.toString(16) });
       return;
     }
     this.keysDown.set(keysym, place.keycode);
     // The viewer's keyboard layout may differ from the server's: press or lift Shift
-    // around the key so it types the keysym the viewer sent.
+    // around the key so it types the keysym the viewer sent. With Caps Lock on, a letter
+    // is upper case without Shift and lower case with it.
     const shift = this.keyboard.shift;
     const syms = this.keyboard.symbolsOf(place.keycode);
-    const needShift = place.shifted && !this.shiftHeld;
-    const dropShift = !place.shifted && this.shiftHeld && syms.shifted !== 0 && syms.shifted !== syms.plain;
+    const wantShift = capsLocked ? !place.shifted : place.shifted;
+    const needShift = wantShift && !this.shiftHeld;
+    const dropShift = !wantShift && this.shiftHeld && syms.shifted !== 0 && syms.shifted !== syms.plain;
     if (shift && needShift) this.fake(KeyPress, shift);
     if (shift && dropShift) this.fake(KeyRelease, shift);
     this.fake(KeyPress, place.keycode);
@@ -345,15 +379,37 @@ export class X11Source implements ScreenSource {
     if (shift && dropShift) this.fake(KeyPress, shift);
   }
 
+  /** Whether Caps Lock is on at the server (the Lock modifier in the pointer's state). */
+  private async capsLocked(): Promise<boolean> {
+    const state = await call<{ keyMask: number }>(this.X, "QueryPointer", this.root);
+    return (state.keyMask & LOCK_MASK) !== 0;
+  }
+
+  /** Runs input now, or after the input still waiting on a round trip (the order is the viewer's). */
+  private inOrder(op: () => void): void {
+    if (this.waiting === 0) op();
+    else this.later(op);
+  }
+
+  private later(op: () => void | Promise<void>): void {
+    this.waiting++;
+    this.inputQueue = this.inputQueue
+      .then(op)
+      .catch((err: unknown) => this.log("input failed", { error: String(err) }))
+      .finally(() => this.waiting--);
+  }
+
   releaseInput(): void {
-    if (!this.xtest || this.closed) return;
-    for (const keycode of this.keysDown.values()) this.fake(KeyRelease, keycode);
-    this.keysDown.clear();
-    this.shiftHeld = false;
-    // Buttons go up where the pointer is: moving it (to where a viewer last pointed, or to 0,0
-    // when none did) would pull the local user's mouse away, onto a hot corner at worst.
-    for (const [bit, button] of BUTTONS) if (this.buttons & bit) this.xtest.FakeInput(ButtonRelease, button, 0, this.root, 0, 0);
-    this.buttons = 0;
+    this.inOrder(() => {
+      if (!this.xtest || this.closed) return;
+      for (const keycode of this.keysDown.values()) this.fake(KeyRelease, keycode);
+      this.keysDown.clear();
+      this.shiftHeld = false;
+      // Buttons go up where the pointer is: moving it (to where a viewer last pointed, or to 0,0
+      // when none did) would pull the local user's mouse away, onto a hot corner at worst.
+      for (const [bit, button] of BUTTONS) if (this.buttons & bit) this.xtest.FakeInput(ButtonRelease, button, 0, this.root, 0, 0);
+      this.buttons = 0;
+    });
   }
 
   async close(): Promise<void> {

@@ -254,4 +254,35 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
     }, "the file the typed command writes");
     expect(text).toBe("hi\u00e9\n");
   });
+
+  it("types letters in the case the viewer sent while Caps Lock is on at the remote side", async () => {
+    // The xterm of the test before still runs its shell; the pointer keeps its focus.
+    source.pointer(200, 200, 0);
+    const out = join(dir, "caps.txt");
+    const type = (keysyms: number[]) => {
+      for (const k of keysyms) {
+        source.key(k, true);
+        source.key(k, false);
+      }
+    };
+    const chars = (text: string) => [...text].map((ch) => ch.codePointAt(0)!);
+    const CAPS_LOCK = 0xffe5;
+    // The operator turns Caps Lock on (so does the browser, which then sends "H" and "I").
+    type(chars("echo "));
+    type([CAPS_LOCK]);
+    type(chars("HI"));
+    // A lower-case letter the viewer sends (Shift held at the viewer) stays lower case.
+    type(chars("x"));
+    type([CAPS_LOCK]);
+    type(chars(` Hey > ${out}`));
+    type([0xff0d]);
+    const text = await until(() => {
+      try {
+        return readFileSync(out, "utf8");
+      } catch {
+        return undefined;
+      }
+    }, "the file the typed command writes");
+    expect(text).toBe("HIx Hey\n");
+  });
 });
