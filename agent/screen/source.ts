@@ -15,9 +15,13 @@ export type PixelFormat = "rgba" | "bgrx";
 /** Called with the screen areas that changed; the rectangles may overlap. */
 export type DamageListener = (rects: readonly Rect[]) => void;
 
+/** Called once the screen has its new size (read it from the source). */
+export type ResizeListener = () => void;
+
 export interface ScreenSource {
   /** "x11", "virtual", ... for logs. */
   readonly kind: string;
+  /** The current size: it may change while the source runs (see onResize). */
   readonly width: number;
   readonly height: number;
   /** The whole screen when rect is omitted. The rect must lie inside the screen. */
@@ -44,6 +48,11 @@ export interface ScreenSource {
   returnScreen?(screen: Uint8Array): void;
   /** Subscribes to change notifications; returns the unsubscribe function. */
   onDamage(listener: DamageListener): () => void;
+  /**
+   * Optional: subscribes to size changes (a resolution change on the remote). Called once
+   * captures at the new size can run; until then a capture outside the new size fails.
+   */
+  onResize?(listener: ResizeListener): () => void;
   /** Absolute pointer position and the protocol's button bits (bit0 left, bit1 middle, bit2 right). */
   pointer(x: number, y: number, buttons: number): void;
   /** Wheel steps; positive = down/right. */

@@ -8,6 +8,8 @@ import type { RgbaImage } from "./source";
 export class TilePoller {
   private timer: NodeJS.Timeout | undefined;
   private hashes: Uint32Array | undefined;
+  /** The screen size the hashes were taken at. */
+  private hashedSize = "";
   private running = false;
 
   constructor(
@@ -44,6 +46,9 @@ export class TilePoller {
     const g = tileGrid(img.width, img.height, TILE);
     const px = new Uint32Array(img.data.buffer, img.data.byteOffset, img.width * img.height);
     const next = new Uint32Array(g.cols * g.rows);
+    // After a resize the old hashes belong to another grid: this poll is a new baseline.
+    if (this.hashedSize !== `${img.width}x${img.height}`) this.hashes = undefined;
+    this.hashedSize = `${img.width}x${img.height}`;
     const changed = new Uint8Array(g.cols * g.rows);
     let any = false;
     for (let r = 0; r < g.rows; r++) {
@@ -54,14 +59,18 @@ export class TilePoller {
           for (let i = y * img.width + t.x, end = i + t.w; i < end; i++) h = Math.imul(h ^ px[i]!, 0x01000193);
         }
         next[r * g.cols + c] = h >>> 0;
-        // The first poll only sets the baseline: a new viewer gets a full frame anyway.
         if (this.hashes && this.hashes[r * g.cols + c] !== next[r * g.cols + c]) {
           changed[r * g.cols + c] = 1;
           any = true;
         }
       }
     }
+    const baseline = this.hashes === undefined;
     this.hashes = next;
-    if (any) this.emit(mergeTiles(g, changed).map((m) => m.rect));
+    // With no baseline (the first poll, or the first at a new size) the whole screen counts as
+    // changed: what changed between a viewer's first capture and this poll would else be lost.
+    // Listeners' encoders compare with what they sent, so unchanged pixels cost no bytes.
+    if (baseline) this.emit([{ x: 0, y: 0, w: img.width, h: img.height }]);
+    else if (any) this.emit(mergeTiles(g, changed).map((m) => m.rect));
   }
 }

@@ -5,13 +5,15 @@
 // - change detection: the DAMAGE extension on the root window (NonEmpty reports,
 //   then Subtract into an XFIXES region and FetchRegion for the rectangles), with
 //   tile polling as the fallback for servers without it;
-// - input: XTEST fake motion, buttons (wheel = buttons 4-7) and keys.
+// - input: XTEST fake motion, buttons (wheel = buttons 4-7) and keys;
+// - size: ConfigureNotify on the root window (RandR, a VM window resized) follows the screen
+//   to its new size: a new SHM segment, then onResize listeners rebuild their encoders.
 import { endianness } from "node:os";
 import type { Rect } from "../../protocol/stream";
 import { type Log, silentLog } from "../log";
 import { addonError } from "../native/load";
 import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
-import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type RgbaImage, type ScreenSource } from "./source";
+import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type ResizeListener, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
 import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
 import { call, connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
@@ -45,6 +47,8 @@ const ButtonRelease = 5;
 const MotionNotify = 6;
 /** The Lock modifier's bit in a key/button state mask. */
 const LOCK_MASK = 1 << 1;
+/** StructureNotifyMask: the root window's ConfigureNotify, sent when the screen changes size. */
+const STRUCTURE_NOTIFY = 0x20000;
 
 /** Protocol button bits (bit0 left, bit1 middle, bit2 right) -> X button numbers. */
 const BUTTONS: [bit: number, xButton: number][] = [
@@ -94,8 +98,9 @@ export class X11Source implements ScreenSource {
   readonly kind = "x11";
   /** "bgrx" on the usual TrueColor visual: captureInto then copies X's pixels unconverted. */
   captureFormat: PixelFormat = "rgba";
-  readonly width: number;
-  readonly height: number;
+  /** The screen's size now; it changes when the screen does (see onResize). */
+  width: number;
+  height: number;
   /** How captures travel and damage is found, for logs and tests. */
   readonly mode = { shm: false, mappedShm: false, damage: false };
 
@@ -104,6 +109,8 @@ export class X11Source implements ScreenSource {
   private readonly log: Log;
   private readonly convert: (src: Uint8Array, dst: Uint8Array, pixels: number) => void;
   private readonly damageEvents = new DamageEmitter();
+  private readonly resizeListeners = new Set<ResizeListener>();
+  private shmExt: any;
   private readonly keyboard: X11Keyboard;
   private xtest: any;
   private damageExt: any;
@@ -170,6 +177,7 @@ export class X11Source implements ScreenSource {
     this.X.on("end", () => this.lost(new Error("X connection closed")));
     this.X.on("event", (ev: { name?: string }) => {
       if (ev.name === "DamageNotify") this.fetchDamage();
+      else if (ev.name === "ConfigureNotify") this.configured(ev as unknown as { wid1: number; width: number; height: number });
       else if (ev.name === "MappingNotify") this.keyboard.load().catch((err) => this.log("keymap reload failed", { error: String(err) }));
     });
 
@@ -181,20 +189,8 @@ export class X11Source implements ScreenSource {
       const shmExt = await requireExtension<any>(this.X, "shm");
       const usable = shmExt && (await new Promise<boolean>((resolve) => shmExt.usable((_: unknown, ok: boolean) => resolve(ok))));
       if (usable) {
-        const frame = this.width * this.height * 4;
-        const create = (size: number) =>
-          new Promise<ShmSegment | undefined>((resolve) =>
-            shmExt.createSegment(size, (err: Error | null, seg: ShmSegment) => {
-              if (err) this.log("could not create an SHM segment", { bytes: size, error: err.message });
-              resolve(err ? undefined : seg);
-            }),
-          );
-        // Mapped: a screen to lend and a scratch one. Where /dev/shm has no room for two
-        // (the addon allocates the whole segment up front), one screen and nothing to lend.
-        this.shm = this.mappedProvider ? ((await create(2 * frame)) ?? (await create(frame))) : await create(frame);
-        this.mode.shm = this.shm !== undefined;
-        this.mode.mappedShm = this.mappedProvider && this.shm?.zeroCopy === true;
-        if (this.mode.mappedShm && this.shm!.size >= 2 * frame) this.scratch = frame;
+        this.shmExt = shmExt;
+        await this.makeSegment();
       }
     }
 
@@ -217,8 +213,60 @@ export class X11Source implements ScreenSource {
         (err) => this.log("screen poll failed", { error: String(err) }),
       );
     }
+    // The root window's size changes (xrandr, a VM's window resized) come as ConfigureNotify.
+    this.X.ChangeWindowAttributes(this.root, { eventMask: STRUCTURE_NOTIFY });
     // Errors in any of the above surface here rather than later, mid-session.
     await this.X.sync();
+  }
+
+  /** An SHM segment for the screen's current size (mode.shm stays false when none can be had). */
+  private async makeSegment(): Promise<void> {
+    const frame = this.width * this.height * 4;
+    const create = (size: number) =>
+      new Promise<ShmSegment | undefined>((resolve) =>
+        this.shmExt.createSegment(size, (err: Error | null, seg: ShmSegment) => {
+          if (err) this.log("could not create an SHM segment", { bytes: size, error: err.message });
+          resolve(err ? undefined : seg);
+        }),
+      );
+    // Mapped: a screen to lend and a scratch one. Where /dev/shm has no room for two
+    // (the addon allocates the whole segment up front), one screen and nothing to lend.
+    this.shm = this.mappedProvider ? ((await create(2 * frame)) ?? (await create(frame))) : await create(frame);
+    this.mode.shm = this.shm !== undefined;
+    this.mode.mappedShm = this.mappedProvider && this.shm?.zeroCopy === true;
+    this.scratch = this.mode.mappedShm && this.shm!.size >= 2 * frame ? frame : 0;
+  }
+
+  /** Called when the screen's size changed; returns the unsubscribe function. */
+  onResize(listener: ResizeListener): () => void {
+    this.resizeListeners.add(listener);
+    return () => this.resizeListeners.delete(listener);
+  }
+
+  private configured(ev: { wid1: number; width: number; height: number }): void {
+    if (this.closed || ev.wid1 !== this.root || (ev.width === this.width && ev.height === this.height)) return;
+    this.log("screen size changed", { from: `${this.width}x${this.height}`, to: `${ev.width}x${ev.height}` });
+    // From now on captures are checked against the new size; those already queued run on the
+    // old segment, then it is swapped for one of the new size before any later capture.
+    this.width = ev.width;
+    this.height = ev.height;
+    const swapped = this.captureChain.then(() => this.remakeSegment());
+    this.captureChain = swapped.catch((err: unknown) => this.log("could not resize the SHM segment", { error: String(err) }));
+    void this.captureChain.then(() => {
+      if (this.closed) return;
+      for (const listener of this.resizeListeners) listener();
+    });
+  }
+
+  private async remakeSegment(): Promise<void> {
+    if (!this.shmExt || this.closed) return;
+    // A lent screen stays valid memory after the detach (the mapping lives as long as its
+    // buffer), only no longer the segment's: its borrower rebuilds on the resize and returns it.
+    this.shm?.detach();
+    this.shm = undefined;
+    this.lent = undefined;
+    this.scratch = 0;
+    await this.makeSegment();
   }
 
   capture(rect?: Rect): Promise<RgbaImage> {
@@ -247,8 +295,9 @@ export class X11Source implements ScreenSource {
 
   captureInto(rect: Rect, target: { data: Uint8Array; width: number }): Promise<void> {
     const r = captureRect(this, rect);
-    const shm = this.shm;
     const run = this.captureChain.then(async () => {
+      // Read when the capture runs: a resize queued before it swaps the segment.
+      const shm = this.shm;
       // Native pixels when the encoder takes them (captureFormat), else converted.
       const put = this.captureFormat === "bgrx" ? copyPixels : this.convert;
       if (!shm) {

@@ -3,6 +3,8 @@
 // when the flow window has room the dirty tiles are captured, encoded and sent as one
 // Frame (split only at the 1 MiB message cap). Nothing is captured ahead of credit,
 // so a slow viewer gets fewer, fresher updates instead of a growing queue.
+// When the remote screen changes size the session starts over at the new size (a new
+// encoder and damage grid) and sends a full frame, which tells the viewer the new size.
 import WebSocket from "ws";
 import {
   CloseCode,
@@ -78,8 +80,18 @@ export class StreamSession {
 
   private readonly ws: WebSocket;
   private readonly source: ScreenSource;
-  private readonly damage: DamageGrid;
-  private readonly encoder: FrameEncoder;
+  private damage: DamageGrid;
+  private encoder: FrameEncoder;
+  private readonly encoderOptions: EncoderOptions;
+  /**
+   * Where viewer input may point: the screen's size, or after a shrink the size before it
+   * (the viewer points at what it last saw until the new size's frame reaches it; the X
+   * server keeps the pointer on the screen).
+   */
+  private inputBounds: { width: number; height: number };
+  /** The source told of a new size: the next pump rebuilds the encoder for it. */
+  private resizePending = false;
+  private unsubscribeResize: (() => void) | undefined;
   private readonly window: FlowWindow;
   /** The stream's deflate context: every message of this socket is a chunk of it. */
   private readonly writer: FrameWriter;
@@ -112,7 +124,9 @@ export class StreamSession {
     const pixelFormat = this.source.captureInto ? (this.source.captureFormat ?? "rgba") : "rgba";
     // Where the source lends its capture memory, the encoder keeps its screen there.
     this.lentScreen = this.source.captureInto ? this.source.lendScreen?.() : undefined;
-    this.encoder = new FrameEncoder(this.source.width, this.source.height, { ...opts.encoder, pixelFormat, screen: this.lentScreen });
+    this.encoderOptions = { ...opts.encoder, pixelFormat };
+    this.encoder = new FrameEncoder(this.source.width, this.source.height, { ...this.encoderOptions, screen: this.lentScreen });
+    this.inputBounds = { width: this.source.width, height: this.source.height };
     this.writer = new FrameWriter({ native: opts.nativeDeflate });
     this.window = new FlowWindow(opts.window ?? 3);
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
@@ -165,7 +179,7 @@ export class StreamSession {
     if (!this.open || this.stats.updates === 0) return undefined;
     // A lent screen is written by the X server during a capture: read it between updates.
     if (this.busy && this.lentScreen) return undefined;
-    return { width: this.source.width, height: this.source.height, data: this.encoder.screenRgba() };
+    return { width: this.encoder.width, height: this.encoder.height, data: this.encoder.screenRgba() };
   }
 
   /** Ends the session from this side. */
@@ -192,6 +206,10 @@ export class StreamSession {
       for (const r of rects) this.damage.add(r);
       this.schedule();
     });
+    this.unsubscribeResize = this.source.onResize?.(() => {
+      this.resizePending = true;
+      this.schedule();
+    });
     // A viewer starts with nothing: the first update is a full key frame.
     this.requestFull();
   }
@@ -202,6 +220,8 @@ export class StreamSession {
     this.open = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeResize?.();
+    this.unsubscribeResize = undefined;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.writer.close();
@@ -226,7 +246,7 @@ export class StreamSession {
     if (data.byteLength > MAX_VIEWER_MSG_BYTES) return this.close(CloseCode.TooLarge, "message too large");
     let msg: ViewerInput;
     try {
-      msg = decodeViewerInput(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.source);
+      msg = decodeViewerInput(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.inputBounds);
     } catch (err) {
       if (err instanceof ProtocolError) return this.close(CloseCode.ProtocolViolation, err.message.slice(0, 120));
       throw err;
@@ -297,14 +317,41 @@ export class StreamSession {
     setImmediate(() => {
       this.scheduled = false;
       this.pump().catch((err) => {
+        // A capture the screen shrank under: the resize's rebuild sends everything again.
+        if (this.sizeChanged) return this.log("screen update dropped: the screen changed size", { error: String(err) });
         this.log("screen update failed", { error: String(err) });
         this.close(1011, "screen capture failed");
       });
     });
   }
 
+  /** The source's size differs from the encoder's: captures wait for the source's resize event. */
+  private get sizeChanged(): boolean {
+    return this.source.width !== this.encoder.width || this.source.height !== this.encoder.height;
+  }
+
+  /** Starts over at the source's new size: a new encoder and damage grid, and a full frame. */
+  private rebuild(): void {
+    this.resizePending = false;
+    const { width, height } = this.source;
+    this.inputBounds = { width: Math.max(width, this.encoder.width), height: Math.max(height, this.encoder.height) };
+    // The old screen buffer may be the source's old segment: back first, so the new one can be lent.
+    this.giveBackScreen();
+    this.lentScreen = this.source.captureInto ? this.source.lendScreen?.() : undefined;
+    this.encoder = new FrameEncoder(width, height, { ...this.encoderOptions, screen: this.lentScreen });
+    this.damage = new DamageGrid(width, height);
+    clearTimeout(this.refreshTimer); // its stand-ins belonged to the old encoder
+    this.refreshTimer = undefined;
+    this.needFull = true;
+    this.window.reset();
+    this.damage.addAll();
+  }
+
   private async pump(): Promise<void> {
-    if (this.busy || !this.open || this.damage.isEmpty) return;
+    if (this.busy || !this.open) return;
+    if (this.resizePending) this.rebuild();
+    // Resized and the source not ready for the new size yet: its resize event resumes the loop.
+    if (this.sizeChanged || this.damage.isEmpty) return;
     if (!this.window.hasCredit || this.ws.bufferedAmount > this.maxBuffered) return; // an ack or a drain resumes
     this.busy = true;
     try {
@@ -319,7 +366,7 @@ export class StreamSession {
       const rects = await this.encoder.encode(regions, full);
       if (!this.open || rects.length === 0) return; // damage that changed no pixel costs no credit
       this.seq = (this.seq + 1) >>> 0;
-      const { width, height } = this.source;
+      const { width, height } = this.encoder;
       let parts: Uint8Array[];
       try {
         parts = await this.writer.write({ seq: this.seq, flags: full ? FrameFlags.full : 0, width, height, rects });
@@ -339,7 +386,7 @@ export class StreamSession {
     } finally {
       this.busy = false;
       if (this.closed) this.giveBackScreen();
-      if (!this.damage.isEmpty) this.schedule();
+      if (!this.damage.isEmpty || this.resizePending) this.schedule();
       this.armRefresh();
     }
   }

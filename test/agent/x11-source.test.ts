@@ -175,7 +175,10 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
     const off = polled.onDamage((rects) => seen.push(...rects));
     try {
       expect(polled.mode.damage).toBe(false);
-      await new Promise((r) => setTimeout(r, 100)); // the first poll sets the baseline
+      // The first poll sets the baseline and reports the whole screen: what changed since a
+      // viewer's first capture must not be lost.
+      await until(() => seen.some((r) => r.x === 0 && r.y === 0 && r.w === polled.width && r.h === polled.height), "the first poll");
+      seen.length = 0;
       const target = { x: 700, y: 500, w: 20, h: 20 };
       await paint(target, 0x0000ff);
       await until(() => covers(seen, target), "a polled change");

@@ -1,0 +1,50 @@
+// A nested X server whose screen can change size (RandR: `xrandr -s WxH`), which Xvfb's
+// cannot: Xephyr draws into a window on a private Xvfb, both started and stopped here.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { startXvfb, stopProcess } from "./xvfb";
+
+export type Xephyr = { display: string; stop(): Promise<void> };
+
+export function haveXephyr(): boolean {
+  return existsSync("/usr/bin/Xephyr") && existsSync("/usr/bin/xrandr");
+}
+
+/** Starts Xephyr at `size` ("1024x768"); its RandR offers the usual modes up to 1600x1200. */
+export async function startXephyr(size: string): Promise<Xephyr> {
+  const host = await startXvfb("1920x1200x24");
+  const proc = spawn("Xephyr", ["-displayfd", "3", "-screen", `${size}x24`, "-resizeable", "-nolisten", "tcp", "-noreset"], {
+    env: { ...process.env, DISPLAY: host.display },
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  try {
+    const num = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`Xephyr did not start: timeout\n${stderr}`)), 10_000);
+      (proc.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) {
+          clearTimeout(timer);
+          resolve(out.trim());
+        }
+      });
+      proc.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Xephyr exited with ${code}\n${stderr}`));
+      });
+    });
+    return {
+      display: `:${num}`,
+      stop: async () => {
+        await stopProcess(proc);
+        await host.stop();
+      },
+    };
+  } catch (err) {
+    await stopProcess(proc);
+    await host.stop();
+    throw err;
+  }
+}

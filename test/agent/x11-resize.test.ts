@@ -1,0 +1,122 @@
+// The remote screen changes size while a session streams it (a user picks another
+// resolution, a VM's window is resized): the viewer must get the new size and the whole
+// screen again, and the session must go on. Xvfb's screen cannot change size, so this runs
+// on Xephyr, whose RandR can (`xrandr -s`).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FrameFlags, ViewerMsg } from "../../protocol/stream";
+import { openX11Source, type X11Source } from "../../agent/screen/x11-source";
+import { StreamSession } from "../../agent/stream/stream-session";
+import { Canvas, firstDifference } from "./helpers/compose";
+import { startViewerServer, type Viewer, type ViewerServer } from "./helpers/viewer";
+import { haveXephyr, startXephyr, type Xephyr } from "./helpers/xephyr";
+import { stopProcess } from "./helpers/xvfb";
+import { xwdRoot } from "./helpers/xwd";
+
+const setups = [
+  { name: "mapped SHM and DAMAGE", options: {}, mapped: true },
+  { name: "core GetImage and polling", options: { useShm: false, useDamage: false, pollIntervalMs: 100 }, mapped: false },
+];
+
+describe.skipIf(!haveXephyr()).each(setups)("a screen that changes size mid-session ($name)", ({ options, mapped }) => {
+  let xephyr: Xephyr;
+  let source: X11Source;
+  let server: ViewerServer;
+  let session: StreamSession;
+  let viewer: Viewer;
+  let canvas: Canvas;
+  const clients: ChildProcess[] = [];
+  const resizes: string[] = [];
+
+  const xrandr = (size: string) => execFileSync("xrandr", ["-d", xephyr.display, "-s", size]);
+  const xterm = (geometry: string) =>
+    clients.push(spawn("xterm", ["-geometry", geometry, "-e", "/bin/sh"], { env: { PATH: process.env.PATH, DISPLAY: xephyr.display, LANG: "C.UTF-8" }, stdio: "ignore" }));
+
+  /**
+   * Applies and acks updates until the canvas equals xwd's view of the screen, making a new
+   * canvas when a frame comes at another size (as the web app resizes its canvas).
+   */
+  async function settle(): Promise<void> {
+    for (;;) {
+      if (viewer.pending === 0) {
+        await new Promise((r) => setTimeout(r, 200));
+        const screen = xwdRoot(xephyr.display);
+        if (viewer.pending === 0 && canvas.width === screen.width && canvas.height === screen.height && firstDifference(canvas.data, screen.data) === -1) return;
+      }
+      const u = await viewer.nextUpdate(8000);
+      const f = u.frames[0]!;
+      if (f.width !== canvas.width || f.height !== canvas.height) {
+        // A new size only ever comes in a full frame: the old pixels mean nothing at it.
+        expect(f.flags & FrameFlags.full).toBeTruthy();
+        canvas = new Canvas(f.width, f.height);
+      }
+      await canvas.applyFrames(u.frames);
+      viewer.send({ type: ViewerMsg.Ack, seq: f.seq });
+    }
+  }
+
+  beforeAll(async () => {
+    xephyr = await startXephyr("1024x768");
+    xterm("40x10+20+20");
+    source = await openX11Source({ display: xephyr.display, ...options });
+    source.onResize(() => resizes.push(`${source.width}x${source.height}`));
+    server = await startViewerServer();
+    session = new StreamSession({ url: server.url, source });
+    viewer = await server.connection;
+    canvas = new Canvas(source.width, source.height);
+  });
+
+  afterAll(async () => {
+    session?.close();
+    await server?.close();
+    await source?.close();
+    for (const c of clients) await stopProcess(c);
+    await xephyr?.stop();
+  });
+
+  it("streams the screen at its first size", async () => {
+    expect(source.mode.mappedShm).toBe(mapped);
+    expect(source.mode.damage).toBe(mapped);
+    await settle();
+    expect(canvas.width).toBe(1024);
+  });
+
+  it("follows a smaller screen: a full frame at the new size, and input the viewer aimed at the old one does not end the session", async () => {
+    xrandr("800x600");
+    // Sent before the viewer can know: a point on the old screen, off the new one.
+    viewer.send({ type: ViewerMsg.Pointer, x: 1000, y: 700, buttons: 0 });
+    await settle();
+    expect([canvas.width, canvas.height]).toEqual([800, 600]);
+    expect(resizes).toEqual(["800x600"]);
+    // Captures go to a segment of the new size, still mapped, and the session still runs.
+    expect(source.mode.mappedShm).toBe(mapped);
+    expect(session.isOpen).toBe(true);
+    expect((await source.capture()).width).toBe(800);
+  });
+
+  it("follows a larger screen, and what is drawn beyond the old size reaches the viewer", async () => {
+    xrandr("1280x1024");
+    await settle();
+    expect([canvas.width, canvas.height]).toEqual([1280, 1024]);
+    xterm("30x6+1000+850"); // wholly outside both earlier sizes
+    await settle();
+    // The pixels there are the xterm's, not the black of an empty root.
+    const screen = xwdRoot(xephyr.display);
+    const at = (850 + 40) * 1280 * 4 + (1000 + 40) * 4;
+    expect(screen.data.subarray(at, at + 3)).toEqual(new Uint8Array([255, 255, 255]));
+    expect(resizes).toEqual(["800x600", "1280x1024"]);
+    // Still an ordinary session: pointer input inside the new area is taken.
+    viewer.send({ type: ViewerMsg.Pointer, x: 1270, y: 1010, buttons: 0 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(session.isOpen).toBe(true);
+  });
+
+  it.runIf(mapped)("a session that starts after the resize borrows the new segment as its screen", async () => {
+    // The running session holds the lent screen; once it ends, the next one gets it at the new size.
+    session.close();
+    await session.ended;
+    const lent = source.lendScreen();
+    expect(lent?.byteLength).toBe(1280 * 1024 * 4);
+    source.returnScreen(lent!);
+  });
+});
