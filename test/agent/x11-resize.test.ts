@@ -5,12 +5,13 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FrameFlags, ViewerMsg } from "../../protocol/stream";
-import { openX11Source, type X11Source } from "../../agent/screen/x11-source";
-import { StreamSession } from "../../agent/stream/stream-session";
+import type { X11Source } from "../../agent/screen/x11-source";
+import type { StreamSession } from "../../agent/stream/stream-session";
 import { Canvas, firstDifference } from "./helpers/compose";
-import { startViewerServer, type Viewer, type ViewerServer } from "./helpers/viewer";
+import type { Viewer, ViewerServer } from "./helpers/viewer";
 import { haveXephyr, startXephyr, type Xephyr } from "./helpers/xephyr";
 import { stopProcess } from "./helpers/xvfb";
+import { closeX11Stream, streamX11 } from "./helpers/x11-session";
 import { xwdRoot } from "./helpers/xwd";
 
 const setups = [
@@ -58,18 +59,12 @@ describe.skipIf(!haveXephyr()).each(setups)("a screen that changes size mid-sess
   beforeAll(async () => {
     xephyr = await startXephyr("1024x768");
     xterm("40x10+20+20");
-    source = await openX11Source({ display: xephyr.display, ...options });
+    ({ source, server, session, viewer, canvas } = await streamX11({ display: xephyr.display, ...options }));
     source.onResize(() => resizes.push(`${source.width}x${source.height}`));
-    server = await startViewerServer();
-    session = new StreamSession({ url: server.url, source });
-    viewer = await server.connection;
-    canvas = new Canvas(source.width, source.height);
   });
 
   afterAll(async () => {
-    session?.close();
-    await server?.close();
-    await source?.close();
+    await closeX11Stream({ session, server, source });
     for (const c of clients) await stopProcess(c);
     await xephyr?.stop();
   });

@@ -7,11 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Encoding, FrameFlags, ViewerMsg } from "../../protocol/stream";
-import { openX11Source, type X11Source } from "../../agent/screen/x11-source";
+import type { X11Source } from "../../agent/screen/x11-source";
 import { StreamSession } from "../../agent/stream/stream-session";
 import { Canvas, firstDifference } from "./helpers/compose";
 import { startViewerServer, type Viewer, type ViewerServer } from "./helpers/viewer";
 import { haveXvfb, startXvfb, stopProcess, type Xvfb } from "./helpers/xvfb";
+import { closeX11Stream, streamX11 } from "./helpers/x11-session";
 import { xwdRoot } from "./helpers/xwd";
 
 describe.skipIf(!haveXvfb())("streaming an xterm", () => {
@@ -67,17 +68,11 @@ describe.skipIf(!haveXvfb())("streaming an xterm", () => {
       env: { PATH: process.env.PATH, DISPLAY: xvfb.display, HOME: dir, LANG: "C.UTF-8", PS1: "$ " },
       stdio: "ignore",
     });
-    source = await openX11Source({ display: xvfb.display });
-    server = await startViewerServer();
-    session = new StreamSession({ url: server.url, source });
-    viewer = await server.connection;
-    canvas = new Canvas(source.width, source.height);
+    ({ source, server, session, viewer, canvas } = await streamX11({ display: xvfb.display }));
   });
 
   afterAll(async () => {
-    session?.close();
-    await server?.close();
-    await source?.close();
+    await closeX11Stream({ session, server, source });
     if (xterm) await stopProcess(xterm);
     await xvfb?.stop();
     rmSync(dir, { recursive: true, force: true });

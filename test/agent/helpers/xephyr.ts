@@ -2,7 +2,7 @@
 // cannot: Xephyr draws into a window on a private Xvfb, both started and stopped here.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { startXvfb, stopProcess } from "./xvfb";
+import { displayNumber, startXvfb, stopProcess } from "./xvfb";
 
 export type Xephyr = { display: string; stop(): Promise<void> };
 
@@ -17,24 +17,8 @@ export async function startXephyr(size: string): Promise<Xephyr> {
     env: { ...process.env, DISPLAY: host.display },
     stdio: ["ignore", "ignore", "pipe", "pipe"],
   });
-  let stderr = "";
-  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   try {
-    const num = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      const timer = setTimeout(() => reject(new Error(`Xephyr did not start: timeout\n${stderr}`)), 10_000);
-      (proc.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("\n")) {
-          clearTimeout(timer);
-          resolve(out.trim());
-        }
-      });
-      proc.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Xephyr exited with ${code}\n${stderr}`));
-      });
-    });
+    const num = await displayNumber(proc, "Xephyr");
     return {
       display: `:${num}`,
       stop: async () => {

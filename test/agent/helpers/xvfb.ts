@@ -13,11 +13,24 @@ export async function startXvfb(size = "1280x720x24"): Promise<Xvfb> {
   const proc = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", size, "-nolisten", "tcp"], {
     stdio: ["ignore", "ignore", "pipe", "pipe"],
   });
+  const num = await displayNumber(proc, "Xvfb");
+  return {
+    display: `:${num}`,
+    process: proc,
+    stop: () => stopProcess(proc),
+  };
+}
+
+/**
+ * The display number an X server started with `-displayfd 3` writes to fd 3 once it is ready
+ * (stdio: fd 2 and 3 piped); rejects with its stderr if it exits or takes over 10 s.
+ */
+export function displayNumber(proc: ChildProcess, name: string): Promise<string> {
   let stderr = "";
   proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const num = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     let out = "";
-    const fail = (why: string) => reject(new Error(`Xvfb did not start: ${why}\n${stderr}`));
+    const fail = (why: string) => reject(new Error(`${name} did not start: ${why}\n${stderr}`));
     const timer = setTimeout(() => fail("timeout"), 10_000);
     (proc.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
       out += d.toString();
@@ -31,11 +44,6 @@ export async function startXvfb(size = "1280x720x24"): Promise<Xvfb> {
       fail(`exited with ${code}`);
     });
   });
-  return {
-    display: `:${num}`,
-    process: proc,
-    stop: () => stopProcess(proc),
-  };
 }
 
 /** SIGTERM, then SIGKILL if the process lingers; resolves once it is gone. */
