@@ -284,6 +284,8 @@ export class X11Source implements ScreenSource {
    */
   lendScreen(): Uint8Array | undefined {
     if (!this.shm || !this.mode.mappedShm || this.scratch === 0 || this.lent || this.captureFormat !== "bgrx") return undefined;
+    // Resized and the segment not yet swapped for one of the new size: nothing fits to lend.
+    if (this.scratch !== this.width * this.height * 4) return undefined;
     this.lent = new Uint8Array(this.shm.buffer.buffer, this.shm.buffer.byteOffset, this.scratch);
     this.lent.fill(0);
     return this.lent;

@@ -84,11 +84,17 @@ export class StreamSession {
   private encoder: FrameEncoder;
   private readonly encoderOptions: EncoderOptions;
   /**
-   * Where viewer input may point: the screen's size, or after a shrink the size before it
-   * (the viewer points at what it last saw until the new size's frame reaches it; the X
-   * server keeps the pointer on the screen).
+   * Where viewer input may point: the screen's size, or after a resize also every size
+   * before it, until the viewer acks the first update at the new size (it points at what it
+   * last drew; the X server keeps the pointer on the screen).
    */
   private inputBounds: { width: number; height: number };
+  /** Resized: the next update's seq is the first at the new size. */
+  private newSizePending = false;
+  /** The first update at the new size: its ack narrows inputBounds to the screen. */
+  private newSizeSeq: number | undefined;
+  /** The encoder's screen holds a whole capture (false after a rebuild until its full update). */
+  private screenComplete = false;
   /** The source told of a new size: the next pump rebuilds the encoder for it. */
   private resizePending = false;
   private unsubscribeResize: (() => void) | undefined;
@@ -176,7 +182,7 @@ export class StreamSession {
    * least once after its first update), for a thumbnail that costs no capture.
    */
   snapshot(): RgbaImage | undefined {
-    if (!this.open || this.stats.updates === 0) return undefined;
+    if (!this.open || !this.screenComplete) return undefined;
     // A lent screen is written by the X server during a capture: read it between updates.
     if (this.busy && this.lentScreen) return undefined;
     return { width: this.encoder.width, height: this.encoder.height, data: this.encoder.screenRgba() };
@@ -210,6 +216,8 @@ export class StreamSession {
       this.resizePending = true;
       this.schedule();
     });
+    // Resized while the socket was connecting: that event went to no one.
+    if (this.sizeChanged) this.resizePending = true;
     // A viewer starts with nothing: the first update is a full key frame.
     this.requestFull();
   }
@@ -263,6 +271,10 @@ export class StreamSession {
   private apply(msg: ViewerInput): void {
     switch (msg.type) {
       case ViewerMsg.Ack:
+        if (this.newSizeSeq !== undefined && seqAtOrAfter(msg.seq, this.newSizeSeq)) {
+          this.inputBounds = { width: this.encoder.width, height: this.encoder.height };
+          this.newSizeSeq = undefined;
+        }
         if (this.window.ack(msg.seq)) this.schedule();
         return;
       case ViewerMsg.Pointer:
@@ -334,7 +346,10 @@ export class StreamSession {
   private rebuild(): void {
     this.resizePending = false;
     const { width, height } = this.source;
-    this.inputBounds = { width: Math.max(width, this.encoder.width), height: Math.max(height, this.encoder.height) };
+    this.inputBounds = { width: Math.max(width, this.inputBounds.width), height: Math.max(height, this.inputBounds.height) };
+    this.newSizePending = true;
+    this.newSizeSeq = undefined;
+    this.screenComplete = false;
     // The old screen buffer may be the source's old segment: back first, so the new one can be lent.
     this.giveBackScreen();
     this.lentScreen = this.source.captureInto ? this.source.lendScreen?.() : undefined;
@@ -363,9 +378,14 @@ export class StreamSession {
         if (this.source.captureInto) await this.source.captureInto(r, { data: this.encoder.screen, width: this.encoder.width });
         else this.encoder.put(r, await this.source.capture(r));
       }
+      if (full) this.screenComplete = true;
       const rects = await this.encoder.encode(regions, full);
       if (!this.open || rects.length === 0) return; // damage that changed no pixel costs no credit
       this.seq = (this.seq + 1) >>> 0;
+      if (this.newSizePending) {
+        this.newSizeSeq = this.seq;
+        this.newSizePending = false;
+      }
       const { width, height } = this.encoder;
       let parts: Uint8Array[];
       try {
@@ -403,6 +423,11 @@ export class StreamSession {
     this.source.returnScreen?.(this.lentScreen);
     this.lentScreen = undefined;
   }
+}
+
+/** Whether seq is `from` or after it, in u32 sequence space (seqs wrap). */
+function seqAtOrAfter(seq: number, from: number): boolean {
+  return ((seq - from) >>> 0) < 0x80000000;
 }
 
 function assertNever(x: never): never {

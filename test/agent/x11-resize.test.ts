@@ -3,12 +3,14 @@
 // screen again, and the session must go on. Xvfb's screen cannot change size, so this runs
 // on Xephyr, whose RandR can (`xrandr -s`).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import type { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FrameFlags, ViewerMsg } from "../../protocol/stream";
+import { CloseCode, FrameFlags, ViewerMsg } from "../../protocol/stream";
 import type { X11Source } from "../../agent/screen/x11-source";
-import type { StreamSession } from "../../agent/stream/stream-session";
+import { StreamSession } from "../../agent/stream/stream-session";
 import { Canvas, firstDifference } from "./helpers/compose";
-import type { Viewer, ViewerServer } from "./helpers/viewer";
+import { startViewerServer, type Viewer, type ViewerServer } from "./helpers/viewer";
+import { until } from "./helpers/wait";
 import { haveXephyr, startXephyr, type Xephyr } from "./helpers/xephyr";
 import { stopProcess } from "./helpers/xvfb";
 import { closeX11Stream, streamX11 } from "./helpers/x11-session";
@@ -106,12 +108,74 @@ describe.skipIf(!haveXephyr()).each(setups)("a screen that changes size mid-sess
     expect(session.isOpen).toBe(true);
   });
 
-  it.runIf(mapped)("a session that starts after the resize borrows the new segment as its screen", async () => {
-    // The running session holds the lent screen; once it ends, the next one gets it at the new size.
-    session.close();
-    await session.ended;
-    const lent = source.lendScreen();
-    expect(lent?.byteLength).toBe(1280 * 1024 * 4);
-    source.returnScreen(lent!);
+  it("takes input aimed at any size the viewer may still show, through shrinks in a row, until it acks the new one", async () => {
+    // 1280x1024 -> 1024x768 -> 800x600 faster than the viewer draws: it may still show 1280.
+    xrandr("1024x768");
+    await until(() => resizes.length === 3, "the first shrink");
+    xrandr("800x600");
+    await until(() => resizes.length === 4, "the second shrink");
+    viewer.send({ type: ViewerMsg.Pointer, x: 1200, y: 1000, buttons: 0 });
+    await settle();
+    expect([canvas.width, canvas.height]).toEqual([800, 600]);
+    expect(session.isOpen).toBe(true);
+    // The viewer has acked the new size: a point off it now is a protocol violation.
+    viewer.send({ type: ViewerMsg.Pointer, x: 1200, y: 1000, buttons: 0 });
+    expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
+  });
+
+  it("a session whose socket opens after a resize starts at the new size", async () => {
+    // The resize comes while the agent's socket is still connecting, before it listens for one.
+    const held = await startViewerServer({ hold: true });
+    const late = new StreamSession({ url: held.url, source });
+    try {
+      await held.upgradeSeen;
+      xrandr("1024x768");
+      await until(() => resizes.length === 5, "the resize");
+      held.release();
+      const v = await held.connection;
+      const first = await v.nextUpdate(8000);
+      expect([first.frames[0]!.width, first.frames[0]!.height]).toEqual([1024, 768]);
+      const c = new Canvas(1024, 768);
+      await c.applyFrames(first.frames);
+      v.send({ type: ViewerMsg.Ack, seq: first.frames[0]!.seq });
+      // The whole screen came, at the size it has now.
+      await until(() => v.pending === 0 && firstDifference(c.data, xwdRoot(xephyr.display).data) === -1, "the canvas to match", 8000);
+    } finally {
+      late.close();
+      await held.close();
+    }
+    if (mapped) {
+      // Both sessions have ended: the segment is lent again, at the new size.
+      await session.ended;
+      await late.ended;
+      const lent = source.lendScreen();
+      expect(lent?.byteLength).toBe(1024 * 768 * 4);
+      source.returnScreen(lent!);
+    }
+  });
+
+  it.runIf(mapped)("lends no screen between a resize and the swap of its segment", async () => {
+    // Right when the source learns of the new size, its segment still has the old one: a
+    // session opening then must get no screen (one of the old size made its encoder throw).
+    const X = (source as unknown as { X: EventEmitter }).X;
+    // What a lend returns at the first event with the new size (0: nothing lent).
+    let during: number | undefined;
+    const spy = (ev: { name?: string; width?: number }) => {
+      if (ev.name !== "ConfigureNotify" || ev.width !== 800 || during !== undefined) return;
+      const lent = source.lendScreen();
+      during = lent?.byteLength ?? 0;
+      if (lent) source.returnScreen(lent);
+    };
+    X.on("event", spy); // after the source's own listener: the size is already the new one
+    try {
+      xrandr("800x600");
+      await until(() => resizes.length === 6, "the resize");
+    } finally {
+      X.off("event", spy);
+    }
+    expect(during).toBe(0);
+    const after = source.lendScreen();
+    expect(after?.byteLength).toBe(800 * 600 * 4);
+    source.returnScreen(after!);
   });
 });

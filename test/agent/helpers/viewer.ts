@@ -1,5 +1,6 @@
 // A local WebSocket server standing in for the SessionRelay + viewer: the agent's
 // stream session connects to it, and the test reads frames and sends input.
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { FrameReader } from "../../../protocol/frame-codec";
@@ -67,20 +68,46 @@ export class Viewer {
   }
 }
 
-export type ViewerServer = { url: string; connection: Promise<Viewer>; close(): Promise<void> };
+export type ViewerServer = {
+  url: string;
+  connection: Promise<Viewer>;
+  /** With `hold`: resolves when the agent's upgrade request has arrived (and waits unanswered). */
+  upgradeSeen: Promise<void>;
+  /** With `hold`: answers the waiting upgrade, so the agent's socket opens. */
+  release(): void;
+  close(): Promise<void>;
+};
 
-export async function startViewerServer(): Promise<ViewerServer> {
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-  await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
-  const { port } = wss.address() as AddressInfo;
-  const connection = new Promise<Viewer>((resolve) => wss.once("connection", (ws) => resolve(new Viewer(ws))));
+/**
+ * A relay stand-in on loopback. `hold` keeps the agent's socket connecting until release():
+ * what happens on the agent's side between its connect and its open can be staged.
+ */
+export async function startViewerServer(options: { hold?: boolean } = {}): Promise<ViewerServer> {
+  const http = createServer();
+  const wss = new WebSocketServer({ noServer: true });
+  let seen!: () => void;
+  const upgradeSeen = new Promise<void>((resolve) => (seen = resolve));
+  let accept: (() => void) | undefined;
+  const connection = new Promise<Viewer>((resolve) => {
+    http.on("upgrade", (req, socket, head) => {
+      accept = () => wss.handleUpgrade(req, socket, head, (ws) => resolve(new Viewer(ws)));
+      seen();
+      if (!options.hold) accept();
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}/stream`,
     connection,
+    upgradeSeen,
+    release: () => accept?.(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
-        wss.close(() => resolve());
+        wss.close();
+        http.closeAllConnections();
+        http.close(() => resolve());
       }),
   };
 }
