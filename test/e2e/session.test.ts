@@ -11,7 +11,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import WebSocket from "ws";
 import { CloseCode } from "../../protocol/stream";
-import { browserCookies, connectAgent, createAccount, linkComputer, signIn, waitForComputer, type Account } from "./backend";
+import { browserCookies, connectAgent, createAccount, linkComputer, listHistory, signIn, waitForComputer, type Account } from "./backend";
 import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-process";
 import { launchBrowser, screenshot } from "./harness";
 import { psnr } from "../agent/helpers/compose";
@@ -262,6 +262,51 @@ describe("a live session with the virtual screen", () => {
     await viewer.mouse.wheel(0, 120);
     await viewer.waitForTimeout(300);
     expect(await steps()).toEqual([1]);
+    await context.close();
+  });
+
+  test("the session bar: time connected, view only, and End for both sides", { timeout: 120_000 }, async () => {
+    const account = await createAccount(baseUrl, "bar");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-bar", ["--virtual"]);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-bar", agent);
+    const { context, viewer } = await connectFromCabinet(cookie, computerId, { recordSent: true });
+    const canvas = viewer.getByTestId("remote-screen");
+    const duration = viewer.getByTestId("viewer-duration");
+    // Time connected counts from when the stream went live.
+    await expect.poll(() => duration.textContent(), { timeout: 5_000 }).toMatch(/^0:0[1-9]$/);
+    const sent = async () => (await viewer.evaluate(() => (window as unknown as { __sent: number[][] }).__sent.splice(0))) as number[][];
+    const input = (messages: number[][]) => messages.filter((m) => m[0] === 0x82 || m[0] === 0x83 || m[0] === 0x84);
+
+    // View only: clicks, keys and the wheel send nothing; Ctrl+Alt+Del is off too.
+    const viewOnly = viewer.getByRole("button", { name: "View only" });
+    await viewOnly.click();
+    expect(await viewOnly.getAttribute("aria-pressed")).toBe("true");
+    expect(await viewer.getByRole("button", { name: "Ctrl+Alt+Del" }).isDisabled()).toBe(true);
+    await sent();
+    await canvas.click({ position: { x: 60, y: 60 } });
+    await viewer.keyboard.type("watching");
+    await viewer.mouse.wheel(0, 120);
+    await viewer.waitForTimeout(300);
+    expect(input(await sent())).toEqual([]);
+    // And back: input flows again.
+    await viewOnly.click();
+    expect(await viewOnly.getAttribute("aria-pressed")).toBe("false");
+    await canvas.click({ position: { x: 60, y: 60 } });
+    await viewer.keyboard.type("x");
+    await expect.poll(async () => input(await sent()).some((m) => m[0] === 0x84 && m[1] === 1)).toBe(true);
+
+    // End: the window says so at once, the agent's stream ends and the history entry has its end.
+    await viewer.getByRole("button", { name: "End session" }).click();
+    await expect.poll(() => viewer.getByTestId("viewer-state").textContent()).toBe("Ended");
+    expect(await viewer.getByRole("status").textContent()).toContain("You ended the session.");
+    await expect.poll(async () => (await listHistory(baseUrl, cookie)).entries.map((e) => e.endedAt !== null), { timeout: 10_000 }).toEqual([true]);
+    await expect.poll(() => readFileSync(agent.log, "utf8"), { timeout: 10_000 }).toContain("stream closed");
+    // The time connected stops with the session.
+    const final = await duration.textContent();
+    await viewer.waitForTimeout(1_500);
+    expect(await duration.textContent()).toBe(final);
+    expect(await viewer.getByRole("button", { name: "End session" }).isDisabled()).toBe(true);
     await context.close();
   });
 

@@ -34,6 +34,14 @@ function wheelStep(rest: { v: number }, delta: number): number {
   return step;
 }
 
+/** The session bar's duration: m:ss, or h:mm:ss from an hour on. */
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
 /** Phones and tablets get the on-screen keyboard button; a desktop has a real keyboard. */
 const hasTouch = typeof navigator !== "undefined" && navigator.maxTouchPoints > 0;
 
@@ -150,6 +158,8 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
       held.release(keyId(e));
       return;
     }
+    // View only: the browser keeps its own shortcuts, and nothing goes to the remote.
+    if (session?.viewOnly.peek()) return;
     const keysym = keysymFor(e);
     if (keysym === undefined) return;
     e.preventDefault();
@@ -169,11 +179,20 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     else input.focus();
   };
 
+  // The remote screen changed size (a resolution change there): a pinch zoom's offsets were
+  // for the old one and could show empty space, so the view starts unzoomed.
+  const remoteSize = session?.remoteSize.value;
+  useEffect(() => {
+    view.value = UNZOOMED;
+  }, [remoteSize?.width, remoteSize?.height]);
+
   const state = session?.state.value ?? "starting";
   useEffect(() => {
     if (state === "live") focusScreen();
   }, [state]);
   const showOverlay = state !== "live";
+  const running = state === "connecting" || state === "waiting" || state === "live";
+  const viewOnly = session?.viewOnly.value ?? false;
   const canRetry = state === "ended" || state === "offline" || state === "error";
   const zoom = view.value;
   const zoomed = zoom.scale > 1;
@@ -187,6 +206,9 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         </span>
         <span class="viewer-stats" data-testid="viewer-stats">
           {t("viewer.stats", { fps: session?.fps.value ?? 0, rtt: session?.rttMs.value ?? "–" })}
+        </span>
+        <span class="viewer-duration" data-testid="viewer-duration" title={t("viewer.durationLabel")}>
+          {formatDuration(session?.duration.value ?? 0)}
         </span>
         <span class="viewer-spacer" />
         {hasTouch && (
@@ -214,11 +236,24 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         )}
         <button
           type="button"
+          aria-pressed={viewOnly}
+          title={t("viewer.viewOnlyLabel")}
+          onClick={() => {
+            // Whatever is held goes up before input stops, or it would stay down remotely.
+            if (!viewOnly) letGo();
+            session?.setViewOnly(!viewOnly);
+            focusScreen();
+          }}
+        >
+          {t("viewer.viewOnly")}
+        </button>
+        <button
+          type="button"
           onClick={() => {
             session?.ctrlAltDel();
             focusScreen();
           }}
-          disabled={state !== "live"}
+          disabled={state !== "live" || viewOnly}
         >
           {t("viewer.ctrlAltDel")}
         </button>
@@ -242,8 +277,11 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         >
           {t("viewer.fullscreen")}
         </button>
+        <button type="button" class="viewer-end" disabled={!running} onClick={() => void session?.end()}>
+          {t("viewer.end")}
+        </button>
       </header>
-      <div class={`viewer-screen ${fit.value ? "viewer-fit" : "viewer-actual"}${zoomed ? " viewer-zoomed" : ""}`}>
+      <div class={`viewer-screen ${fit.value ? "viewer-fit" : "viewer-actual"}${zoomed ? " viewer-zoomed" : ""}${viewOnly ? " viewer-view-only" : ""}`}>
         <canvas
           ref={canvasRef}
           tabIndex={0}

@@ -1,7 +1,7 @@
 import { signal, type Signal } from "@preact/signals";
 import type { StartSessionResponse } from "../../../protocol/api";
 import { AgentMsg, CloseCode, ViewerMsg, encodeViewerInput, type ViewerInput } from "../../../protocol/stream";
-import { ApiError, errorMessage } from "../api/client";
+import { api, ApiError, errorMessage } from "../api/client";
 import { t, type Key } from "../i18n/i18n";
 import { FrameRenderer } from "./frame-renderer";
 import { KEYSYM } from "./keysyms";
@@ -41,12 +41,19 @@ export class ViewerSession {
   readonly rttMs: Signal<number | null> = signal(null);
   readonly remoteSize = signal({ width: 0, height: 0 });
   readonly computerName = signal("");
+  /** Seconds the stream has been live, for the session bar; it stops when the stream does. */
+  readonly duration = signal(0);
+  /** View only (F6.2): the operator watches; no mouse or keyboard input is sent. */
+  readonly viewOnly = signal(false);
 
   private ws: WebSocket | undefined;
   private renderer: FrameRenderer;
   private timers: ReturnType<typeof setInterval>[] = [];
   private buttons = 0;
   private lastPointer = { x: 0, y: 0 };
+  /** The session the API started (for End), and when its stream first went live (Date.now()). */
+  private sessionId: string | undefined;
+  private liveAt: number | undefined;
 
   constructor(
     private readonly computerId: string,
@@ -62,12 +69,16 @@ export class ViewerSession {
 
   private go(next: ViewerState, message: string): void {
     if (this.state.value !== next && !TRANSITIONS[this.state.value].includes(next)) return;
+    if (next === "live") this.liveAt ??= Date.now();
     this.state.value = next;
     this.message.value = message;
   }
 
   async start(): Promise<void> {
     this.go("starting", t("viewer.starting"));
+    this.sessionId = undefined;
+    this.liveAt = undefined;
+    this.duration.value = 0;
     let res: Response;
     try {
       res = await fetch(`/api/computers/${encodeURIComponent(this.computerId)}/sessions`, {
@@ -86,6 +97,7 @@ export class ViewerSession {
     }
     const session = (await res.json()) as StartSessionResponse;
     this.computerName.value = session.computer.name;
+    this.sessionId = session.sessionId;
     this.open(session.viewerPath);
   }
 
@@ -108,7 +120,10 @@ export class ViewerSession {
     ws.onopen = () => {
       this.timers.push(
         setInterval(() => this.ping(), 2000),
-        setInterval(() => (this.fps.value = this.renderer.takeFrameCount()), 1000),
+        setInterval(() => {
+          this.fps.value = this.renderer.takeFrameCount();
+          if (this.liveAt !== undefined) this.duration.value = Math.floor((Date.now() - this.liveAt) / 1000);
+        }, 1000),
       );
     };
   }
@@ -146,6 +161,7 @@ export class ViewerSession {
   }
 
   pointer(x: number, y: number, buttons = this.buttons): void {
+    if (this.viewOnly.peek()) return;
     this.buttons = buttons;
     this.lastPointer = { x, y };
     const { width, height } = this.remoteSize.value;
@@ -159,12 +175,15 @@ export class ViewerSession {
   }
 
   wheel(x: number, y: number, dx: number, dy: number): void {
+    if (this.viewOnly.peek()) return;
     const { width, height } = this.remoteSize.value;
     if (!width || !height) return;
     this.send({ type: ViewerMsg.Wheel, x: clamp(x, width), y: clamp(y, height), dx, dy });
   }
 
   key(keysym: number, down: boolean): void {
+    // Releases still go out: a key pressed before view only began must not stay down remotely.
+    if (this.viewOnly.peek() && down) return;
     this.send({ type: ViewerMsg.Key, keysym, down });
   }
 
@@ -178,6 +197,27 @@ export class ViewerSession {
   ctrlAltDel(): void {
     for (const k of [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.Delete]) this.key(k, true);
     for (const k of [KEYSYM.Delete, KEYSYM.Alt_L, KEYSYM.Control_L]) this.key(k, false);
+  }
+
+  /** Turns view only on or off; turning it on first lets go of any mouse button held. */
+  setViewOnly(on: boolean): void {
+    if (on) this.releaseButtons();
+    this.viewOnly.value = on;
+  }
+
+  /**
+   * Ends the session (F6.3) for everyone: the server closes it at the relay, other viewers
+   * watching it included, and its history entry ends at once. The window says so at once and
+   * tells the server after; if that request fails, this window's socket closing still ends the
+   * session wherever no other viewer watches it.
+   */
+  async end(): Promise<void> {
+    const id = this.sessionId;
+    this.close();
+    this.fps.value = 0;
+    this.rttMs.value = null;
+    this.go("ended", t("viewer.endedByYou"));
+    if (id) await api.post(`/api/history/${encodeURIComponent(id)}/end`).catch(() => undefined);
   }
 
   async retry(): Promise<void> {
