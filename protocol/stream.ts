@@ -24,7 +24,17 @@ export const ViewerMsg = {
   Ping: 0x85,
   /** Asks for a full frame (after a resize of the canvas, or a lost state). */
   Refresh: 0x86,
+  /** u8 level (PictureQuality): the operator's choice of picture quality against speed. */
+  Quality: 0x87,
 } as const;
+
+/**
+ * The operator's choice (F6.2): how photographic areas (video, pictures) are compressed
+ * while they change. Text and UI are always lossless, and a picture that holds still is
+ * re-sent losslessly at every level.
+ */
+export const PictureQuality = { Speed: 0, Balanced: 1, Best: 2 } as const;
+export type PictureQuality = (typeof PictureQuality)[keyof typeof PictureQuality];
 
 /** Exact sizes of viewer messages: anything else is a protocol violation. */
 export const VIEWER_MSG_SIZE: Record<number, number> = {
@@ -34,6 +44,7 @@ export const VIEWER_MSG_SIZE: Record<number, number> = {
   [ViewerMsg.Key]: 6,
   [ViewerMsg.Ping]: 5,
   [ViewerMsg.Refresh]: 1,
+  [ViewerMsg.Quality]: 2,
 };
 
 /** Largest viewer -> agent message. */
@@ -107,7 +118,8 @@ export type ViewerInput =
   | { type: typeof ViewerMsg.Wheel; x: number; y: number; dx: number; dy: number }
   | { type: typeof ViewerMsg.Key; down: boolean; keysym: number }
   | { type: typeof ViewerMsg.Ping; t: number }
-  | { type: typeof ViewerMsg.Refresh };
+  | { type: typeof ViewerMsg.Refresh }
+  | { type: typeof ViewerMsg.Quality; level: PictureQuality };
 
 export function encodeViewerInput(m: ViewerInput): Uint8Array {
   const out = new Uint8Array(VIEWER_MSG_SIZE[m.type]!);
@@ -136,6 +148,9 @@ export function encodeViewerInput(m: ViewerInput): Uint8Array {
       v.setUint32(1, m.t, true);
       break;
     case ViewerMsg.Refresh:
+      break;
+    case ViewerMsg.Quality:
+      out[1] = m.level;
       break;
   }
   return out;
@@ -182,6 +197,11 @@ export function decodeViewerInput(buf: Uint8Array, screen: { width: number; heig
     }
     case ViewerMsg.Ping:
       return { type, t: v.getUint32(1, true) };
+    case ViewerMsg.Quality: {
+      const level = buf[1]!;
+      if (level > PictureQuality.Best) throw new ProtocolError("unknown picture quality");
+      return { type, level: level as PictureQuality };
+    }
     default:
       return { type: ViewerMsg.Refresh };
   }

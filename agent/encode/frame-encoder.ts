@@ -70,7 +70,7 @@ export class FrameEncoder {
   private readonly shadow32: Uint32Array;
   private readonly grid: TileGrid;
   private readonly history: TileHistory;
-  private readonly quality: number;
+  private quality: number;
   private readonly detectScroll: boolean;
   private readonly maxCols: number;
   private readonly maxRows: number;
@@ -110,6 +110,11 @@ export class FrameEncoder {
     this.nativeJpeg = opts.nativeJpeg === false ? undefined : loadJpegEncoder();
     this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
     this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
+  }
+
+  /** JPEG quality from the next encode on (the viewer's choice of quality against speed). */
+  setJpegQuality(quality: number): void {
+    this.quality = Math.max(1, Math.min(100, Math.round(quality)));
   }
 
   /** Whether the viewers hold JPEG stand-ins owed a lossless refresh (see TileHistory). */

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { CloseCode, encodeViewerInput, FrameFlags, isJpeg, type Rect, ViewerMsg } from "../../protocol/stream";
+import { CloseCode, encodeViewerInput, FrameFlags, isJpeg, PictureQuality, type Rect, ViewerMsg } from "../../protocol/stream";
 import { DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "../../agent/screen/source";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { StreamSession } from "../../agent/stream/stream-session";
@@ -262,6 +262,41 @@ describe("stream session", () => {
     }
     // The picture went as JPEG while it moved; the last update made the canvas exact again.
     expect(sawJpeg).toBe(true);
+  });
+
+  it("compresses pictures as the viewer chose: Speed smaller, Best closer to the screen", async () => {
+    const { source, viewer } = await setup();
+    /** The next key frame's JPEG bytes, and how close the photo panel comes out (PSNR). */
+    const keyFrame = async () => {
+      viewer.send({ type: ViewerMsg.Refresh });
+      let u = await viewer.nextUpdate();
+      while (!(u.frames[0]!.flags & FrameFlags.full)) {
+        viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
+        u = await viewer.nextUpdate();
+      }
+      viewer.send({ type: ViewerMsg.Ack, seq: u.frames[0]!.seq });
+      const canvas = new Canvas(source.width, source.height);
+      await canvas.applyFrames(u.frames);
+      const truth = await source.capture();
+      const photo = (d: Uint8Array) => d.subarray(400 * source.width * 4); // the photo panel, below the text
+      let jpeg = 0;
+      for (const f of u.frames) for (const r of f.rects) if (isJpeg(r.encoding) && "data" in r) jpeg += r.data.byteLength;
+      return { jpeg, psnr: psnr(photo(canvas.data), photo(truth.data)) };
+    };
+    await viewer.nextUpdate();
+    const balanced = await keyFrame();
+    viewer.send({ type: ViewerMsg.Quality, level: PictureQuality.Speed });
+    const speed = await keyFrame();
+    viewer.send({ type: ViewerMsg.Quality, level: PictureQuality.Best });
+    const best = await keyFrame();
+    expect(balanced.jpeg).toBeGreaterThan(0);
+    expect(speed.jpeg).toBeLessThan(balanced.jpeg * 0.8);
+    expect(best.jpeg).toBeGreaterThan(balanced.jpeg * 1.2);
+    expect(best.psnr).toBeGreaterThan(balanced.psnr);
+    expect(speed.psnr).toBeLessThan(balanced.psnr);
+    // A level the protocol does not know is a violation.
+    viewer.sendRaw(new Uint8Array([ViewerMsg.Quality, 3]));
+    expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
   });
 
   it("sends a full frame again on Refresh", async () => {

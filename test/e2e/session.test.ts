@@ -265,7 +265,7 @@ describe("a live session with the virtual screen", () => {
     await context.close();
   });
 
-  test("the session bar: time connected, view only, and End for both sides", { timeout: 120_000 }, async () => {
+  test("the session bar: time connected, view only, End for both sides, picture quality", { timeout: 120_000 }, async () => {
     const account = await createAccount(baseUrl, "bar");
     const cookie = await signIn(baseUrl, account);
     const agent = startAgent(account, "e2e-bar", ["--virtual"]);
@@ -307,6 +307,18 @@ describe("a live session with the virtual screen", () => {
     await viewer.waitForTimeout(1_500);
     expect(await duration.textContent()).toBe(final);
     expect(await viewer.getByRole("button", { name: "End session" }).isDisabled()).toBe(true);
+
+    // Picture quality: chosen before connecting again, it goes to the agent once live, and
+    // the next window starts with it.
+    const quality = viewer.getByLabel("Picture quality against speed");
+    expect(await quality.inputValue()).toBe("1");
+    await quality.selectOption({ label: "Speed" });
+    await sent();
+    await viewer.getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => viewer.getByTestId("viewer-state").textContent(), { timeout: 20_000 }).toBe("Connected");
+    await expect.poll(async () => (await sent()).some((m) => m[0] === 0x87 && m[1] === 0)).toBe(true);
+    await viewer.reload();
+    expect(await viewer.getByLabel("Picture quality against speed").inputValue()).toBe("0");
     await context.close();
   });
 

@@ -3,7 +3,7 @@ import type { ComputerHub } from "../../durable-objects/computer-hub";
 import type { SessionRelay } from "../../durable-objects/session-relay";
 import { describe, expect, it } from "vitest";
 import { ControlCloseCode } from "../../protocol/control";
-import { CloseCode, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
+import { CloseCode, PictureQuality, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
 import { mintTicket } from "../../worker/sessions/tickets";
 import { activeUser, api, sessionCookie } from "./helpers";
 import { isBinary, isText, openSocket, type TestSocket } from "./sockets";
@@ -169,6 +169,9 @@ describe("SessionRelay", () => {
     expect((await replay.closed).code).toBe(CloseCode.BadTicket);
     viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Key, keysym: 0x61, down: true }));
     expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)[0]).toBe(ViewerMsg.Key);
+    // The operator's picture quality choice (F6.2) passes as it is.
+    viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Quality, level: PictureQuality.Speed }));
+    expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(bytes(ViewerMsg.Quality, PictureQuality.Speed));
     agent.ws.send(bytes(0x01, 7));
     expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 7));
     control.ws.close();

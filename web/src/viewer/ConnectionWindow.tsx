@@ -3,6 +3,8 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { t } from "../i18n/i18n";
 import { HeldKeys, keyId } from "./held-keys";
 import { keysymFor } from "./keysyms";
+import { qualityOptions } from "./picture-quality";
+import { PictureQuality } from "../../../protocol/stream";
 import { TextInputKeys } from "./text-input-keys";
 import { TouchInput, UNZOOMED, type View } from "./touch-input";
 import { ViewerSession } from "./viewer-session";
@@ -234,6 +236,21 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
             {t("viewer.resetZoom")}
           </button>
         )}
+        <select
+          class="viewer-quality"
+          aria-label={t("viewer.qualityLabel")}
+          title={t("viewer.qualityLabel")}
+          onChange={(e) => {
+            session?.setQuality(Number(e.currentTarget.value) as PictureQuality);
+            focusScreen();
+          }}
+        >
+          {qualityOptions.map((o) => (
+            <option key={o.level} value={o.level} selected={o.level === (session?.quality.value ?? PictureQuality.Balanced)}>
+              {t(o.label)}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           aria-pressed={viewOnly}

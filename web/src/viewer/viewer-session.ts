@@ -1,10 +1,11 @@
 import { signal, type Signal } from "@preact/signals";
 import type { StartSessionResponse } from "../../../protocol/api";
-import { AgentMsg, CloseCode, ViewerMsg, encodeViewerInput, type ViewerInput } from "../../../protocol/stream";
+import { AgentMsg, CloseCode, PictureQuality, ViewerMsg, encodeViewerInput, type ViewerInput } from "../../../protocol/stream";
 import { api, ApiError, errorMessage } from "../api/client";
 import { t, type Key } from "../i18n/i18n";
 import { FrameRenderer } from "./frame-renderer";
 import { KEYSYM } from "./keysyms";
+import { loadQuality, saveQuality } from "./picture-quality";
 
 export type ViewerState = "starting" | "connecting" | "waiting" | "live" | "ended" | "offline" | "error";
 
@@ -45,6 +46,8 @@ export class ViewerSession {
   readonly duration = signal(0);
   /** View only (F6.2): the operator watches; no mouse or keyboard input is sent. */
   readonly viewOnly = signal(false);
+  /** Picture quality against speed (F6.2), as last chosen in this browser. */
+  readonly quality: Signal<PictureQuality> = signal(loadQuality());
 
   private ws: WebSocket | undefined;
   private renderer: FrameRenderer;
@@ -138,6 +141,8 @@ export class ViewerSession {
           this.send({ type: ViewerMsg.Refresh });
           // And the round trip at once, rather than "RTT –" until the first timed ping.
           this.ping();
+          // The agent starts at Balanced; only another choice is sent.
+          if (this.quality.peek() !== PictureQuality.Balanced) this.send({ type: ViewerMsg.Quality, level: this.quality.peek() });
         } else this.go("waiting", t("viewer.waitingMessage"));
       } else if (notice.type === "ended") this.go("ended", t("viewer.ended"));
       return;
@@ -197,6 +202,13 @@ export class ViewerSession {
   ctrlAltDel(): void {
     for (const k of [KEYSYM.Control_L, KEYSYM.Alt_L, KEYSYM.Delete]) this.key(k, true);
     for (const k of [KEYSYM.Delete, KEYSYM.Alt_L, KEYSYM.Control_L]) this.key(k, false);
+  }
+
+  /** Picture quality from the next update on; remembered for the next windows. */
+  setQuality(level: PictureQuality): void {
+    this.quality.value = level;
+    saveQuality(level);
+    this.send({ type: ViewerMsg.Quality, level });
   }
 
   /** Turns view only on or off; turning it on first lets go of any mouse button held. */
