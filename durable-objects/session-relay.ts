@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { CloseCode, MAX_AGENT_MSG_BYTES, MAX_VIEWER_MSG_BYTES, VIEWER_MSG_SIZE, ViewerMsg } from "../protocol/stream";
+import { CloseCode, MAX_AGENT_MSG_BYTES, MAX_VIEWER_MSG_BYTES, ViewerMsg, viewerMsgSizeOk } from "../protocol/stream";
 import { openDb } from "../worker/db/client";
 import { endRemoteSession } from "../worker/queries/remote-sessions";
 import { TICKET_TTL_SECONDS } from "../worker/sessions/tickets";
@@ -92,9 +92,10 @@ export class SessionRelay extends DurableObject<Env> {
       return;
     }
     if (message.byteLength > MAX_VIEWER_MSG_BYTES) return this.refuse(ws, CloseCode.TooLarge, "message too large");
-    if (VIEWER_MSG_SIZE[first] !== message.byteLength) return this.refuse(ws, CloseCode.ProtocolViolation, "unknown or malformed viewer message");
-    // Flow control is between the agent and one viewer: acks from watchers would double the credit.
-    if (first === ViewerMsg.Ack && ws !== this.primaryViewer()) return;
+    if (!viewerMsgSizeOk(first, message.byteLength)) return this.refuse(ws, CloseCode.ProtocolViolation, "unknown or malformed viewer message");
+    // Flow control is between the agent and one viewer: acks from watchers would double the
+    // credit. The picture's quality is that viewer's choice too: watchers share its stream.
+    if ((first === ViewerMsg.Ack || first === ViewerMsg.Quality) && ws !== this.primaryViewer()) return;
     const agent = this.agent();
     if (agent) trySend(agent, message);
   }

@@ -8,6 +8,8 @@ export const AgentMsg = {
   Frame: 0x01,
   /** Answer to a viewer Ping: u32 echo. */
   Pong: 0x02,
+  /** The remote clipboard's text changed: UTF-8, up to MAX_CLIPBOARD_BYTES. */
+  Clipboard: 0x03,
 } as const;
 
 /** Viewer -> agent message types (high bit set, so the relay can check direction cheaply). */
@@ -26,7 +28,28 @@ export const ViewerMsg = {
   Refresh: 0x86,
   /** u8 level (PictureQuality): the operator's choice of picture quality against speed. */
   Quality: 0x87,
+  /** The operator's clipboard text, for the remote clipboard: UTF-8, up to MAX_CLIPBOARD_BYTES. */
+  Clipboard: 0x88,
 } as const;
+
+/**
+ * The first agent version that takes Quality and Clipboard messages: an older agent closes
+ * its stream (4003) on a message type it does not know, so viewers send them only from here.
+ */
+export const EXTRAS_SINCE_AGENT = "0.2.0";
+
+/** Whether an agent reporting `version` takes Quality and Clipboard messages. */
+export function agentTakesExtras(version: string): boolean {
+  const parts = (v: string) => v.split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const [have, need] = [parts(version), parts(EXTRAS_SINCE_AGENT)];
+  for (let i = 0; i < need.length; i++) {
+    if ((have[i] ?? 0) !== need[i]) return (have[i] ?? 0) > need[i]!;
+  }
+  return true;
+}
+
+/** Largest clipboard text either way, in UTF-8 bytes; longer text is not carried (F6.3). */
+export const MAX_CLIPBOARD_BYTES = 32 * 1024;
 
 /**
  * The operator's choice (F6.2): how photographic areas (video, pictures) are compressed
@@ -36,7 +59,7 @@ export const ViewerMsg = {
 export const PictureQuality = { Speed: 0, Balanced: 1, Best: 2 } as const;
 export type PictureQuality = (typeof PictureQuality)[keyof typeof PictureQuality];
 
-/** Exact sizes of viewer messages: anything else is a protocol violation. */
+/** Exact sizes of the fixed-size viewer messages (Clipboard's varies: see viewerMsgSizeOk). */
 export const VIEWER_MSG_SIZE: Record<number, number> = {
   [ViewerMsg.Ack]: 5,
   [ViewerMsg.Pointer]: 6,
@@ -47,8 +70,14 @@ export const VIEWER_MSG_SIZE: Record<number, number> = {
   [ViewerMsg.Quality]: 2,
 };
 
-/** Largest viewer -> agent message. */
-export const MAX_VIEWER_MSG_BYTES = 16;
+/** Largest viewer -> agent message: a Clipboard message of the longest text. */
+export const MAX_VIEWER_MSG_BYTES = 1 + MAX_CLIPBOARD_BYTES;
+
+/** Whether a viewer message of this type may have this length (the relay's and the agent's check). */
+export function viewerMsgSizeOk(type: number, length: number): boolean {
+  if (type === ViewerMsg.Clipboard) return length >= 1 && length <= MAX_VIEWER_MSG_BYTES;
+  return VIEWER_MSG_SIZE[type] === length;
+}
 /**
  * Largest agent -> viewer message. Cloudflare caps WebSocket messages at 1 MiB, so the
  * agent splits a big update into several Frame messages that share one seq.
@@ -119,9 +148,11 @@ export type ViewerInput =
   | { type: typeof ViewerMsg.Key; down: boolean; keysym: number }
   | { type: typeof ViewerMsg.Ping; t: number }
   | { type: typeof ViewerMsg.Refresh }
-  | { type: typeof ViewerMsg.Quality; level: PictureQuality };
+  | { type: typeof ViewerMsg.Quality; level: PictureQuality }
+  | { type: typeof ViewerMsg.Clipboard; text: string };
 
 export function encodeViewerInput(m: ViewerInput): Uint8Array {
+  if (m.type === ViewerMsg.Clipboard) return encodeClipboard(ViewerMsg.Clipboard, m.text);
   const out = new Uint8Array(VIEWER_MSG_SIZE[m.type]!);
   const v = new DataView(out.buffer);
   out[0] = m.type;
@@ -157,11 +188,35 @@ export function encodeViewerInput(m: ViewerInput): Uint8Array {
 }
 
 /**
+ * A Clipboard message either way (type byte, then the UTF-8 text). Throws RangeError for text
+ * over MAX_CLIPBOARD_BYTES: the caller decides what the user is told.
+ */
+export function encodeClipboard(type: typeof ViewerMsg.Clipboard | typeof AgentMsg.Clipboard, text: string): Uint8Array {
+  const utf8 = new TextEncoder().encode(text);
+  if (utf8.byteLength > MAX_CLIPBOARD_BYTES) throw new RangeError(`clipboard text of ${utf8.byteLength} bytes is over ${MAX_CLIPBOARD_BYTES}`);
+  const out = new Uint8Array(1 + utf8.byteLength);
+  out[0] = type;
+  out.set(utf8, 1);
+  return out;
+}
+
+/** The text of a Clipboard message (either way); ProtocolError when it is not UTF-8 or too long. */
+export function decodeClipboard(buf: Uint8Array): string {
+  if (buf.byteLength - 1 > MAX_CLIPBOARD_BYTES) throw new ProtocolError("clipboard text too long");
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(buf.subarray(1));
+  } catch {
+    throw new ProtocolError("clipboard text is not UTF-8");
+  }
+}
+
+/**
  * Reads a viewer message and checks it against the current screen size.
  * Throws ProtocolError for unknown types, wrong lengths or out-of-range values.
  */
 export function decodeViewerInput(buf: Uint8Array, screen: { width: number; height: number }): ViewerInput {
   const type = buf[0];
+  if (type === ViewerMsg.Clipboard) return { type, text: decodeClipboard(buf) };
   const size = type === undefined ? undefined : VIEWER_MSG_SIZE[type];
   if (size === undefined) throw new ProtocolError(`unknown message type ${type}`);
   if (buf.byteLength !== size) throw new ProtocolError(`message type ${type} must be ${size} bytes, got ${buf.byteLength}`);

@@ -15,6 +15,14 @@ export type PixelFormat = "rgba" | "bgrx";
 /** Called with the screen areas that changed; the rectangles may overlap. */
 export type DamageListener = (rects: readonly Rect[]) => void;
 
+/** The remote computer's clipboard, as text. */
+export interface RemoteClipboard {
+  /** Makes `text` what a paste on the remote computer pastes. */
+  set(text: string): void;
+  /** Called with the text when something on the remote computer copies text (not on set()). */
+  onChange(listener: (text: string) => void): () => void;
+}
+
 /** Called once the screen has its new size (read it from the source). */
 export type ResizeListener = () => void;
 
@@ -53,6 +61,8 @@ export interface ScreenSource {
    * captures at the new size can run; until then a capture outside the new size fails.
    */
   onResize?(listener: ResizeListener): () => void;
+  /** Optional (F6.3): the remote clipboard's text, both ways. */
+  readonly clipboard?: RemoteClipboard;
   /** Absolute pointer position and the protocol's button bits (bit0 left, bit1 middle, bit2 right). */
   pointer(x: number, y: number, buttons: number): void;
   /** Wheel steps; positive = down/right. */

@@ -6,6 +6,7 @@
 //   then Subtract into an XFIXES region and FetchRegion for the rectangles), with
 //   tile polling as the fallback for servers without it;
 // - input: XTEST fake motion, buttons (wheel = buttons 4-7) and keys;
+// - clipboard: the CLIPBOARD selection both ways (x11-clipboard.ts);
 // - size: ConfigureNotify on the root window (RandR, a VM window resized) follows the screen
 //   to its new size: a new SHM segment, then onResize listeners rebuild their encoders.
 import { endianness } from "node:os";
@@ -17,6 +18,7 @@ import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type
 import { TilePoller } from "./tile-poller";
 import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
 import { call, connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
+import { X11Clipboard } from "./x11-clipboard";
 import { type KeyPlace, Keysym, upperOf, X11Keyboard } from "./x11-keyboard";
 
 export type X11SourceOptions = {
@@ -112,6 +114,8 @@ export class X11Source implements ScreenSource {
   private readonly resizeListeners = new Set<ResizeListener>();
   private shmExt: any;
   private readonly keyboard: X11Keyboard;
+  /** The remote clipboard (F6.3); undefined until init, or if it could not be set up. */
+  clipboard: X11Clipboard | undefined;
   private xtest: any;
   private damageExt: any;
   private fixes: any;
@@ -176,6 +180,7 @@ export class X11Source implements ScreenSource {
     this.X.on("error", (err: Error) => this.log("X error", { error: err.message }));
     this.X.on("end", () => this.lost(new Error("X connection closed")));
     this.X.on("event", (ev: { name?: string }) => {
+      if (this.clipboard?.handle(ev)) return;
       if (ev.name === "DamageNotify") this.fetchDamage();
       else if (ev.name === "ConfigureNotify") this.configured(ev as unknown as { wid1: number; width: number; height: number });
       else if (ev.name === "MappingNotify") this.keyboard.load().catch((err) => this.log("keymap reload failed", { error: String(err) }));
@@ -213,6 +218,10 @@ export class X11Source implements ScreenSource {
         (err) => this.log("screen poll failed", { error: String(err) }),
       );
     }
+    // The clipboard: XFIXES tells of new owners (without it, text still goes to the remote).
+    const clipboard = new X11Clipboard(this.X, this.root, this.fixes ?? (await requireExtension(this.X, "fixes")), this.log);
+    await clipboard.init();
+    this.clipboard = clipboard;
     // The root window's size changes (xrandr, a VM's window resized) come as ConfigureNotify.
     this.X.ChangeWindowAttributes(this.root, { eventMask: STRUCTURE_NOTIFY });
     // Errors in any of the above surface here rather than later, mid-session.
@@ -468,6 +477,7 @@ export class X11Source implements ScreenSource {
     this.releaseInput();
     this.closed = true;
     this.poller?.stop();
+    this.clipboard?.close();
     if (this.damageId) this.damageExt.Destroy(this.damageId);
     if (this.regionId) this.fixes.DestroyRegion(this.regionId);
     this.shm?.detach();

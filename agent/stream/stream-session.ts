@@ -7,7 +7,9 @@
 // encoder and damage grid) and sends a full frame, which tells the viewer the new size.
 import WebSocket from "ws";
 import {
+  AgentMsg,
   CloseCode,
+  encodeClipboard,
   PictureQuality,
   decodeViewerInput,
   encodePong,
@@ -104,6 +106,7 @@ export class StreamSession {
   /** The source told of a new size: the next pump rebuilds the encoder for it. */
   private resizePending = false;
   private unsubscribeResize: (() => void) | undefined;
+  private unsubscribeClipboard: (() => void) | undefined;
   private readonly window: FlowWindow;
   /** The stream's deflate context: every message of this socket is a chunk of it. */
   private readonly writer: FrameWriter;
@@ -222,6 +225,10 @@ export class StreamSession {
       this.resizePending = true;
       this.schedule();
     });
+    // Text copied on the remote computer goes to this viewer's clipboard (F6.3).
+    this.unsubscribeClipboard = this.source.clipboard?.onChange((text) => {
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeClipboard(AgentMsg.Clipboard, text));
+    });
     // Resized while the socket was connecting: that event went to no one.
     if (this.sizeChanged) this.resizePending = true;
     // A viewer starts with nothing: the first update is a full key frame.
@@ -236,6 +243,8 @@ export class StreamSession {
     this.unsubscribe = undefined;
     this.unsubscribeResize?.();
     this.unsubscribeResize = undefined;
+    this.unsubscribeClipboard?.();
+    this.unsubscribeClipboard = undefined;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.writer.close();
@@ -302,6 +311,9 @@ export class StreamSession {
         return;
       case ViewerMsg.Refresh:
         this.requestFull();
+        return;
+      case ViewerMsg.Clipboard:
+        this.source.clipboard?.set(msg.text);
         return;
       case ViewerMsg.Quality: {
         // From the next update on, and kept for an encoder rebuilt after a resize.

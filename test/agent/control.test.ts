@@ -13,6 +13,7 @@ import { defaultConfigPath, loadIdentity, saveIdentity } from "../../agent/contr
 import { registerAgent, ServerError } from "../../agent/control/register";
 import { takeEnvPassword } from "../../agent/password-input";
 import { VirtualSource } from "../../agent/screen/virtual-source";
+import { AGENT_VERSION } from "../../agent/version";
 import { CloseCode, FrameFlags } from "../../protocol/stream";
 import { ACCOUNT, AGENT_TOKEN, COMPUTER_ID, FakeServer } from "./helpers/fake-server";
 import { stopProcess } from "./helpers/xvfb";
@@ -104,7 +105,7 @@ describe("control socket", () => {
       type: "hello",
       name: "test-box",
       os: "linux",
-      agentVersion: "0.1.0",
+      agentVersion: AGENT_VERSION,
       installed: false,
       screen: { width: 1280, height: 720 },
     });

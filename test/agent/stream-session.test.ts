@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { CloseCode, encodeViewerInput, FrameFlags, isJpeg, PictureQuality, type Rect, ViewerMsg } from "../../protocol/stream";
+import { CloseCode, encodeViewerInput, FrameFlags, isJpeg, MAX_VIEWER_MSG_BYTES, PictureQuality, type Rect, ViewerMsg } from "../../protocol/stream";
 import { DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "../../agent/screen/source";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { StreamSession } from "../../agent/stream/stream-session";
@@ -239,7 +239,7 @@ describe("stream session", () => {
 
   it("closes with 4004 on an oversized message", async () => {
     const { viewer } = await setup();
-    viewer.sendRaw(new Uint8Array(1000).fill(ViewerMsg.Ping));
+    viewer.sendRaw(new Uint8Array(MAX_VIEWER_MSG_BYTES + 1).fill(ViewerMsg.Ping));
     expect((await viewer.closed).code).toBe(CloseCode.TooLarge);
   });
 

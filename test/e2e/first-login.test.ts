@@ -4,6 +4,7 @@
 // sets its name and group, shares it with a second user who sees it, and switches views and
 // groupings. This file runs its own Worker, so the demo computer it adds (which every new
 // account receives) cannot change what the other test files see.
+import { AGENT_VERSION } from "../../agent/version";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -90,7 +91,7 @@ describe("a new user's first visit", () => {
     await demoTile.locator(".os-icon").click();
     const info = page.getByRole("dialog", { name: "System information" });
     await info.getByRole("tab", { name: "General" }).waitFor();
-    await expect.poll(async () => info.innerText(), { timeout: 15_000 }).toContain("0.1.0");
+    await expect.poll(async () => info.innerText(), { timeout: 15_000 }).toContain(AGENT_VERSION);
     await info.getByRole("tab", { name: "Details" }).click();
     await info.getByRole("tabpanel").waitFor();
     await info.getByRole("button", { name: "Close" }).click();

@@ -2,7 +2,8 @@
 // the real Worker, and headless Chromium driving the cabinet. Sign in, click Connect, see the
 // xterm's pixels on the canvas (compared with an xwd capture of the display), type a command
 // into the canvas and check what it did on the remote side. Then the same with --virtual.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
 import { xwdRoot } from "../agent/helpers/xwd";
 
 const baseUrl = inject("baseUrl");
+const run = promisify(execFile);
 
 let browser: Browser;
 let workDir: string;
@@ -57,8 +59,12 @@ const RECORD_SENT = `
   };`;
 
 /** Signs in, opens the list, clicks Connect and returns the connection window's page. */
-async function connectFromCabinet(cookie: string, computerId: string, options: { recordSent?: boolean } = {}): Promise<{ context: BrowserContext; viewer: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+async function connectFromCabinet(
+  cookie: string,
+  computerId: string,
+  options: { recordSent?: boolean; permissions?: string[] } = {},
+): Promise<{ context: BrowserContext; viewer: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: options.permissions });
   await context.addCookies(browserCookies(baseUrl, cookie));
   if (options.recordSent) await context.addInitScript(RECORD_SENT);
   const cabinet = await context.newPage();
@@ -173,6 +179,31 @@ describe("a live session with a moving picture", () => {
 });
 
 describe("a live session with the virtual screen", () => {
+  test("the clipboard both ways: Ctrl+V pastes what was copied here, and text copied there lands here", { timeout: 120_000 }, async () => {
+    const x = await startXvfb("1024x768x24");
+    displays.push(x);
+    const account = await createAccount(baseUrl, "clipboard");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-clipboard", ["--display", x.display]);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-clipboard", agent);
+    const { context, viewer } = await connectFromCabinet(cookie, computerId, { permissions: ["clipboard-read", "clipboard-write"] });
+    const xclip = (args: string[]) => run("xclip", ["-selection", "clipboard", ...args], { env: { DISPLAY: x.display }, timeout: 3000 });
+    const remoteClipboard = () => xclip(["-o"]).then((r) => r.stdout, () => undefined);
+
+    // Copied in this browser, pasted with Ctrl+V on the remote: the remote clipboard has it first.
+    await viewer.evaluate(() => navigator.clipboard.writeText("from the browser ✓"));
+    await viewer.getByTestId("remote-screen").focus();
+    await viewer.keyboard.press("Control+V");
+    await expect.poll(remoteClipboard, { timeout: 10_000 }).toBe("from the browser ✓");
+
+    // Copied on the remote computer (xclip owns CLIPBOARD as an application would): it lands here.
+    const copier = spawn("xclip", ["-i", "-selection", "clipboard", "-quiet", "-loops", "1"], { env: { DISPLAY: x.display }, stdio: ["pipe", "ignore", "ignore"] });
+    processes.push(copier);
+    copier.stdin!.end("from the remote ✓");
+    await expect.poll(() => viewer.evaluate(() => navigator.clipboard.readText()), { timeout: 10_000 }).toBe("from the remote ✓");
+    await context.close();
+  });
+
   test("the --virtual agent needs no display and shows typed keys", { timeout: 120_000 }, async () => {
     const account = await createAccount(baseUrl, "virtual");
     const cookie = await signIn(baseUrl, account);

@@ -3,7 +3,7 @@ import type { ComputerHub } from "../../durable-objects/computer-hub";
 import type { SessionRelay } from "../../durable-objects/session-relay";
 import { describe, expect, it } from "vitest";
 import { ControlCloseCode } from "../../protocol/control";
-import { CloseCode, PictureQuality, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
+import { CloseCode, MAX_VIEWER_MSG_BYTES, PictureQuality, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
 import { mintTicket } from "../../worker/sessions/tickets";
 import { activeUser, api, sessionCookie } from "./helpers";
 import { isBinary, isText, openSocket, type TestSocket } from "./sockets";
@@ -101,7 +101,7 @@ describe("agent control socket and presence (ComputerHub)", () => {
     // wait on D1, so messages sent in one burst may be handled in another order.
     for (let i = 2; i <= 20; i++) {
       hello(`0.2.${i}`);
-      await expect.poll(version).toBe(`0.2.${i}`);
+      await expect.poll(version, { timeout: 5_000 }).toBe(`0.2.${i}`);
     }
     hello("9.9.9"); // the 21st
     await new Promise((r) => setTimeout(r, 500));
@@ -191,6 +191,10 @@ describe("SessionRelay", () => {
     viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Ack, seq: 8 }));
     const got = new DataView((await agent.next(isBinary)) as ArrayBuffer);
     expect([got.getUint8(0), got.getUint32(1, true)]).toEqual([ViewerMsg.Ack, 8]);
+    // The picture's quality is the first viewer's choice; a watcher's input and clipboard do go through.
+    watcher.ws.send(encodeViewerInput({ type: ViewerMsg.Quality, level: PictureQuality.Speed }));
+    watcher.ws.send(encodeViewerInput({ type: ViewerMsg.Clipboard, text: "ok" }));
+    expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(bytes(ViewerMsg.Clipboard, 0x6f, 0x6b));
     control.ws.close();
   });
 
@@ -232,7 +236,8 @@ describe("SessionRelay", () => {
     ["an unknown viewer message type", "viewer", bytes(0x99, 0, 0, 0, 0), CloseCode.ProtocolViolation],
     ["a key message of the wrong length", "viewer", bytes(ViewerMsg.Key, 1, 0x61, 0), CloseCode.ProtocolViolation],
     ["an agent message type from a viewer", "viewer", bytes(0x01), CloseCode.ProtocolViolation],
-    ["an oversized viewer message", "viewer", new Uint8Array(64).fill(ViewerMsg.Key), CloseCode.TooLarge],
+    ["an oversized viewer message", "viewer", new Uint8Array(MAX_VIEWER_MSG_BYTES + 1).fill(ViewerMsg.Key), CloseCode.TooLarge],
+    ["a clipboard message over the limit", "viewer", new Uint8Array(MAX_VIEWER_MSG_BYTES + 1).fill(ViewerMsg.Clipboard), CloseCode.TooLarge],
     ["a viewer message type from the agent", "agent", bytes(ViewerMsg.Key, 1, 0x61, 0, 0, 0), CloseCode.ProtocolViolation],
     ["an oversized agent message", "agent", new Uint8Array(1024 * 1024 + 1).fill(1), CloseCode.TooLarge],
   ] as const)("closes the socket that sends %s, and the relay keeps serving others", async (_label, who, payload, code) => {

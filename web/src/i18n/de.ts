@@ -478,7 +478,7 @@ export const de: Catalog = {
     qualityBalanced: "Ausgewogen",
     qualityBest: "Beste Qualität",
     viewOnly: "Nur ansehen",
-    viewOnlyLabel: "Nur zusehen: keine Maus- oder Tastatureingabe erreicht den entfernten Computer",
+    viewOnlyLabel: "Nur ansehen: keine Maus- oder Tastatureingabe erreicht den entfernten Computer",
     end: "Sitzung beenden",
     endedByYou: "Sie haben die Sitzung beendet.",
     durationLabel: "Verbunden seit",

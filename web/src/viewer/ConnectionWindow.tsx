@@ -44,6 +44,11 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
 }
 
+/** Ctrl+V (Cmd+V on a Mac) and Shift+Insert: the remote app is about to paste. */
+function isPasteShortcut(e: KeyboardEvent): boolean {
+  return ((e.ctrlKey || e.metaKey) && !e.altKey && e.code === "KeyV") || (e.shiftKey && e.key === "Insert");
+}
+
 /** Phones and tablets get the on-screen keyboard button; a desktop has a real keyboard. */
 const hasTouch = typeof navigator !== "undefined" && navigator.maxTouchPoints > 0;
 
@@ -116,9 +121,13 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   };
   useEffect(() => {
     const onHidden = () => document.visibilityState === "hidden" && letGo();
+    // Text copied on the remote while this window had no focus is written to the clipboard now.
+    const onFocus = () => session?.flushClipboard();
+    addEventListener("focus", onFocus);
     addEventListener("blur", letGo);
     document.addEventListener("visibilitychange", onHidden);
     return () => {
+      removeEventListener("focus", onFocus);
       removeEventListener("blur", letGo);
       document.removeEventListener("visibilitychange", onHidden);
     };
@@ -165,6 +174,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     const keysym = keysymFor(e);
     if (keysym === undefined) return;
     e.preventDefault();
+    if (isPasteShortcut(e) && !e.repeat) session?.pasteFirst();
     held.press(keyId(e), keysym);
   };
 
@@ -209,7 +219,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         <span class="viewer-stats" data-testid="viewer-stats">
           {t("viewer.stats", { fps: session?.fps.value ?? 0, rtt: session?.rttMs.value ?? "–" })}
         </span>
-        <span class="viewer-duration" data-testid="viewer-duration" title={t("viewer.durationLabel")}>
+        <span class="viewer-duration" data-testid="viewer-duration" title={t("viewer.durationLabel")} aria-label={`${t("viewer.durationLabel")} ${formatDuration(session?.duration.value ?? 0)}`}>
           {formatDuration(session?.duration.value ?? 0)}
         </span>
         <span class="viewer-spacer" />
@@ -218,7 +228,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
             type="button"
             aria-label={t("viewer.keyboardLabel")}
             aria-pressed={keyboardOpen.value}
-            disabled={state !== "live"}
+            disabled={state !== "live" || viewOnly}
             onPointerDown={() => (keyboardWasOpen.current = keyboardOpen.peek())}
             onClick={toggleKeyboard}
           >
@@ -238,6 +248,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         )}
         <select
           class="viewer-quality"
+          disabled={!session?.agentExtras.value}
           aria-label={t("viewer.qualityLabel")}
           title={t("viewer.qualityLabel")}
           onChange={(e) => {
@@ -258,6 +269,8 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           onClick={() => {
             // Whatever is held goes up before input stops, or it would stay down remotely.
             if (!viewOnly) letGo();
+            // A gesture in progress started under the other mode: it starts afresh.
+            touch?.reset();
             session?.setViewOnly(!viewOnly);
             focusScreen();
           }}

@@ -1,6 +1,17 @@
 import { signal, type Signal } from "@preact/signals";
 import type { StartSessionResponse } from "../../../protocol/api";
-import { AgentMsg, CloseCode, PictureQuality, ViewerMsg, encodeViewerInput, type ViewerInput } from "../../../protocol/stream";
+import {
+  AgentMsg,
+  agentTakesExtras,
+  CloseCode,
+  decodeClipboard,
+  encodeClipboard,
+  PictureQuality,
+  ProtocolError,
+  ViewerMsg,
+  encodeViewerInput,
+  type ViewerInput,
+} from "../../../protocol/stream";
 import { api, ApiError, errorMessage } from "../api/client";
 import { t, type Key } from "../i18n/i18n";
 import { FrameRenderer } from "./frame-renderer";
@@ -48,12 +59,23 @@ export class ViewerSession {
   readonly viewOnly = signal(false);
   /** Picture quality against speed (F6.2), as last chosen in this browser. */
   readonly quality: Signal<PictureQuality> = signal(loadQuality());
+  /**
+   * Whether the computer's agent takes Quality and Clipboard messages (an older one closes
+   * the stream on them): until the session started, and for an older agent, false.
+   */
+  readonly agentExtras = signal(false);
 
   private ws: WebSocket | undefined;
   private renderer: FrameRenderer;
   private timers: ReturnType<typeof setInterval>[] = [];
   private buttons = 0;
   private lastPointer = { x: 0, y: 0 };
+  /** Keys wait here behind a read of the local clipboard (a paste: the text must be there first). */
+  private keyChain: Promise<void> | undefined;
+  /** The clipboard text last sent or received, so the same text does not travel again. */
+  private lastClipboard: string | undefined;
+  /** Remote clipboard text not yet written locally (the browser lets a page write only while focused). */
+  private pendingClipboard: string | undefined;
   /** The session the API started (for End), and when its stream first went live (Date.now()). */
   private sessionId: string | undefined;
   private liveAt: number | undefined;
@@ -101,6 +123,7 @@ export class ViewerSession {
     const session = (await res.json()) as StartSessionResponse;
     this.computerName.value = session.computer.name;
     this.sessionId = session.sessionId;
+    this.agentExtras.value = agentTakesExtras(session.computer.agentVersion);
     this.open(session.viewerPath);
   }
 
@@ -112,8 +135,9 @@ export class ViewerSession {
     this.ws = ws;
     ws.onmessage = (e) => this.onMessage(e.data as ArrayBuffer | string);
     ws.onclose = (e) => {
-      this.stopTimers();
+      // A socket this window already left (End, then Retry): the new one's timers run on.
       if (this.ws !== ws) return;
+      this.stopTimers();
       // No stream, no figures: the last ones would read as if the session still ran.
       this.fps.value = 0;
       this.rttMs.value = null;
@@ -136,13 +160,15 @@ export class ViewerSession {
       const notice = JSON.parse(data) as { type: string; agent?: boolean; reason?: string };
       if (notice.type === "state") {
         if (notice.agent) {
+          const wasLive = this.state.value === "live";
           this.go("live", t("viewer.connected"));
           // Ask for a full picture: the agent may have started before this viewer.
           this.send({ type: ViewerMsg.Refresh });
           // And the round trip at once, rather than "RTT –" until the first timed ping.
           this.ping();
-          // The agent starts at Balanced; only another choice is sent.
-          if (this.quality.peek() !== PictureQuality.Balanced) this.send({ type: ViewerMsg.Quality, level: this.quality.peek() });
+          // The agent starts at Balanced; another choice is sent when the stream goes live.
+          const level = this.quality.peek();
+          if (!wasLive && level !== PictureQuality.Balanced && this.agentExtras.peek()) this.send({ type: ViewerMsg.Quality, level });
         } else this.go("waiting", t("viewer.waitingMessage"));
       } else if (notice.type === "ended") this.go("ended", t("viewer.ended"));
       return;
@@ -151,6 +177,12 @@ export class ViewerSession {
     if (type === AgentMsg.Frame) {
       if (this.state.value === "waiting" || this.state.value === "connecting") this.go("live", t("viewer.connected"));
       this.renderer.push(data);
+    } else if (type === AgentMsg.Clipboard) {
+      try {
+        this.remoteCopied(decodeClipboard(new Uint8Array(data)));
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err; // not UTF-8: nothing to paste
+      }
     } else if (type === AgentMsg.Pong) {
       const t = new DataView(data).getUint32(1, true);
       this.rttMs.value = ((Math.floor(performance.now()) >>> 0) - t) >>> 0;
@@ -187,9 +219,63 @@ export class ViewerSession {
   }
 
   key(keysym: number, down: boolean): void {
-    // Releases still go out: a key pressed before view only began must not stay down remotely.
-    if (this.viewOnly.peek() && down) return;
-    this.send({ type: ViewerMsg.Key, keysym, down });
+    // View only: nothing at all (the window let go of what was held before it began).
+    if (this.viewOnly.peek()) return;
+    const send = () => this.send({ type: ViewerMsg.Key, keysym, down });
+    if (this.keyChain) this.afterKeys(async () => send());
+    else send();
+  }
+
+  /**
+   * A paste shortcut (Ctrl+V, Shift+Insert) is about to go to the remote: the local clipboard's
+   * text goes to the remote clipboard first, so the remote app pastes what the operator copied
+   * here (F6.3). The keys wait for the read; the browser may ask the user to allow it once.
+   */
+  pasteFirst(): void {
+    if (this.viewOnly.peek() || !this.agentExtras.peek() || !navigator.clipboard?.readText) return;
+    this.afterKeys(async () => {
+      const text = await navigator.clipboard.readText().catch(() => undefined);
+      if (text) this.sendClipboard(text);
+    });
+  }
+
+  private afterKeys(op: () => Promise<void>): void {
+    const chain = (this.keyChain ?? Promise.resolve()).then(op).catch(() => undefined);
+    this.keyChain = chain;
+    void chain.then(() => {
+      if (this.keyChain === chain) this.keyChain = undefined;
+    });
+  }
+
+  private sendClipboard(text: string): void {
+    if (text === this.lastClipboard || this.ws?.readyState !== WebSocket.OPEN) return;
+    let message: Uint8Array;
+    try {
+      message = encodeClipboard(ViewerMsg.Clipboard, text);
+    } catch {
+      return console.warn("the clipboard text is too long to send to the remote computer");
+    }
+    this.lastClipboard = text;
+    this.ws.send(message);
+  }
+
+  /** Text copied on the remote computer: into the local clipboard, now or when this window next has the focus. */
+  private remoteCopied(text: string): void {
+    this.lastClipboard = text;
+    this.pendingClipboard = text;
+    this.flushClipboard();
+  }
+
+  /** Writes remote clipboard text that is still waiting (the window got the focus back). */
+  flushClipboard(): void {
+    const text = this.pendingClipboard;
+    if (text === undefined || !navigator.clipboard?.writeText) return;
+    navigator.clipboard.writeText(text).then(
+      () => {
+        if (this.pendingClipboard === text) this.pendingClipboard = undefined;
+      },
+      () => undefined, // not focused, or not allowed: kept for the next focus
+    );
   }
 
   /** A key pressed and released, e.g. a character from the phone's on-screen keyboard. */
@@ -208,7 +294,7 @@ export class ViewerSession {
   setQuality(level: PictureQuality): void {
     this.quality.value = level;
     saveQuality(level);
-    this.send({ type: ViewerMsg.Quality, level });
+    if (this.agentExtras.peek()) this.send({ type: ViewerMsg.Quality, level });
   }
 
   /** Turns view only on or off; turning it on first lets go of any mouse button held. */
