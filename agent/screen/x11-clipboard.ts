@@ -32,12 +32,14 @@ export class X11Clipboard {
   private readonly listeners = new Set<ClipboardListener>();
   private window = 0;
   private atoms: Atoms | undefined;
-  /** What we own CLIPBOARD with (set by a viewer); undefined when another client owns it. */
+  /**
+   * The text we answer requests with (the last a viewer set). Kept when another client takes
+   * CLIPBOARD: the server sends requests only to the current owner, and a late SelectionClear
+   * must not leave a new set() answering nothing.
+   */
   private owned: string | undefined;
-  /** The last text seen either way, so an unchanged clipboard is not sent again. */
-  private last: string | undefined;
-  /** When the conversion under way was asked for (0: none): an owner that never answers must not block the next. */
-  private readingSince = 0;
+  /** A conversion is under way; it gives up after READ_TIMEOUT_MS (an owner that never answers). */
+  private readTimer: NodeJS.Timeout | undefined;
   /** The owner changed again while a read was under way: read once more after it. */
   private readAgain = false;
 
@@ -72,7 +74,6 @@ export class X11Clipboard {
   set(text: string): void {
     if (!this.atoms) return;
     this.owned = text;
-    this.last = text;
     this.X.SetSelectionOwner(this.window, this.atoms.clipboard, CURRENT_TIME);
   }
 
@@ -93,29 +94,37 @@ export class X11Clipboard {
       this.answer(ev as unknown as SelectionRequest);
       return true;
     }
-    if (ev.name === "SelectionClear" && ev.owner === this.window) {
-      this.owned = undefined; // another client copied: its text comes through the XFIXES event
-      return true;
-    }
+    // Another client copied: its text comes through the XFIXES event.
+    if (ev.name === "SelectionClear" && ev.owner === this.window) return true;
     return false;
   }
 
   /** Asks CLIPBOARD's owner for its text as UTF-8, into our window's property. */
   private readOwner(): void {
-    if (this.readingSince && Date.now() - this.readingSince < READ_TIMEOUT_MS) {
+    if (this.readTimer) {
       this.readAgain = true;
       return;
     }
-    this.readingSince = Date.now();
+    this.readTimer = setTimeout(() => this.readDone(), READ_TIMEOUT_MS);
     this.X.ConvertSelection(this.window, this.atoms!.clipboard, this.atoms!.utf8, this.atoms!.property, CURRENT_TIME);
   }
 
+  /** The read under way ended (answered, or given up on); true when a newer owner is read instead. */
+  private readDone(): boolean {
+    clearTimeout(this.readTimer);
+    this.readTimer = undefined;
+    if (!this.readAgain || !this.window) return false;
+    this.readAgain = false;
+    this.readOwner();
+    return true;
+  }
+
   private gotConversion(property: number): void {
-    this.readingSince = 0;
-    if (this.readAgain) {
-      // Its answer is already stale: the text of the newest owner is what counts.
-      this.readAgain = false;
-      return this.readOwner();
+    // An answer after the read was given up on, or one a newer owner made stale: the newest owner's text counts.
+    const current = this.readTimer !== undefined;
+    if (!current || this.readDone()) {
+      if (property) this.X.DeleteProperty(this.window, property);
+      return;
     }
     if (property === 0) return this.log("the clipboard's owner has no text to give"); // an image, or a refusal
     const a = this.atoms!;
@@ -125,8 +134,9 @@ export class X11Clipboard {
       if (prop.type !== a.utf8 && prop.type !== XA_STRING) return this.log("the clipboard holds no text", { type: prop.type });
       if (prop.bytesAfter > 0 || prop.data.byteLength > MAX_CLIPBOARD_BYTES) return this.log("the clipboard's text is too long to pass on", { max: MAX_CLIPBOARD_BYTES });
       const text = prop.type === a.utf8 ? prop.data.toString("utf8") : prop.data.toString("latin1");
-      if (text === this.last) return;
-      this.last = text;
+      // Counted again as UTF-8: Latin-1 above 0x7f doubles, and each invalid byte becomes a 3-byte U+FFFD.
+      if (Buffer.byteLength(text, "utf8") > MAX_CLIPBOARD_BYTES) return this.log("the clipboard's text is too long to pass on", { max: MAX_CLIPBOARD_BYTES });
+      // Every change is passed on, the same text again too: the viewer's clipboard may hold another by now.
       for (const l of this.listeners) l(text);
     });
   }
@@ -154,6 +164,8 @@ export class X11Clipboard {
   }
 
   close(): void {
+    clearTimeout(this.readTimer);
+    this.readTimer = undefined;
     if (this.window) this.X.DestroyWindow(this.window);
     this.window = 0;
     this.listeners.clear();

@@ -227,7 +227,13 @@ export class StreamSession {
     });
     // Text copied on the remote computer goes to this viewer's clipboard (F6.3).
     this.unsubscribeClipboard = this.source.clipboard?.onChange((text) => {
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeClipboard(AgentMsg.Clipboard, text));
+      if (this.ws.readyState !== WebSocket.OPEN) return;
+      try {
+        this.ws.send(encodeClipboard(AgentMsg.Clipboard, text));
+      } catch (err) {
+        // Called from the X connection's reply handling: a throw here would end the agent.
+        this.log("could not send the clipboard", { error: String(err) });
+      }
     });
     // Resized while the socket was connecting: that event went to no one.
     if (this.sizeChanged) this.resizePending = true;

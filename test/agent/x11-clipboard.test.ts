@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentMsg, decodeClipboard, MAX_CLIPBOARD_BYTES, ViewerMsg } from "../../protocol/stream";
+import { call, connectX11 } from "../../agent/screen/x11-connection";
 import { closeX11Stream, streamX11, type X11Stream } from "./helpers/x11-session";
 import type { Viewer } from "./helpers/viewer";
 import { haveXvfb, startXvfb, stopProcess, type Xvfb } from "./helpers/xvfb";
@@ -32,7 +33,7 @@ describe.skipIf(!haveXvfb() || !haveXclip)("the remote clipboard", () => {
   };
 
   /** Copies `text` on the remote computer, as an application would (xclip owns CLIPBOARD until it serves once). */
-  const copyRemotely = (text: string) => {
+  const copyRemotely = (text: string | Buffer) => {
     const p = spawn("xclip", ["-i", "-selection", "clipboard", "-quiet", "-loops", "1"], { env: { DISPLAY: xvfb.display }, stdio: ["pipe", "ignore", "ignore"] });
     copiers.push(p);
     p.stdin!.end(text);
@@ -75,10 +76,33 @@ describe.skipIf(!haveXvfb() || !haveXclip)("the remote clipboard", () => {
     stream.viewer.send({ type: ViewerMsg.Clipboard, text: "from the viewer" });
     await expect.poll(() => remoteClipboard()).toBe("from the viewer");
     expect(await nextClipboard(stream.viewer, 500)).toBeUndefined();
+    // The same text copied there again comes again: the viewer's clipboard holds another now.
+    copyRemotely("copied remotely ✓");
+    expect(await nextClipboard(stream.viewer)).toBe("copied remotely ✓");
+  });
+
+  it("reads the next owner's text when an owner never answers", async () => {
+    // An application that takes CLIPBOARD and then hangs: it never answers a request.
+    const silent = await connectX11(xvfb.display);
+    try {
+      const X = silent.client;
+      const clipboard = await call<number>(X, "InternAtom", false, "CLIPBOARD");
+      const win = X.AllocID();
+      X.CreateWindow(win, silent.screen[0]!.root, 0, 0, 1, 1, 0, 0, 0, 0, {});
+      X.SetSelectionOwner(win, clipboard, 0);
+      await new Promise((r) => setTimeout(r, 200));
+      copyRemotely("after a silent owner"); // well within the agent's wait for the silent one
+      expect(await nextClipboard(stream.viewer, 6000)).toBe("after a silent owner");
+    } finally {
+      silent.client.terminate();
+    }
   });
 
   it("does not pass on text over the limit, and the session goes on", async () => {
     copyRemotely("x".repeat(MAX_CLIPBOARD_BYTES + 1));
+    expect(await nextClipboard(stream.viewer, 1500)).toBeUndefined();
+    // Under the limit as bytes, over it as UTF-8 once each invalid byte is a U+FFFD (it crashed the agent).
+    copyRemotely(Buffer.alloc(20_000, 0xff));
     expect(await nextClipboard(stream.viewer, 1500)).toBeUndefined();
     copyRemotely("short again");
     expect(await nextClipboard(stream.viewer)).toBe("short again");

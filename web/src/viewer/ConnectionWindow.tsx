@@ -140,6 +140,8 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
 
   const onPointer = (e: PointerEvent) => {
     if (!session) return;
+    // A gesture: where the browser lets a page write the clipboard only then, remote text waiting goes now.
+    if (e.type === "pointerdown") session.flushClipboard();
     if (touch?.handle(e)) return;
     e.preventDefault();
     if (e.type === "pointerdown") {
@@ -169,6 +171,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
       held.release(keyId(e));
       return;
     }
+    session?.flushClipboard(); // a gesture (see onPointer)
     // View only: the browser keeps its own shortcuts, and nothing goes to the remote.
     if (session?.viewOnly.peek()) return;
     const keysym = keysymFor(e);

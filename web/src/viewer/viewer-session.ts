@@ -20,6 +20,11 @@ import { loadQuality, saveQuality } from "./picture-quality";
 
 export type ViewerState = "starting" | "connecting" | "waiting" | "live" | "ended" | "offline" | "error";
 
+/** How long a paste waits for the local clipboard (a permission prompt) before its keys go on. */
+const CLIPBOARD_READ_TIMEOUT_MS = 3000;
+/** How long remote clipboard text waits to be written locally (see pendingClipboard). */
+const PENDING_CLIPBOARD_MS = 10_000;
+
 /** Only these moves are legal; anything else is a bug and is ignored (noVNC-style state machine). */
 const TRANSITIONS: Record<ViewerState, ViewerState[]> = {
   starting: ["connecting", "offline", "error", "ended"],
@@ -72,10 +77,12 @@ export class ViewerSession {
   private lastPointer = { x: 0, y: 0 };
   /** Keys wait here behind a read of the local clipboard (a paste: the text must be there first). */
   private keyChain: Promise<void> | undefined;
-  /** The clipboard text last sent or received, so the same text does not travel again. */
-  private lastClipboard: string | undefined;
-  /** Remote clipboard text not yet written locally (the browser lets a page write only while focused). */
-  private pendingClipboard: string | undefined;
+  /**
+   * Remote clipboard text not yet written locally: Chromium lets a page write only while
+   * focused, Firefox and Safari only in a user gesture. Dropped after PENDING_CLIPBOARD_MS, so
+   * it cannot overwrite what the user copied here since.
+   */
+  private pendingClipboard: { text: string; at: number } | undefined;
   /** The session the API started (for End), and when its stream first went live (Date.now()). */
   private sessionId: string | undefined;
   private liveAt: number | undefined;
@@ -234,7 +241,9 @@ export class ViewerSession {
   pasteFirst(): void {
     if (this.viewOnly.peek() || !this.agentExtras.peek() || !navigator.clipboard?.readText) return;
     this.afterKeys(async () => {
-      const text = await navigator.clipboard.readText().catch(() => undefined);
+      // A permission prompt left open must not hold the keyboard for long: the keys go on without it.
+      const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, CLIPBOARD_READ_TIMEOUT_MS));
+      const text = await Promise.race([navigator.clipboard.readText().catch(() => undefined), timeout]);
       if (text) this.sendClipboard(text);
     });
   }
@@ -248,33 +257,36 @@ export class ViewerSession {
   }
 
   private sendClipboard(text: string): void {
-    if (text === this.lastClipboard || this.ws?.readyState !== WebSocket.OPEN) return;
+    // Sent at every paste, the same text too: the remote clipboard may hold another by now.
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
     let message: Uint8Array;
     try {
       message = encodeClipboard(ViewerMsg.Clipboard, text);
     } catch {
       return console.warn("the clipboard text is too long to send to the remote computer");
     }
-    this.lastClipboard = text;
     this.ws.send(message);
   }
 
   /** Text copied on the remote computer: into the local clipboard, now or when this window next has the focus. */
   private remoteCopied(text: string): void {
-    this.lastClipboard = text;
-    this.pendingClipboard = text;
+    this.pendingClipboard = { text, at: Date.now() };
     this.flushClipboard();
   }
 
-  /** Writes remote clipboard text that is still waiting (the window got the focus back). */
+  /** Writes remote clipboard text still waiting: call it on focus and in user gestures (keydown, pointerdown). */
   flushClipboard(): void {
-    const text = this.pendingClipboard;
-    if (text === undefined || !navigator.clipboard?.writeText) return;
-    navigator.clipboard.writeText(text).then(
+    const pending = this.pendingClipboard;
+    if (!pending || !navigator.clipboard?.writeText) return;
+    if (Date.now() - pending.at > PENDING_CLIPBOARD_MS) {
+      this.pendingClipboard = undefined;
+      return;
+    }
+    navigator.clipboard.writeText(pending.text).then(
       () => {
-        if (this.pendingClipboard === text) this.pendingClipboard = undefined;
+        if (this.pendingClipboard === pending) this.pendingClipboard = undefined;
       },
-      () => undefined, // not focused, or not allowed: kept for the next focus
+      () => undefined, // not focused, or no gesture: kept for the next chance
     );
   }
 
