@@ -1,10 +1,11 @@
 // A synthetic desktop drawn in memory: a clock that ticks every second, a text field
 // that shows typed keys, a status line and a pointer that follows the mouse. It needs
 // no display, so it serves the demo computer and tests, and it reports exact damage
-// (only the clock area changes each second) like a real backend does.
+// (only the clock area changes each second) like a real backend does. Its clipboard works
+// like an application's: Ctrl+C / Ctrl+X copy the field's text, Ctrl+V pastes.
 import type { Rect } from "../../protocol/stream";
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows } from "./bitmap-font";
-import { captureRect, DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "./source";
+import { captureRect, DamageEmitter, type DamageListener, type RemoteClipboard, type RgbaImage, type ScreenSource } from "./source";
 
 type Rgb = readonly [number, number, number];
 
@@ -14,7 +15,7 @@ const INK: Rgb = [30, 30, 40];
 const TITLE: Rgb = [240, 244, 248];
 const PANEL: Rgb = [22, 40, 64];
 
-const Keysym = { BackSpace: 0xff08, Return: 0xff0d, Escape: 0xff1b, KP_Enter: 0xff8d } as const;
+const Keysym = { BackSpace: 0xff08, Return: 0xff0d, Escape: 0xff1b, KP_Enter: 0xff8d, Control_L: 0xffe3, Control_R: 0xffe4 } as const;
 
 // "X" outline, "o" fill, " " transparent.
 const ARROW = [
@@ -55,6 +56,17 @@ export class VirtualSource implements ScreenSource {
 
   private text = "";
   private lastLine = "";
+  /** Control keys held (a set: both may be down). */
+  private readonly ctrl = new Set<number>();
+  private clip = "";
+  private readonly clipListeners = new Set<(text: string) => void>();
+  readonly clipboard: RemoteClipboard = {
+    set: (text) => (this.clip = text),
+    onChange: (listener) => {
+      this.clipListeners.add(listener);
+      return () => this.clipListeners.delete(listener);
+    },
+  };
   private pointerX: number;
   private pointerY: number;
   private buttons = 0;
@@ -114,7 +126,13 @@ export class VirtualSource implements ScreenSource {
   }
 
   key(keysym: number, down: boolean): void {
+    if (keysym === Keysym.Control_L || keysym === Keysym.Control_R) {
+      if (down) this.ctrl.add(keysym);
+      else this.ctrl.delete(keysym);
+      return;
+    }
     if (!down) return;
+    if (this.ctrl.size > 0) return this.shortcut(keysym);
     if (keysym === Keysym.BackSpace) this.text = this.text.slice(0, -1);
     else if (keysym === Keysym.Return || keysym === Keysym.KP_Enter) {
       this.lastLine = this.text;
@@ -130,7 +148,23 @@ export class VirtualSource implements ScreenSource {
     this.damage.emit([this.fieldBox, this.statusBox]);
   }
 
+  /** Ctrl+C / Ctrl+X copy the field's text (Ctrl+X empties it), Ctrl+V pastes the clipboard; other Ctrl keys do nothing. */
+  private shortcut(keysym: number): void {
+    const letter = keysymToChar(keysym)?.toLowerCase();
+    if (letter === "c" || letter === "x") {
+      for (const l of this.clipListeners) l(this.text);
+      if (letter === "c") return;
+      this.text = "";
+    } else if (letter === "v") {
+      // One line: the field has no room for more, and a line break would end the line.
+      this.text = (this.text + this.clip.replace(/[\r\n\t]+/g, " ")).slice(-MAX_TEXT);
+    } else return;
+    this.drawField();
+    this.damage.emit([this.fieldBox, this.statusBox]);
+  }
+
   releaseInput(): void {
+    this.ctrl.clear();
     if (this.buttons !== 0) this.pointer(this.pointerX, this.pointerY, 0);
   }
 

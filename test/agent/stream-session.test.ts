@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { CloseCode, encodeViewerInput, FrameFlags, isJpeg, MAX_VIEWER_MSG_BYTES, PictureQuality, type Rect, ViewerMsg } from "../../protocol/stream";
+import { AgentMsg, CloseCode, decodeClipboard, encodeViewerInput, FrameFlags, isJpeg, MAX_VIEWER_MSG_BYTES, PictureQuality, type Rect, ViewerMsg } from "../../protocol/stream";
 import { DamageEmitter, type DamageListener, type RgbaImage, type ScreenSource } from "../../agent/screen/source";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { StreamSession } from "../../agent/stream/stream-session";
@@ -297,6 +297,28 @@ describe("stream session", () => {
     // A level the protocol does not know is a violation.
     viewer.sendRaw(new Uint8Array([ViewerMsg.Quality, 3]));
     expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
+  });
+
+  it("has a clipboard on the virtual desktop (the demo): the viewer's text pastes with Ctrl+V, Ctrl+C sends the field", async () => {
+    const { source, viewer } = await setup();
+    await viewer.nextUpdate();
+    const keys = (...seq: [keysym: number, down: boolean][]) => {
+      for (const [keysym, down] of seq) viewer.send({ type: ViewerMsg.Key, keysym, down });
+    };
+    const CTRL = 0xffe3;
+    viewer.send({ type: ViewerMsg.Clipboard, text: "pasted\nhere" });
+    keys([CTRL, true], [0x76, true], [0x76, false], [CTRL, false]);
+    await until(() => source.typedText === "pasted here", "the paste");
+    keys([0x21, true], [0x21, false]); // Ctrl is up again: "!" types as usual
+    await until(() => source.typedText === "pasted here!", "typing after the paste");
+    keys([CTRL, true], [0x63, true], [0x63, false], [CTRL, false]);
+    for (;;) {
+      const m = await viewer.next();
+      if (m[0] !== AgentMsg.Clipboard) continue;
+      expect(decodeClipboard(m)).toBe("pasted here!");
+      break;
+    }
+    expect(source.typedText).toBe("pasted here!"); // copied, not cut
   });
 
   it("sends a full frame again on Refresh", async () => {
