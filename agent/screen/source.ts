@@ -19,6 +19,11 @@ export type DamageListener = (rects: readonly Rect[]) => void;
 export interface RemoteClipboard {
   /** Makes `text` what a paste on the remote computer pastes. */
   set(text: string): void;
+  /**
+   * Forgets `text` if the clipboard still holds it from set(): an operator's pasted text (a
+   * password, say) must not outlive their session for anyone at the computer to paste.
+   */
+  clear(text: string): void;
   /** Called with the text when something on the remote computer copies text (not on set()). */
   onChange(listener: (text: string) => void): () => void;
 }

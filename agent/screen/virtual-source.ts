@@ -62,6 +62,9 @@ export class VirtualSource implements ScreenSource {
   private readonly clipListeners = new Set<(text: string) => void>();
   readonly clipboard: RemoteClipboard = {
     set: (text) => (this.clip = text),
+    clear: (text) => {
+      if (this.clip === text) this.clip = "";
+    },
     onChange: (listener) => {
       this.clipListeners.add(listener);
       return () => this.clipListeners.delete(listener);

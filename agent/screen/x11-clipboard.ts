@@ -77,6 +77,18 @@ export class X11Clipboard {
     this.X.SetSelectionOwner(this.window, this.atoms.clipboard, CURRENT_TIME);
   }
 
+  clear(text: string): void {
+    if (!this.atoms || this.owned !== text) return;
+    this.owned = undefined;
+    const clipboard = this.atoms.clipboard;
+    // Only while the selection is still ours: another application's copy since stays.
+    call<number>(this.X, "GetSelectionOwner", clipboard)
+      .then((owner) => {
+        if (owner === this.window && this.owned === undefined) this.X.SetSelectionOwner(0, clipboard, CURRENT_TIME);
+      })
+      .catch((err: unknown) => this.log("could not clear the clipboard", { error: String(err) }));
+  }
+
   /** Takes the X events meant for the clipboard; false for any other event. */
   handle(ev: Record<string, any>): boolean {
     const a = this.atoms;

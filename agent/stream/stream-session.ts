@@ -107,6 +107,8 @@ export class StreamSession {
   private resizePending = false;
   private unsubscribeResize: (() => void) | undefined;
   private unsubscribeClipboard: (() => void) | undefined;
+  /** The text this session's viewer last put on the remote clipboard: forgotten there when the session ends. */
+  private clipboardSet: string | undefined;
   private readonly window: FlowWindow;
   /** The stream's deflate context: every message of this socket is a chunk of it. */
   private readonly writer: FrameWriter;
@@ -251,6 +253,8 @@ export class StreamSession {
     this.unsubscribeResize = undefined;
     this.unsubscribeClipboard?.();
     this.unsubscribeClipboard = undefined;
+    if (this.clipboardSet !== undefined) this.source.clipboard?.clear(this.clipboardSet);
+    this.clipboardSet = undefined;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.writer.close();
@@ -320,6 +324,7 @@ export class StreamSession {
         return;
       case ViewerMsg.Clipboard:
         this.source.clipboard?.set(msg.text);
+        this.clipboardSet = msg.text;
         return;
       case ViewerMsg.Quality: {
         // From the next update on, and kept for an encoder rebuilt after a resize.

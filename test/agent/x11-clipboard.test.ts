@@ -108,4 +108,13 @@ describe.skipIf(!haveXvfb() || !haveXclip)("the remote clipboard", () => {
     expect(await nextClipboard(stream.viewer)).toBe("short again");
     expect(stream.session.isOpen).toBe(true);
   });
+
+  it("forgets the viewer's text on the remote clipboard when the session ends", async () => {
+    // A password pasted into the remote must not stay there for anyone at the computer to paste.
+    stream.viewer.send({ type: ViewerMsg.Clipboard, text: "a pasted password" });
+    await expect.poll(() => remoteClipboard()).toBe("a pasted password");
+    stream.session.close();
+    await stream.session.ended;
+    await expect.poll(() => remoteClipboard()).toBeUndefined();
+  });
 });

@@ -169,13 +169,14 @@ export class ViewerSession {
         if (notice.agent) {
           const wasLive = this.state.value === "live";
           this.go("live", t("viewer.connected"));
+          // The agent starts at Balanced; another choice is sent when the stream goes live,
+          // before the Refresh, so the full picture already comes at that quality.
+          const level = this.quality.peek();
+          if (!wasLive && level !== PictureQuality.Balanced && this.agentExtras.peek()) this.send({ type: ViewerMsg.Quality, level });
           // Ask for a full picture: the agent may have started before this viewer.
           this.send({ type: ViewerMsg.Refresh });
           // And the round trip at once, rather than "RTT –" until the first timed ping.
           this.ping();
-          // The agent starts at Balanced; another choice is sent when the stream goes live.
-          const level = this.quality.peek();
-          if (!wasLive && level !== PictureQuality.Balanced && this.agentExtras.peek()) this.send({ type: ViewerMsg.Quality, level });
         } else this.go("waiting", t("viewer.waitingMessage"));
       } else if (notice.type === "ended") this.go("ended", t("viewer.ended"));
       return;
@@ -249,7 +250,11 @@ export class ViewerSession {
   }
 
   private afterKeys(op: () => Promise<void>): void {
-    const chain = (this.keyChain ?? Promise.resolve()).then(op).catch(() => undefined);
+    // Queued for this socket only: after End and Retry, a key left waiting must not reach the new session.
+    const ws = this.ws;
+    const chain = (this.keyChain ?? Promise.resolve())
+      .then(() => (this.ws === ws ? op() : undefined))
+      .catch(() => undefined);
     this.keyChain = chain;
     void chain.then(() => {
       if (this.keyChain === chain) this.keyChain = undefined;
@@ -337,6 +342,7 @@ export class ViewerSession {
 
   close(): void {
     this.stopTimers();
+    this.keyChain = undefined;
     const ws = this.ws;
     this.ws = undefined;
     ws?.close(1000, "closed by the viewer");
