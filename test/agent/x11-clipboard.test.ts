@@ -3,15 +3,14 @@
 // copied there reaches the viewer.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentMsg, decodeClipboard, MAX_CLIPBOARD_BYTES, ViewerMsg } from "../../protocol/stream";
 import { call, connectX11 } from "../../agent/screen/x11-connection";
 import { closeX11Stream, streamX11, type X11Stream } from "./helpers/x11-session";
 import type { Viewer } from "./helpers/viewer";
-import { haveXvfb, startXvfb, stopProcess, type Xvfb } from "./helpers/xvfb";
+import { haveTool, haveXvfb, startXvfb, stopProcess, type Xvfb } from "./helpers/xvfb";
 
-const haveXclip = existsSync("/usr/bin/xclip");
+const haveXclip = haveTool("/usr/bin/xclip");
 const run = promisify(execFile);
 
 describe.skipIf(!haveXvfb() || !haveXclip)("the remote clipboard", () => {

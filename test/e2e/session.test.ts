@@ -16,7 +16,7 @@ import { browserCookies, connectAgent, createAccount, linkComputer, listHistory,
 import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-process";
 import { launchBrowser, screenshot } from "./harness";
 import { psnr } from "../agent/helpers/compose";
-import { startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
+import { haveTool, startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
 import { xwdRoot } from "../agent/helpers/xwd";
 
 const baseUrl = inject("baseUrl");
@@ -179,7 +179,7 @@ describe("a live session with a moving picture", () => {
 });
 
 describe("a live session with the virtual screen", () => {
-  test.skipIf(!existsSync("/usr/bin/xclip"))("the clipboard both ways: Ctrl+V pastes what was copied here, and text copied there lands here", { timeout: 120_000 }, async () => {
+  test.skipIf(!haveTool("/usr/bin/xclip"))("the clipboard both ways: Ctrl+V pastes what was copied here, and text copied there lands here", { timeout: 120_000 }, async () => {
     const x = await startXvfb("1024x768x24");
     displays.push(x);
     const account = await createAccount(baseUrl, "clipboard");

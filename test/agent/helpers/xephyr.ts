@@ -1,13 +1,12 @@
 // A nested X server whose screen can change size (RandR: `xrandr -s WxH`), which Xvfb's
 // cannot: Xephyr draws into a window on a private Xvfb, both started and stopped here.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { displayNumber, startXvfb, stopProcess } from "./xvfb";
+import { displayNumber, haveTool, startXvfb, stopProcess } from "./xvfb";
 
 export type Xephyr = { display: string; stop(): Promise<void> };
 
 export function haveXephyr(): boolean {
-  return existsSync("/usr/bin/Xephyr") && existsSync("/usr/bin/xrandr");
+  return haveTool("/usr/bin/Xephyr") && haveTool("/usr/bin/xrandr");
 }
 
 /** Starts Xephyr at `size` ("1024x768"); its RandR offers the usual modes up to 1600x1200. */

@@ -5,8 +5,17 @@ import { existsSync } from "node:fs";
 
 export type Xvfb = { display: string; process: ChildProcess; stop(): Promise<void> };
 
+/**
+ * Whether an X tool a test needs is there. Where EDGEDESK_REQUIRE_X_TOOLS is set (CI, which
+ * installs them all) it always is: a missing one then fails its tests instead of skipping them
+ * unseen.
+ */
+export function haveTool(...paths: string[]): boolean {
+  return process.env.EDGEDESK_REQUIRE_X_TOOLS === "1" || paths.some((p) => existsSync(p));
+}
+
 export function haveXvfb(): boolean {
-  return ["/usr/bin/Xvfb", "/usr/local/bin/Xvfb"].some((p) => existsSync(p));
+  return haveTool("/usr/bin/Xvfb", "/usr/local/bin/Xvfb");
 }
 
 export async function startXvfb(size = "1280x720x24"): Promise<Xvfb> {
