@@ -21,6 +21,8 @@ export const HUB_HEADERS = {
   ip: "X-Edgedesk-Ip",
   city: "X-Edgedesk-City",
   country: "X-Edgedesk-Country",
+  /** The agent's own header, checked by the Worker (dropped when malformed). */
+  agentVersion: "X-Edgedesk-Agent-Version",
 } as const;
 
 type AgentAttachment = { computerId: string; connectedAt: number };
@@ -66,6 +68,7 @@ export class ComputerHub extends DurableObject<Env> {
     await setComputerPresence(openDb(this.env.DB), computerId, {
       online: true,
       at: now,
+      agentVersion: request.headers.get(HUB_HEADERS.agentVersion) ?? undefined,
       location: {
         ip: request.headers.get(HUB_HEADERS.ip) ?? "",
         city: request.headers.get(HUB_HEADERS.city) ?? "",

@@ -123,7 +123,9 @@ export class ControlClient extends EventEmitter<{ state: [ControlState] }> {
   private connect(): void {
     this.setState("connecting");
     const ws = new WebSocket(this.url(), {
-      headers: { authorization: `Bearer ${this.opts.agentToken}` },
+      // The version also in a header: the hub writes it with "online", before the hello, so a
+      // Connect in between already knows what this agent takes (protocol/stream.ts, agentTakesExtras).
+      headers: { authorization: `Bearer ${this.opts.agentToken}`, "x-edgedesk-agent-version": this.opts.hello().agentVersion },
       maxPayload: MAX_CONTROL_MSG_BYTES,
       handshakeTimeout: 15_000,
     });

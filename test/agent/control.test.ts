@@ -100,6 +100,8 @@ describe("control socket", () => {
     startRunner({ heartbeatMs: 50 });
     const c = await within(server.nextControl(), "a control connection");
     expect(c.request.headers.authorization).toBe(`Bearer ${AGENT_TOKEN}`);
+    // Its version rides along, so the hub stores it with "online", before the hello.
+    expect(c.request.headers["x-edgedesk-agent-version"]).toBe(AGENT_VERSION);
     await until(() => c.hellos.length > 0);
     expect(c.hellos[0]).toEqual({
       type: "hello",

@@ -91,6 +91,22 @@ describe("agent control socket and presence (ComputerHub)", () => {
     current.ws.close();
   });
 
+  it("stores the agent's version from its connect header, before any hello; a malformed one is dropped", async () => {
+    const l = await linkComputer(); // registered as 0.1.0
+    const version = () => env.DB.prepare("SELECT agent_version FROM computers WHERE id = ?").bind(l.computerId).first("agent_version");
+    const connect = (agentVersion: string) =>
+      openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}`, "X-Edgedesk-Agent-Version": agentVersion });
+    const bad = await connect("<b>0.9</b>");
+    await bad.next(isText); // the settings greeting: connected, and no hello sent
+    expect(await version()).toBe("0.1.0");
+    const good = await connect("0.2.0");
+    await good.next(isText);
+    // Already there when "online" is: a Connect right now sees what this agent takes.
+    expect(await version()).toBe("0.2.0");
+    bad.ws.close();
+    good.ws.close();
+  });
+
   it("takes 20 messages a minute from an agent and drops the rest", async () => {
     const l = await linkComputer();
     const control = await connectControl(l); // its hello is the first message

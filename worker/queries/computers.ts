@@ -211,7 +211,7 @@ export async function findAgentSecretHash(db: Db, computerId: string): Promise<s
 export async function setComputerPresence(
   db: Db,
   id: string,
-  presence: { online: boolean; at: number; location?: { ip: string; city: string; country: string } },
+  presence: { online: boolean; at: number; location?: { ip: string; city: string; country: string }; agentVersion?: string },
 ): Promise<void> {
   const loc = presence.location;
   await db
@@ -220,6 +220,7 @@ export async function setComputerPresence(
       online: presence.online,
       lastSeenAt: presence.at,
       ...(loc ? { publicIp: loc.ip, city: loc.city, country: loc.country } : {}),
+      ...(presence.agentVersion ? { agentVersion: presence.agentVersion } : {}),
     })
     .where(eq(computers.id, id));
 }

@@ -91,6 +91,8 @@ agentRoutes.get("/agent/connect", async (c) => {
   headers.set(HUB_HEADERS.ip, c.req.header("CF-Connecting-IP") ?? "");
   headers.set(HUB_HEADERS.city, cf?.city ?? "");
   headers.set(HUB_HEADERS.country, cf?.country ?? "");
+  // A version (at most 32 characters, as in a hello); anything else is dropped, not stored.
+  if (!/^[0-9A-Za-z.+-]{1,32}$/.test(headers.get(HUB_HEADERS.agentVersion) ?? "")) headers.delete(HUB_HEADERS.agentVersion);
   return c.env.COMPUTER_HUB.getByName(computerId).fetch(new Request(c.req.raw, { headers }));
 });
 
