@@ -79,22 +79,33 @@ export interface ScreenSource {
   close(): Promise<void>;
 }
 
-/** Small fan-out used by the backends for onDamage. */
-export class DamageEmitter {
-  private readonly listeners = new Set<DamageListener>();
+/** Small fan-out used by the backends for onDamage, onResize and their clipboards' onChange. */
+export class Listeners<A extends unknown[]> {
+  private readonly listeners = new Set<(...args: A) => void>();
 
-  on(listener: DamageListener): () => void {
+  /** Adds a listener; returns the function that removes it. */
+  on(listener: (...args: A) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  emit(rects: readonly Rect[]): void {
-    if (rects.length === 0) return;
-    for (const l of this.listeners) l(rects);
+  emit(...args: A): void {
+    for (const l of this.listeners) l(...args);
   }
 
   get size(): number {
     return this.listeners.size;
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}
+
+/** Damage fan-out: an empty list of rects is not worth telling anyone. */
+export class DamageEmitter extends Listeners<[rects: readonly Rect[]]> {
+  override emit(rects: readonly Rect[]): void {
+    if (rects.length > 0) super.emit(rects);
   }
 }
 

@@ -5,7 +5,7 @@
 // like an application's: Ctrl+C / Ctrl+X copy the field's text, Ctrl+V pastes.
 import type { Rect } from "../../protocol/stream";
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows } from "./bitmap-font";
-import { captureRect, DamageEmitter, type DamageListener, type RemoteClipboard, type RgbaImage, type ScreenSource } from "./source";
+import { captureRect, DamageEmitter, type DamageListener, Listeners, type RemoteClipboard, type RgbaImage, type ScreenSource } from "./source";
 
 type Rgb = readonly [number, number, number];
 
@@ -59,16 +59,13 @@ export class VirtualSource implements ScreenSource {
   /** Control keys held (a set: both may be down). */
   private readonly ctrl = new Set<number>();
   private clip = "";
-  private readonly clipListeners = new Set<(text: string) => void>();
+  private readonly copied = new Listeners<[text: string]>();
   readonly clipboard: RemoteClipboard = {
     set: (text) => (this.clip = text),
     clear: (text) => {
       if (this.clip === text) this.clip = "";
     },
-    onChange: (listener) => {
-      this.clipListeners.add(listener);
-      return () => this.clipListeners.delete(listener);
-    },
+    onChange: (listener) => this.copied.on(listener),
   };
   private pointerX: number;
   private pointerY: number;
@@ -155,7 +152,7 @@ export class VirtualSource implements ScreenSource {
   private shortcut(keysym: number): void {
     const letter = keysymToChar(keysym)?.toLowerCase();
     if (letter === "c" || letter === "x") {
-      for (const l of this.clipListeners) l(this.text);
+      this.copied.emit(this.text);
       if (letter === "c") return;
       this.text = "";
     } else if (letter === "v") {

@@ -8,6 +8,7 @@
 // switch to INCR (the server's maximum request, 256 KiB or more).
 import { MAX_CLIPBOARD_BYTES } from "../../protocol/stream";
 import type { Log } from "../log";
+import { Listeners } from "./source";
 import { call, type XClient } from "./x11-connection";
 
 /** Predefined atoms (X11 protocol, appendix "Predefined Atoms"). */
@@ -21,15 +22,13 @@ const CURRENT_TIME = 0;
 /** How long an owner may take to answer before a new owner's text is asked for anyway. */
 const READ_TIMEOUT_MS = 2000;
 
-export type ClipboardListener = (text: string) => void;
-
 type Atoms = { clipboard: number; utf8: number; targets: number; text: number; property: number };
 
 /** Sent to a requestor that asked us for the selection (the core SelectionNotify event). */
 type SelectionRequest = { requestor: number; selection: number; target: number; property: number; time: number };
 
 export class X11Clipboard {
-  private readonly listeners = new Set<ClipboardListener>();
+  private readonly changes = new Listeners<[text: string]>();
   private window = 0;
   private atoms: Atoms | undefined;
   /**
@@ -60,14 +59,8 @@ export class X11Clipboard {
     this.fixes?.SelectSelectionInput(this.window, clipboard, SET_SELECTION_OWNER_NOTIFY);
   }
 
-  /** Whether changes of the remote clipboard are seen (XFIXES); setting it works without. */
-  get watching(): boolean {
-    return this.fixes !== undefined;
-  }
-
-  onChange(listener: ClipboardListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onChange(listener: (text: string) => void): () => void {
+    return this.changes.on(listener);
   }
 
   /** Makes `text` the remote clipboard: the next Ctrl+V there pastes it. */
@@ -144,12 +137,11 @@ export class X11Clipboard {
     this.X.GetProperty(1, this.window, a.property, 0, 0, Math.ceil((MAX_CLIPBOARD_BYTES + 1) / 4), (err: Error | null, prop: { type: number; data: Buffer; bytesAfter: number }) => {
       if (err) return this.log("could not read the clipboard", { error: err.message });
       if (prop.type !== a.utf8 && prop.type !== XA_STRING) return this.log("the clipboard holds no text", { type: prop.type });
-      if (prop.bytesAfter > 0 || prop.data.byteLength > MAX_CLIPBOARD_BYTES) return this.log("the clipboard's text is too long to pass on", { max: MAX_CLIPBOARD_BYTES });
       const text = prop.type === a.utf8 ? prop.data.toString("utf8") : prop.data.toString("latin1");
-      // Counted again as UTF-8: Latin-1 above 0x7f doubles, and each invalid byte becomes a 3-byte U+FFFD.
-      if (Buffer.byteLength(text, "utf8") > MAX_CLIPBOARD_BYTES) return this.log("the clipboard's text is too long to pass on", { max: MAX_CLIPBOARD_BYTES });
+      // Counted as the UTF-8 that travels: Latin-1 above 0x7f doubles, and each invalid byte becomes a 3-byte U+FFFD.
+      if (prop.bytesAfter > 0 || Buffer.byteLength(text, "utf8") > MAX_CLIPBOARD_BYTES) return this.log("the clipboard's text is too long to pass on", { max: MAX_CLIPBOARD_BYTES });
       // Every change is passed on, the same text again too: the viewer's clipboard may hold another by now.
-      for (const l of this.listeners) l(text);
+      this.changes.emit(text);
     });
   }
 
@@ -180,6 +172,6 @@ export class X11Clipboard {
     this.readTimer = undefined;
     if (this.window) this.X.DestroyWindow(this.window);
     this.window = 0;
-    this.listeners.clear();
+    this.changes.clear();
   }
 }

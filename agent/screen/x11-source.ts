@@ -14,7 +14,7 @@ import type { Rect } from "../../protocol/stream";
 import { type Log, silentLog } from "../log";
 import { addonError } from "../native/load";
 import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
-import { captureRect, DamageEmitter, type DamageListener, type PixelFormat, type ResizeListener, type RgbaImage, type ScreenSource } from "./source";
+import { captureRect, DamageEmitter, type DamageListener, Listeners, type PixelFormat, type ResizeListener, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
 import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
 import { call, connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
@@ -111,7 +111,7 @@ export class X11Source implements ScreenSource {
   private readonly log: Log;
   private readonly convert: (src: Uint8Array, dst: Uint8Array, pixels: number) => void;
   private readonly damageEvents = new DamageEmitter();
-  private readonly resizeListeners = new Set<ResizeListener>();
+  private readonly resizeEvents = new Listeners<[]>();
   private shmExt: any;
   private readonly keyboard: X11Keyboard;
   /** The remote clipboard (F6.3); undefined until init, or if it could not be set up. */
@@ -248,8 +248,7 @@ export class X11Source implements ScreenSource {
 
   /** Called when the screen's size changed; returns the unsubscribe function. */
   onResize(listener: ResizeListener): () => void {
-    this.resizeListeners.add(listener);
-    return () => this.resizeListeners.delete(listener);
+    return this.resizeEvents.on(listener);
   }
 
   private configured(ev: { wid1: number; width: number; height: number }): void {
@@ -262,8 +261,7 @@ export class X11Source implements ScreenSource {
     const swapped = this.captureChain.then(() => this.remakeSegment());
     this.captureChain = swapped.catch((err: unknown) => this.log("could not resize the SHM segment", { error: String(err) }));
     void this.captureChain.then(() => {
-      if (this.closed) return;
-      for (const listener of this.resizeListeners) listener();
+      if (!this.closed) this.resizeEvents.emit();
     });
   }
 

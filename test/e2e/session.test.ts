@@ -76,6 +76,20 @@ async function connectFromCabinet(
   return { context, viewer };
 }
 
+/** The binary messages the page sent since the last call (recordSent). */
+async function takeSent(viewer: Page): Promise<number[][]> {
+  return (await viewer.evaluate(() => (window as unknown as { __sent: number[][] }).__sent.splice(0))) as number[][];
+}
+
+/** A new account, its --virtual agent online as "e2e-<prefix>", and a connection window to it from the cabinet. */
+async function connectVirtual(prefix: string, options: { recordSent?: boolean } = {}) {
+  const account = await createAccount(baseUrl, prefix);
+  const cookie = await signIn(baseUrl, account);
+  const agent = startAgent(account, `e2e-${prefix}`, ["--virtual"]);
+  const computerId = await onlineComputerId(baseUrl, cookie, `e2e-${prefix}`, agent);
+  return { cookie, agent, ...(await connectFromCabinet(cookie, computerId, options)) };
+}
+
 /** The canvas as RGBA (through a PNG, so no colour management or scaling is involved). */
 async function canvasRgba(viewer: Page): Promise<{ width: number; height: number; rgba: Uint8Array }> {
   const dataUrl = await viewer.getByTestId("remote-screen").evaluate((c) => (c as HTMLCanvasElement).toDataURL("image/png"));
@@ -206,11 +220,7 @@ describe("a live session with the virtual screen", () => {
   });
 
   test("the --virtual agent needs no display and shows typed keys", { timeout: 120_000 }, async () => {
-    const account = await createAccount(baseUrl, "virtual");
-    const cookie = await signIn(baseUrl, account);
-    const agent = startAgent(account, "e2e-virtual", ["--virtual"]);
-    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-virtual", agent);
-    const { context, viewer } = await connectFromCabinet(cookie, computerId);
+    const { agent, context, viewer } = await connectVirtual("virtual");
     const canvas = viewer.getByTestId("remote-screen");
     await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
     // The virtual desktop's text field (agent/screen/virtual-source.ts): 40,130, full width - 80, 40 high.
@@ -240,15 +250,11 @@ describe("a live session with the virtual screen", () => {
     await context.close();
   });
   test("nothing stays held on the remote, and a trackpad scrolls in steps", { timeout: 120_000 }, async () => {
-    const account = await createAccount(baseUrl, "held");
-    const cookie = await signIn(baseUrl, account);
-    const agent = startAgent(account, "e2e-held", ["--virtual"]);
-    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-held", agent);
-    const { context, viewer } = await connectFromCabinet(cookie, computerId, { recordSent: true });
+    const { context, viewer } = await connectVirtual("held", { recordSent: true });
     const canvas = viewer.getByTestId("remote-screen");
     // Live, and the keyboard already goes to the remote screen (no click on it needed).
     await expect.poll(() => viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("remote-screen");
-    const sent = async (type: number) => ((await viewer.evaluate(() => (window as unknown as { __sent: number[][] }).__sent.splice(0))) as number[][]).filter((m) => m[0] === type);
+    const sent = async (type: number) => (await takeSent(viewer)).filter((m) => m[0] === type);
     const KEY = 0x84;
     const POINTER = 0x82;
     const WHEEL = 0x83;
@@ -298,16 +304,12 @@ describe("a live session with the virtual screen", () => {
   });
 
   test("the session bar: time connected, view only, End for both sides, picture quality", { timeout: 120_000 }, async () => {
-    const account = await createAccount(baseUrl, "bar");
-    const cookie = await signIn(baseUrl, account);
-    const agent = startAgent(account, "e2e-bar", ["--virtual"]);
-    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-bar", agent);
-    const { context, viewer } = await connectFromCabinet(cookie, computerId, { recordSent: true });
+    const { cookie, agent, context, viewer } = await connectVirtual("bar", { recordSent: true });
     const canvas = viewer.getByTestId("remote-screen");
     const duration = viewer.getByTestId("viewer-duration");
     // Time connected counts from when the stream went live.
     await expect.poll(() => duration.textContent(), { timeout: 5_000 }).toMatch(/^0:0[1-9]$/);
-    const sent = async () => (await viewer.evaluate(() => (window as unknown as { __sent: number[][] }).__sent.splice(0))) as number[][];
+    const sent = () => takeSent(viewer);
     const input = (messages: number[][]) => messages.filter((m) => m[0] === 0x82 || m[0] === 0x83 || m[0] === 0x84);
 
     // View only: clicks, keys and the wheel send nothing; Ctrl+Alt+Del is off too.

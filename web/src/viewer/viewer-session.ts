@@ -5,7 +5,6 @@ import {
   agentTakesExtras,
   CloseCode,
   decodeClipboard,
-  encodeClipboard,
   PictureQuality,
   ProtocolError,
   ViewerMsg,
@@ -263,14 +262,11 @@ export class ViewerSession {
 
   private sendClipboard(text: string): void {
     // Sent at every paste, the same text too: the remote clipboard may hold another by now.
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    let message: Uint8Array;
     try {
-      message = encodeClipboard(ViewerMsg.Clipboard, text);
+      this.send({ type: ViewerMsg.Clipboard, text });
     } catch {
-      return console.warn("the clipboard text is too long to send to the remote computer");
+      console.warn("the clipboard text is too long to send to the remote computer"); // encodeClipboard's RangeError
     }
-    this.ws.send(message);
   }
 
   /** Text copied on the remote computer: into the local clipboard, now or when this window next has the focus. */
