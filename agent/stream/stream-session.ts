@@ -27,6 +27,7 @@ import { type EncoderOptions, FrameEncoder } from "../encode/frame-encoder";
 import { type Log, silentLog } from "../log";
 import type { RgbaImage, ScreenSource } from "../screen/source";
 import { FlowWindow } from "./flow-control";
+import { ViewerHands } from "./viewer-hands";
 
 /** How long a JPEG stand-in must hold still before its lossless refresh (see encode/tile-history.ts). */
 const REFRESH_QUIET_MS = 300;
@@ -107,8 +108,6 @@ export class StreamSession {
   private resizePending = false;
   private unsubscribeResize: (() => void) | undefined;
   private unsubscribeClipboard: (() => void) | undefined;
-  /** The text this session's viewer last put on the remote clipboard: forgotten there when the session ends. */
-  private clipboardSet: string | undefined;
   private readonly window: FlowWindow;
   /** The stream's deflate context: every message of this socket is a chunk of it. */
   private readonly writer: FrameWriter;
@@ -124,10 +123,8 @@ export class StreamSession {
   private lentScreen: Uint8Array | undefined;
   private scheduled = false;
   private open = false;
-  private buttons = 0;
-  /** What this viewer holds down, released when its session ends (and no one else's). */
-  private readonly keysHeld = new Set<number>();
-  private pointerAt = { x: 0, y: 0 };
+  /** What this viewer holds down or pasted: let go when its session ends. */
+  private readonly hands: ViewerHands;
   private refreshTimer: NodeJS.Timeout | undefined;
   private liveness: NodeJS.Timeout | undefined;
   /** Liveness pings sent and not yet answered. */
@@ -136,6 +133,7 @@ export class StreamSession {
   constructor(opts: StreamSessionOptions) {
     this.source = opts.source;
     this.log = opts.log ?? silentLog;
+    this.hands = new ViewerHands(this.source);
     this.damage = new DamageGrid(this.source.width, this.source.height);
     // Sources that capture in place hand the encoder their native layout (X11: BGRX).
     const pixelFormat = this.source.captureInto ? (this.source.captureFormat ?? "rgba") : "rgba";
@@ -253,21 +251,16 @@ export class StreamSession {
     this.unsubscribeResize = undefined;
     this.unsubscribeClipboard?.();
     this.unsubscribeClipboard = undefined;
-    if (this.clipboardSet !== undefined) this.source.clipboard?.clear(this.clipboardSet);
-    this.clipboardSet = undefined;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.writer.close();
-    // Keys or buttons still held by this viewer would stay stuck on the remote screen. Only
-    // this viewer's: another session on the same screen keeps what its operator holds.
+    // Keys or buttons still held by this viewer would stay stuck on the remote screen, and a
+    // pasted password on its clipboard.
     try {
-      for (const keysym of this.keysHeld) this.source.key(keysym, false);
-      if (this.buttons) this.source.pointer(this.pointerAt.x, this.pointerAt.y, 0);
+      this.hands.letGo();
     } catch (err) {
       this.log("could not release input", { error: String(err) });
     }
-    this.keysHeld.clear();
-    this.buttons = 0;
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -303,19 +296,11 @@ export class StreamSession {
         if (this.window.ack(msg.seq)) this.schedule();
         return;
       case ViewerMsg.Pointer:
-        this.buttons = msg.buttons;
-        this.pointerAt = { x: msg.x, y: msg.y };
-        this.source.pointer(msg.x, msg.y, msg.buttons);
-        return;
+        return this.hands.pointer(msg.x, msg.y, msg.buttons);
       case ViewerMsg.Wheel:
-        this.source.pointer(msg.x, msg.y, this.buttons);
-        this.source.wheel(msg.dx, msg.dy);
-        return;
+        return this.hands.wheel(msg.x, msg.y, msg.dx, msg.dy);
       case ViewerMsg.Key:
-        if (msg.down) this.keysHeld.add(msg.keysym);
-        else this.keysHeld.delete(msg.keysym);
-        this.source.key(msg.keysym, msg.down);
-        return;
+        return this.hands.key(msg.keysym, msg.down);
       case ViewerMsg.Ping:
         this.ws.send(encodePong(msg.t));
         return;
@@ -323,9 +308,7 @@ export class StreamSession {
         this.requestFull();
         return;
       case ViewerMsg.Clipboard:
-        this.source.clipboard?.set(msg.text);
-        this.clipboardSet = msg.text;
-        return;
+        return this.hands.paste(msg.text);
       case ViewerMsg.Quality: {
         // From the next update on, and kept for an encoder rebuilt after a resize.
         const jpegQuality = JPEG_QUALITY[msg.level];
