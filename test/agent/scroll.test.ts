@@ -33,6 +33,28 @@ describe("scroll detection", () => {
     expect(detectVerticalMove(before, after, W, all, {}, { prev: rowHashes(px(terminalImage(W, H, 5)), W, all) })).toBeNull();
   });
 
+  it("hashes equal row segments alike, tells each pixel apart and flags exactly the one-colour rows", () => {
+    // Rows of a 7-px-wide rect at x=1 (odd width: the last pixel has no pair): the same
+    // segment in other rows and other columns, each one-pixel change of it, uniform rows of two
+    // colours, and rows uniform but for their first or last pixel.
+    const stride = 9;
+    const base = [5, 6, 7, 8, 9, 10, 11];
+    const segments: number[][] = [base, base, ...base.map((_, i) => base.map((v, k) => (k === i ? v + 100 : v))), [3, 3, 3, 3, 3, 3, 3], [4, 4, 4, 4, 4, 4, 4], [3, 3, 3, 3, 3, 3, 3], [2, 3, 3, 3, 3, 3, 3], [3, 3, 3, 3, 3, 3, 2]];
+    const screen = new Uint32Array(stride * segments.length).fill(0xdead);
+    segments.forEach((seg, y) => screen.set(seg, y * stride + 1));
+    const { hash, uniform } = rowHashes(screen, stride, { x: 1, y: 0, w: 7, h: segments.length });
+    expect(hash[1]).toBe(hash[0]);
+    // Each single-pixel change, even and odd places and the unpaired last one, moves the hash.
+    expect(new Set([hash[0], ...hash.slice(2, 9)]).size).toBe(8);
+    expect([...uniform]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0]);
+    expect(hash[11]).toBe(hash[9]);
+    expect(new Set([hash[9], hash[10], hash[12], hash[13]]).size).toBe(4);
+    // The same segment elsewhere on the screen hashes the same (only the pixels count).
+    const moved = new Uint32Array(stride * 2);
+    moved.set(base, stride + 2);
+    expect(rowHashes(moved, stride, { x: 2, y: 1, w: 7, h: 1 }).hash[0]).toBe(hash[0]);
+  });
+
   it("finds nothing when content changed without moving", () => {
     const before = terminalImage(W, H, 0);
     const after = terminalImage(W, H, 1000);
