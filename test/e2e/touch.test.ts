@@ -2,12 +2,13 @@
 // screen, the real agent on Xvfb, and `xev` covering the remote screen. xev prints every X
 // event it receives, so each gesture is checked by what the remote X server saw: the button,
 // where, and the keys the on-screen keyboard typed, not merely that something changed.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { haveXephyr, startXephyr } from "../agent/helpers/xephyr";
 import { startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
 import { onlineComputerId, startAgentProcess, type AgentProcess } from "./agent-process";
 import { createAccount, signIn, type Account } from "./backend";
@@ -29,8 +30,8 @@ let xevOutput = "";
 type XEvent = { type: string; x: number; y: number; state: number; button?: number; keysym?: number };
 
 /** xev's output as events: "ButtonPress event, …\n    root 0x…, …, root:(200,150),\n    state 0x0, button 1, …". */
-function xEvents(): XEvent[] {
-  return xevOutput
+function xEvents(output = xevOutput): XEvent[] {
+  return output
     .split(/\n\s*\n/)
     .map((block) => {
       const type = /^(\w+) event/m.exec(block)?.[1] ?? "";
@@ -273,5 +274,80 @@ describe("the connection window on a phone", () => {
     // The button closes it again.
     await button.tap();
     await expect.poll(() => button.getAttribute("aria-pressed")).toBe("false");
+  });
+});
+
+describe("a zoomed view when the remote screen changes size", () => {
+  const watchers: ChildProcess[] = [];
+  // Xvfb cannot change its size; Xephyr's RandR can (`xrandr -s`), as a resolution change or a
+  // resized VM window does on a real computer.
+  test.skipIf(!haveXephyr())("the pinch zoom starts over at the new size, and taps land on the new screen", { timeout: 120_000 }, async () => {
+    const xephyr = await startXephyr("800x600");
+    const resizing = startAgentProcess(baseUrl, workDir, account, "e2e-touch-resize", ["--display", xephyr.display]);
+    try {
+      const id = await onlineComputerId(baseUrl, await signIn(baseUrl, account), "e2e-touch-resize", resizing);
+      const page = fixture.page;
+      await fixture.signInBrowser(account);
+      await page.goto(`/connect/${id}`);
+      await expect.poll(() => page.getByTestId("viewer-state").textContent(), { timeout: 20_000 }).toBe("Connected");
+      const canvas = page.getByTestId("remote-screen");
+      const size = () => canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+      await expect.poll(size, { timeout: 10_000 }).toEqual([800, 600]);
+      const cdp = await fixture.context.newCDPSession(page);
+
+      const box = (await canvas.boundingBox())!;
+      const center = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      await gesture(
+        page,
+        cdp,
+        [
+          { x: center.x - 20, y: center.y },
+          { x: center.x + 20, y: center.y },
+        ],
+        [
+          { x: center.x - 60, y: center.y },
+          { x: center.x + 60, y: center.y },
+        ],
+      );
+      const transform = () => canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform);
+      await expect.poll(transform).toMatch(/scale\(3(\.\d+)?\)/);
+      const resetZoom = page.getByRole("button", { name: "Reset zoom" });
+      expect(await resetZoom.isVisible()).toBe(true);
+
+      // The remote screen grows: the zoom's offsets were for the old size, so the view is unzoomed.
+      execFileSync("xrandr", ["-d", xephyr.display, "-s", "1024x768"]);
+      await expect.poll(size, { timeout: 10_000 }).toEqual([1024, 768]);
+      await expect.poll(transform).toBe("");
+      expect(await resetZoom.count()).toBe(0);
+      // The whole new screen fits the view again: its box is the canvas's, at the new aspect.
+      const after = (await canvas.boundingBox())!;
+      expect(Math.abs(after.width / after.height - 1024 / 768)).toBeLessThan(0.02);
+      expect(after.x).toBeGreaterThanOrEqual(0);
+      expect(after.x + after.width).toBeLessThanOrEqual(page.viewportSize()!.width + 1);
+      await screenshot(page, "touch-resized");
+
+      // A tap where the old screen ended is a click there on the new one (xev over all of it).
+      let seen = "";
+      const watcher = spawn("xev", ["-geometry", "1024x768+0+0", "-event", "button"], { env: { ...process.env, DISPLAY: xephyr.display }, stdio: ["ignore", "pipe", "ignore"] });
+      watchers.push(watcher);
+      watcher.stdout!.on("data", (chunk: Buffer) => (seen += chunk.toString()));
+      const tapAt = { x: 900, y: 700 };
+      const presses = () => xEvents(seen).filter((e) => e.type === "ButtonPress" && e.button === 1);
+      // Until xev's window is up, a tap reaches the root window and xev sees nothing: tap again.
+      await expect
+        .poll(
+          async () => {
+            await page.touchscreen.tap(after.x + (tapAt.x * after.width) / 1024, after.y + (tapAt.y * after.height) / 768);
+            return presses().length;
+          },
+          { timeout: 10_000, intervals: [500] },
+        )
+        .toBeGreaterThan(0);
+      expectNear(presses()[0]!, tapAt, 2);
+    } finally {
+      for (const w of watchers.splice(0)) await stopProcess(w);
+      await stopProcess(resizing.proc);
+      await xephyr.stop();
+    }
   });
 });
