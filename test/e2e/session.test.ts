@@ -216,6 +216,17 @@ describe("a live session with the virtual screen", () => {
     copier.on("error", () => {}); // a failed start shows as the text never arriving
     copier.stdin!.end("from the remote ✓");
     await expect.poll(() => viewer.evaluate(() => navigator.clipboard.readText()), { timeout: 10_000 }).toBe("from the remote ✓");
+
+    // Too long for the stream (over 32 KiB): the window says so, and the remote keeps its text.
+    await viewer.evaluate(() => navigator.clipboard.writeText("a short one"));
+    await viewer.getByTestId("remote-screen").focus();
+    await viewer.keyboard.press("Control+V");
+    await expect.poll(remoteClipboard, { timeout: 10_000 }).toBe("a short one");
+    expect(await viewer.getByTestId("viewer-notice").count()).toBe(0);
+    await viewer.evaluate(() => navigator.clipboard.writeText("x".repeat(40_000)));
+    await viewer.keyboard.press("Control+V");
+    await expect.poll(() => viewer.getByTestId("viewer-notice").textContent(), { timeout: 10_000 }).toContain("too long");
+    expect(await remoteClipboard()).toBe("a short one");
     await context.close();
   });
 

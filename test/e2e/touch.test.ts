@@ -229,6 +229,45 @@ describe("the connection window on a phone", () => {
     await expect.poll(() => canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform)).toBe("");
   });
 
+  test("the session bar is one row; the less used controls are under More", { timeout: 90_000 }, async () => {
+    const { page } = await openViewer();
+    const bar = page.locator("header.viewer-bar");
+    const more = page.getByRole("button", { name: "More controls" });
+    // Hidden ones included: the menu's controls are in the page, out of sight while it is closed.
+    const viewOnly = page.getByRole("button", { name: "View only", includeHidden: true });
+    // One row of 30-odd px buttons (three rows before the menu).
+    expect((await bar.boundingBox())!.height).toBeLessThan(56);
+    expect(await page.getByRole("button", { name: "End session" }).isVisible()).toBe(true);
+    expect(await viewOnly.isVisible()).toBe(false);
+    expect(await more.getAttribute("aria-expanded")).toBe("false");
+
+    // More opens the menu; a control chosen in it works and closes it.
+    await more.tap();
+    expect(await more.getAttribute("aria-expanded")).toBe("true");
+    expect(await viewOnly.isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Ctrl+Alt+Del", includeHidden: true }).isVisible()).toBe(true);
+    await screenshot(page, "touch-bar-more");
+    await viewOnly.tap();
+    expect(await viewOnly.getAttribute("aria-pressed")).toBe("true");
+    expect(await viewOnly.isVisible()).toBe(false);
+    await more.tap();
+    await viewOnly.tap();
+    expect(await viewOnly.getAttribute("aria-pressed")).toBe("false");
+
+    // A tap beside the open menu closes it and clicks nothing on the remote computer.
+    await more.tap();
+    const since = xEvents().length;
+    const at = await clientPoint(page, { x: 200, y: 450 });
+    await page.touchscreen.tap(at.x, at.y);
+    expect(await more.getAttribute("aria-expanded")).toBe("false");
+    await page.waitForTimeout(500);
+    expect(eventsSince(since, "ButtonPress")).toEqual([]);
+    // The next tap is a click again.
+    await page.touchscreen.tap(at.x, at.y);
+    expectNear(await waitForEvent(since, "ButtonPress", 1), { x: 200, y: 450 });
+    await screenshot(page, "touch-bar");
+  });
+
   test("the on-screen keyboard types text, Backspace and Enter on the remote computer", { timeout: 90_000 }, async () => {
     const { page } = await openViewer();
     // Put the remote pointer (and so the X keyboard focus) on the xev window.

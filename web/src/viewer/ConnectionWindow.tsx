@@ -65,6 +65,8 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   /** Pinch zoom of the view (CSS only: the remote screen keeps its size). */
   const view = useSignal<View>(UNZOOMED);
   const keyboardOpen = useSignal(false);
+  /** On a narrow screen the less used controls sit in a menu under "More" (viewer.css). */
+  const moreOpen = useSignal(false);
   /** Whether the keyboard was open when the button was pressed (pressing it moves focus). */
   const keyboardWasOpen = useRef(false);
 
@@ -140,6 +142,12 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
 
   const onPointer = (e: PointerEvent) => {
     if (!session) return;
+    if (e.type === "pointerdown" && moreOpen.peek()) {
+      // A tap beside the open menu only closes it: it was not meant for the remote screen.
+      moreOpen.value = false;
+      e.preventDefault();
+      return;
+    }
     // A gesture: where the browser lets a page write the clipboard only then, remote text waiting goes now.
     if (e.type === "pointerdown") session.flushClipboard();
     if (touch?.handle(e)) return;
@@ -249,71 +257,96 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
             {t("viewer.resetZoom")}
           </button>
         )}
-        <select
-          class="viewer-quality"
-          disabled={!session?.agentExtras.value}
-          aria-label={t("viewer.qualityLabel")}
-          title={t("viewer.qualityLabel")}
-          onChange={(e) => {
-            session?.setQuality(Number(e.currentTarget.value) as PictureQuality);
-            focusScreen();
-          }}
-        >
-          {qualityOptions.map((o) => (
-            <option key={o.level} value={o.level} selected={o.level === (session?.quality.value ?? PictureQuality.Balanced)}>
-              {t(o.label)}
-            </option>
-          ))}
-        </select>
         <button
           type="button"
-          aria-pressed={viewOnly}
-          title={t("viewer.viewOnlyLabel")}
-          onClick={() => {
-            // Whatever is held goes up before input stops, or it would stay down remotely.
-            if (!viewOnly) letGo();
-            // A gesture in progress started under the other mode: it starts afresh.
-            touch?.reset();
-            session?.setViewOnly(!viewOnly);
-            focusScreen();
+          class="viewer-more-toggle"
+          aria-label={t("viewer.moreLabel")}
+          aria-expanded={moreOpen.value}
+          aria-controls="viewer-more"
+          onClick={() => (moreOpen.value = !moreOpen.value)}
+        >
+          {t("viewer.more")}
+        </button>
+        {/* A chosen control closes the menu (not a click that opens the select's list). */}
+        <div
+          id="viewer-more"
+          class={`viewer-more${moreOpen.value ? " viewer-more-open" : ""}`}
+          onClick={(e) => {
+            if ((e.target as Element).closest("button")) moreOpen.value = false;
           }}
         >
-          {t("viewer.viewOnly")}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            session?.ctrlAltDel();
-            focusScreen();
-          }}
-          disabled={state !== "live" || viewOnly}
-        >
-          {t("viewer.ctrlAltDel")}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            fit.value = !fit.value;
-            view.value = UNZOOMED;
-            focusScreen();
-          }}
-          aria-pressed={!fit.value}
-        >
-          {fit.value ? t("viewer.actualSize") : t("viewer.fit")}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            fullscreen();
-            focusScreen();
-          }}
-        >
-          {t("viewer.fullscreen")}
-        </button>
+          <select
+            class="viewer-quality"
+            disabled={!session?.agentExtras.value}
+            aria-label={t("viewer.qualityLabel")}
+            title={t("viewer.qualityLabel")}
+            onChange={(e) => {
+              session?.setQuality(Number(e.currentTarget.value) as PictureQuality);
+              moreOpen.value = false;
+              focusScreen();
+            }}
+          >
+            {qualityOptions.map((o) => (
+              <option key={o.level} value={o.level} selected={o.level === (session?.quality.value ?? PictureQuality.Balanced)}>
+                {t(o.label)}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            aria-pressed={viewOnly}
+            title={t("viewer.viewOnlyLabel")}
+            onClick={() => {
+              // Whatever is held goes up before input stops, or it would stay down remotely.
+              if (!viewOnly) letGo();
+              // A gesture in progress started under the other mode: it starts afresh.
+              touch?.reset();
+              session?.setViewOnly(!viewOnly);
+              focusScreen();
+            }}
+          >
+            {t("viewer.viewOnly")}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              session?.ctrlAltDel();
+              focusScreen();
+            }}
+            disabled={state !== "live" || viewOnly}
+          >
+            {t("viewer.ctrlAltDel")}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              fit.value = !fit.value;
+              view.value = UNZOOMED;
+              focusScreen();
+            }}
+            aria-pressed={!fit.value}
+          >
+            {fit.value ? t("viewer.actualSize") : t("viewer.fit")}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              fullscreen();
+              focusScreen();
+            }}
+          >
+            {t("viewer.fullscreen")}
+          </button>
+        </div>
         <button type="button" class="viewer-end" disabled={!running} onClick={() => void session?.end()}>
           {t("viewer.end")}
         </button>
       </header>
+      {session?.notice.value && (
+        <p class="viewer-notice" aria-live="polite" data-testid="viewer-notice">
+          {session.notice.value}
+        </p>
+      )}
       <div class={`viewer-screen ${fit.value ? "viewer-fit" : "viewer-actual"}${zoomed ? " viewer-zoomed" : ""}${viewOnly ? " viewer-view-only" : ""}`}>
         <canvas
           ref={canvasRef}

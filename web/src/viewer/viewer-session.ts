@@ -5,6 +5,7 @@ import {
   agentTakesExtras,
   CloseCode,
   decodeClipboard,
+  MAX_CLIPBOARD_BYTES,
   PictureQuality,
   ProtocolError,
   ViewerMsg,
@@ -23,6 +24,8 @@ export type ViewerState = "starting" | "connecting" | "waiting" | "live" | "ende
 const CLIPBOARD_READ_TIMEOUT_MS = 3000;
 /** How long remote clipboard text waits to be written locally (see pendingClipboard). */
 const PENDING_CLIPBOARD_MS = 10_000;
+/** How long a notice (session.notice) stays up. */
+const NOTICE_MS = 6000;
 
 /** Only these moves are legal; anything else is a bug and is ignored (noVNC-style state machine). */
 const TRANSITIONS: Record<ViewerState, ViewerState[]> = {
@@ -68,6 +71,9 @@ export class ViewerSession {
    * the stream on them): until the session started, and for an older agent, false.
    */
   readonly agentExtras = signal(false);
+  /** A passing word for the user (a paste that could not go), shown a few seconds; null when none. */
+  readonly notice: Signal<string | null> = signal(null);
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   private ws: WebSocket | undefined;
   private renderer: FrameRenderer;
@@ -265,8 +271,15 @@ export class ViewerSession {
     try {
       this.send({ type: ViewerMsg.Clipboard, text });
     } catch {
-      console.warn("the clipboard text is too long to send to the remote computer"); // encodeClipboard's RangeError
+      // encodeClipboard's RangeError: the Ctrl+V still goes, and pastes what the remote had.
+      this.say(t("viewer.clipboardTooLong", { kib: MAX_CLIPBOARD_BYTES / 1024 }));
     }
+  }
+
+  private say(text: string): void {
+    clearTimeout(this.noticeTimer);
+    this.notice.value = text;
+    this.noticeTimer = setTimeout(() => (this.notice.value = null), NOTICE_MS);
   }
 
   /** Text copied on the remote computer: into the local clipboard, now or when this window next has the focus. */
