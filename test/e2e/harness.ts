@@ -16,8 +16,8 @@ const wranglerBin = join(repoRoot, "node_modules", "wrangler", "bin", "wrangler.
 /** Wrangler must not phone home or ask questions in a test run. */
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 
-function run(command: string, args: string[], what: string): void {
-  const result = spawnSync(command, args, { cwd: repoRoot, env: quietEnv, encoding: "utf8", stdio: "pipe" });
+function run(command: string, args: string[], what: string, env: Record<string, string> = {}): void {
+  const result = spawnSync(command, args, { cwd: repoRoot, env: { ...quietEnv, ...env }, encoding: "utf8", stdio: "pipe" });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n");
     throw new Error(`${what} failed (exit ${result.status ?? result.signal}):\n${output}`);
@@ -44,8 +44,11 @@ export function ensureChromium(): void {
 export function buildWeb(): void {
   if (process.env.E2E_SKIP_BUILD === "1" && existsSync(join(repoRoot, "web", "dist", "index.html"))) return;
   const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts?: Record<string, string> };
-  if (pkg.scripts?.["build:web"]) run("npm", ["run", "--silent", "build:web"], "npm run build:web");
-  else run(process.execPath, [join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "web/vite.config.ts"], "vite build");
+  // The build that ships: vitest runs with NODE_ENV=test, and vite builds for whatever NODE_ENV
+  // says (a development build, Preact's debug JSX included: 64 KB instead of 57 KB gzipped).
+  const env = { NODE_ENV: "production" };
+  if (pkg.scripts?.["build:web"]) run("npm", ["run", "--silent", "build:web"], "npm run build:web", env);
+  else run(process.execPath, [join(repoRoot, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "web/vite.config.ts"], "vite build", env);
 }
 
 export function freePort(): Promise<number> {

@@ -379,7 +379,7 @@ describe("a zoomed view when the remote screen changes size", () => {
             await page.touchscreen.tap(after.x + (tapAt.x * after.width) / 1024, after.y + (tapAt.y * after.height) / 768);
             return presses().length;
           },
-          { timeout: 10_000, intervals: [500] },
+          { timeout: 10_000, interval: 500 },
         )
         .toBeGreaterThan(0);
       expectNear(presses()[0]!, tapAt, 2);
