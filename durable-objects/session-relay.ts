@@ -94,8 +94,9 @@ export class SessionRelay extends DurableObject<Env> {
     if (message.byteLength > MAX_VIEWER_MSG_BYTES) return this.refuse(ws, CloseCode.TooLarge, "message too large");
     if (!viewerMsgSizeOk(first, message.byteLength)) return this.refuse(ws, CloseCode.ProtocolViolation, "unknown or malformed viewer message");
     // Flow control is between the agent and one viewer: acks from watchers would double the
-    // credit. The picture's quality is that viewer's choice too: watchers share its stream.
-    if ((first === ViewerMsg.Ack || first === ViewerMsg.Quality) && ws !== this.primaryViewer()) return;
+    // credit. The picture's quality and the monitor shown are that viewer's choice too:
+    // watchers share its stream.
+    if ((first === ViewerMsg.Ack || first === ViewerMsg.Quality || first === ViewerMsg.Monitor) && ws !== this.primaryViewer()) return;
     const agent = this.agent();
     if (agent) trySend(agent, message);
   }

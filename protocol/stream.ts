@@ -10,6 +10,12 @@ export const AgentMsg = {
   Pong: 0x02,
   /** The remote clipboard's text changed: UTF-8, up to MAX_CLIPBOARD_BYTES. */
   Clipboard: 0x03,
+  /**
+   * The remote screen's monitors and the one the stream shows (F6.2): u8 count, u8 shown
+   * (an index, or WHOLE_SCREEN), then per monitor u16 x, y, width, height on the screen. Sent
+   * when a stream opens, and again when the layout or the choice changes.
+   */
+  Monitors: 0x04,
 } as const;
 
 /** Viewer -> agent message types (high bit set, so the relay can check direction cheaply). */
@@ -30,7 +36,17 @@ export const ViewerMsg = {
   Quality: 0x87,
   /** The operator's clipboard text, for the remote clipboard: UTF-8, up to MAX_CLIPBOARD_BYTES. */
   Clipboard: 0x88,
+  /**
+   * u8 index into the agent's last Monitors list, or WHOLE_SCREEN: the monitor to show (F6.2).
+   * Sent only to an agent that sent Monitors (an older one closes the stream on it).
+   */
+  Monitor: 0x89,
 } as const;
+
+/** Most monitors a Monitors message lists. */
+export const MAX_MONITORS = 16;
+/** A Monitor choice (and a Monitors "shown") meaning all of the screen, every monitor. */
+export const WHOLE_SCREEN = 0xff;
 
 /**
  * The first agent version that takes Quality and Clipboard messages: an older agent closes
@@ -68,6 +84,7 @@ export const VIEWER_MSG_SIZE: Record<number, number> = {
   [ViewerMsg.Ping]: 5,
   [ViewerMsg.Refresh]: 1,
   [ViewerMsg.Quality]: 2,
+  [ViewerMsg.Monitor]: 2,
 };
 
 /** Largest viewer -> agent message: a Clipboard message of the longest text. */
@@ -149,7 +166,9 @@ export type ViewerInput =
   | { type: typeof ViewerMsg.Ping; t: number }
   | { type: typeof ViewerMsg.Refresh }
   | { type: typeof ViewerMsg.Quality; level: PictureQuality }
-  | { type: typeof ViewerMsg.Clipboard; text: string };
+  | { type: typeof ViewerMsg.Clipboard; text: string }
+  /** index null: the whole screen. */
+  | { type: typeof ViewerMsg.Monitor; index: number | null };
 
 export function encodeViewerInput(m: ViewerInput): Uint8Array {
   if (m.type === ViewerMsg.Clipboard) return encodeClipboard(ViewerMsg.Clipboard, m.text);
@@ -182,6 +201,9 @@ export function encodeViewerInput(m: ViewerInput): Uint8Array {
       break;
     case ViewerMsg.Quality:
       out[1] = m.level;
+      break;
+    case ViewerMsg.Monitor:
+      out[1] = m.index ?? WHOLE_SCREEN;
       break;
   }
   return out;
@@ -257,9 +279,49 @@ export function decodeViewerInput(buf: Uint8Array, screen: { width: number; heig
       if (level > PictureQuality.Best) throw new ProtocolError("unknown picture quality");
       return { type, level: level as PictureQuality };
     }
+    case ViewerMsg.Monitor: {
+      const index = buf[1]!;
+      if (index === WHOLE_SCREEN) return { type, index: null };
+      if (index >= MAX_MONITORS) throw new ProtocolError("monitor index out of range");
+      return { type, index };
+    }
     default:
       return { type: ViewerMsg.Refresh };
   }
+}
+
+/** The monitors (F6.2), and which one the stream shows (null: the whole screen). */
+export type MonitorLayout = { monitors: Rect[]; shown: number | null };
+
+export function encodeMonitors(layout: MonitorLayout): Uint8Array {
+  const { monitors, shown } = layout;
+  if (monitors.length > MAX_MONITORS) throw new RangeError(`${monitors.length} monitors, at most ${MAX_MONITORS}`);
+  const out = new Uint8Array(3 + monitors.length * 8);
+  const v = new DataView(out.buffer);
+  out[0] = AgentMsg.Monitors;
+  out[1] = monitors.length;
+  out[2] = shown ?? WHOLE_SCREEN;
+  monitors.forEach((m, i) => {
+    v.setUint16(3 + i * 8, m.x, true);
+    v.setUint16(5 + i * 8, m.y, true);
+    v.setUint16(7 + i * 8, m.w, true);
+    v.setUint16(9 + i * 8, m.h, true);
+  });
+  return out;
+}
+
+/** ProtocolError when the length does not match the count, or `shown` names no monitor. */
+export function decodeMonitors(buf: Uint8Array): MonitorLayout {
+  const count = buf[1] ?? 0;
+  if (buf.byteLength < 3 || count > MAX_MONITORS || buf.byteLength !== 3 + count * 8) throw new ProtocolError("malformed monitor list");
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const monitors: Rect[] = [];
+  for (let i = 0; i < count; i++) {
+    monitors.push({ x: v.getUint16(3 + i * 8, true), y: v.getUint16(5 + i * 8, true), w: v.getUint16(7 + i * 8, true), h: v.getUint16(9 + i * 8, true) });
+  }
+  const shown = buf[2]!;
+  if (shown !== WHOLE_SCREEN && shown >= count) throw new ProtocolError("the shown monitor is not in the list");
+  return { monitors, shown: shown === WHOLE_SCREEN ? null : shown };
 }
 
 export function encodePong(t: number): Uint8Array {

@@ -28,6 +28,12 @@ export interface RemoteClipboard {
   onChange(listener: (text: string) => void): () => void;
 }
 
+/**
+ * Where captureInto writes: a buffer of `width` pixels a row, whose first pixel is the
+ * screen's pixel at `origin` (default 0,0: a whole-screen buffer; else one monitor's).
+ */
+export type CaptureTarget = { data: Uint8Array; width: number; origin?: { x: number; y: number } };
+
 /** Called once the screen has its new size (read it from the source). */
 export type ResizeListener = () => void;
 
@@ -45,7 +51,7 @@ export interface ScreenSource {
    * converted per capture. A full-screen update at 1920x1080 is 8 MB: allocating,
    * converting and copying it again was a third of the agent's CPU while video played.
    */
-  captureInto?(rect: Rect, target: { data: Uint8Array; width: number }): Promise<void>;
+  captureInto?(rect: Rect, target: CaptureTarget): Promise<void>;
   /**
    * The byte order captureInto writes: "rgba" (R, G, B, A = 255) or "bgrx" (B, G, R,
    * anything: X11's usual TrueColor layout). The encoder converts only what it sends.
@@ -68,6 +74,11 @@ export interface ScreenSource {
   onResize?(listener: ResizeListener): () => void;
   /** Optional (F6.3): the remote clipboard's text, both ways. */
   readonly clipboard?: RemoteClipboard;
+  /**
+   * Optional (F6.2): the monitors' places on the screen, at most MAX_MONITORS; a single one
+   * (the screen) when there is no choice. Read again after each resize event.
+   */
+  monitors?(): Rect[];
   /** Absolute pointer position and the protocol's button bits (bit0 left, bit1 middle, bit2 right). */
   pointer(x: number, y: number, buttons: number): void;
   /** Wheel steps; positive = down/right. */

@@ -10,11 +10,11 @@
 // - size: ConfigureNotify on the root window (RandR, a VM window resized) follows the screen
 //   to its new size: a new SHM segment, then onResize listeners rebuild their encoders.
 import { endianness } from "node:os";
-import type { Rect } from "../../protocol/stream";
+import { MAX_MONITORS, type Rect } from "../../protocol/stream";
 import { type Log, silentLog } from "../log";
 import { addonError } from "../native/load";
 import { bgrxToRgba, copyPixels, rgbxToRgba } from "./pixels";
-import { captureRect, DamageEmitter, type DamageListener, Listeners, type PixelFormat, type ResizeListener, type RgbaImage, type ScreenSource } from "./source";
+import { captureRect, type CaptureTarget, DamageEmitter, type DamageListener, Listeners, type PixelFormat, type ResizeListener, type RgbaImage, type ScreenSource } from "./source";
 import { TilePoller } from "./tile-poller";
 import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
 import { call, connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
@@ -117,6 +117,16 @@ export class X11Source implements ScreenSource {
   /** The remote clipboard (F6.3); undefined until init, or if it could not be set up. */
   clipboard: X11Clipboard | undefined;
   private xtest: any;
+  /** XINERAMA: the monitors (on RandR 1.5 servers its heads are RandR's monitors). */
+  private xinerama: any;
+  private heads: Rect[] = [];
+  /**
+   * XTEST motion stops at the edge of the first monitor (Xinerama over several X screens
+   * clamps a fake motion to its root's screen): pointer moves then go as warps. Found at the
+   * first move beyond that monitor (motionChecked).
+   */
+  private warpMotion = false;
+  private motionChecked = false;
   private damageExt: any;
   private fixes: any;
   private damageId = 0;
@@ -189,6 +199,8 @@ export class X11Source implements ScreenSource {
     this.xtest = await requireExtension(this.X, "xtest");
     if (!this.xtest) this.log("the X server has no XTEST: input is ignored", { display: this.display });
     await this.keyboard.load();
+    this.xinerama = await requireExtension(this.X, "xinerama");
+    await this.readMonitors();
 
     if (this.opts.useShm !== false && this.d.isLocalSocket) {
       const shmExt = await requireExtension<any>(this.X, "shm");
@@ -246,6 +258,24 @@ export class X11Source implements ScreenSource {
     this.scratch = this.mode.mappedShm && this.shm!.size >= 2 * frame ? frame : 0;
   }
 
+  /** The monitors, left to right then top to bottom; one covering the screen where none are known. */
+  monitors(): Rect[] {
+    return this.heads.length > 0 ? this.heads.map((h) => ({ ...h })) : [{ x: 0, y: 0, w: this.width, h: this.height }];
+  }
+
+  private async readMonitors(): Promise<void> {
+    if (!this.xinerama) return;
+    try {
+      const heads = await new Promise<{ x: number; y: number; width: number; height: number }[]>((resolve, reject) =>
+        this.xinerama.QueryScreens((err: Error | null, list: { x: number; y: number; width: number; height: number }[]) => (err ? reject(err) : resolve(list))),
+      );
+      this.heads = monitorsOf(heads, this.width, this.height);
+    } catch (err) {
+      this.heads = [];
+      this.log("could not read the monitors", { error: String(err) });
+    }
+  }
+
   /** Called when the screen's size changed; returns the unsubscribe function. */
   onResize(listener: ResizeListener): () => void {
     return this.resizeEvents.on(listener);
@@ -260,9 +290,11 @@ export class X11Source implements ScreenSource {
     this.height = ev.height;
     const swapped = this.captureChain.then(() => this.remakeSegment());
     this.captureChain = swapped.catch((err: unknown) => this.log("could not resize the SHM segment", { error: String(err) }));
-    void this.captureChain.then(() => {
-      if (!this.closed) this.resizeEvents.emit();
-    });
+    void this.captureChain
+      .then(() => this.readMonitors())
+      .then(() => {
+        if (!this.closed) this.resizeEvents.emit();
+      });
   }
 
   private async remakeSegment(): Promise<void> {
@@ -302,8 +334,11 @@ export class X11Source implements ScreenSource {
     if (screen === this.lent) this.lent = undefined;
   }
 
-  captureInto(rect: Rect, target: { data: Uint8Array; width: number }): Promise<void> {
+  captureInto(rect: Rect, target: CaptureTarget): Promise<void> {
     const r = captureRect(this, rect);
+    // Where the screen's pixel (x, y) goes in the target: row y - oy, column x - ox.
+    const { x: ox, y: oy } = target.origin ?? { x: 0, y: 0 };
+    const at = (x: number, y: number) => ((y - oy) * target.width + (x - ox)) * 4;
     const run = this.captureChain.then(async () => {
       // Read when the capture runs: a resize queued before it swaps the segment.
       const shm = this.shm;
@@ -311,28 +346,28 @@ export class X11Source implements ScreenSource {
       const put = this.captureFormat === "bgrx" ? copyPixels : this.convert;
       if (!shm) {
         const img = await this.captureCore(r, put);
-        for (let j = 0; j < r.h; j++) target.data.set(img.data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * target.width + r.x) * 4);
+        for (let j = 0; j < r.h; j++) target.data.set(img.data.subarray(j * r.w * 4, (j + 1) * r.w * 4), at(r.x, r.y + j));
         return;
       }
       // Whole rows of the screen in X's own layout are one run in the target: the server
       // writes them in place when the target is the lent screen, else they are read straight
       // into it.
-      const wholeRows = r.x === 0 && r.w === target.width;
-      if (wholeRows && target.data === this.lent && this.lent !== undefined) {
+      const wholeRows = r.x === ox && r.w === target.width;
+      if (wholeRows && ox === 0 && oy === 0 && target.data === this.lent && this.lent !== undefined) {
         return new Promise<void>((resolve, reject) =>
           shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, r.y * r.w * 4, (err) => (err ? reject(err) : resolve())),
         );
       }
       const direct = wholeRows && put === copyPixels && this.shmProvider;
-      if (direct) direct.readNextInto(target.data, r.y * r.w * 4);
+      if (direct) direct.readNextInto(target.data, at(r.x, r.y));
       try {
-        const at = this.scratch;
+        const from = this.scratch;
         await new Promise<void>((resolve, reject) =>
-          shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, at, (err) => {
+          shm.getImage(this.root, r.x, r.y, r.w, r.h, ALL_PLANES, ZPixmap, from, (err) => {
             if (err) return reject(err);
             if (direct) return resolve();
-            if (wholeRows) put(shm.buffer.subarray(at), target.data.subarray(r.y * r.w * 4), r.w * r.h);
-            else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(at + j * r.w * 4), target.data.subarray(((r.y + j) * target.width + r.x) * 4), r.w);
+            if (wholeRows) put(shm.buffer.subarray(from), target.data.subarray(at(r.x, r.y)), r.w * r.h);
+            else for (let j = 0; j < r.h; j++) put(shm.buffer.subarray(from + j * r.w * 4), target.data.subarray(at(r.x, r.y + j)), r.w);
             resolve();
           }),
         );
@@ -386,12 +421,29 @@ export class X11Source implements ScreenSource {
     if (!this.xtest || this.closed) return;
     // Always, even to where the viewer pointed last: the local user may have moved the mouse
     // since, and a click must land where the operator sees it land.
-    this.xtest.FakeInput(MotionNotify, 0, 0, this.root, x, y);
+    if (this.warpMotion) this.X.WarpPointer(0, this.root, 0, 0, 0, 0, x, y);
+    else this.xtest.FakeInput(MotionNotify, 0, 0, this.root, x, y);
+    if (!this.motionChecked && this.heads.length > 1 && !inside(this.heads[0]!, x, y)) this.checkMotion(x, y);
     for (const [bit, button] of BUTTONS) {
       if ((buttons & bit) === (this.buttons & bit)) continue;
       this.xtest.FakeInput(buttons & bit ? ButtonPress : ButtonRelease, button, 0, this.root, 0, 0);
     }
     this.buttons = buttons;
+  }
+
+  /**
+   * Once, at the first move beyond the first monitor: did the pointer get there? XTEST's
+   * motion is what applications expect (raw events, pointer barriers and hot corners see it),
+   * so warps stand in only where it falls short.
+   */
+  private checkMotion(x: number, y: number): void {
+    this.motionChecked = true;
+    this.X.QueryPointer(this.root, (err: Error | null, p: { rootX: number; rootY: number }) => {
+      if (err || this.closed || (p.rootX === x && p.rootY === y)) return;
+      this.log("XTEST motion stops at the first monitor's edge: moving the pointer with warps", { wanted: `${x},${y}`, got: `${p.rootX},${p.rootY}` });
+      this.warpMotion = true;
+      this.X.WarpPointer(0, this.root, 0, 0, 0, 0, x, y);
+    });
   }
 
   private wheelNow(dx: number, dy: number): void {
@@ -558,4 +610,28 @@ export class X11Source implements ScreenSource {
     this.log("lost the X display", { display: this.display, error: err.message });
     this.opts.onLost?.(err);
   }
+}
+
+const inside = (r: Rect, x: number, y: number) => x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+
+/**
+ * Xinerama's heads as monitors: clipped to the screen, mirrored ones (the same place) once,
+ * at most MAX_MONITORS, sorted left to right then top to bottom. A single head, or none, is
+ * no choice to offer: empty.
+ */
+export function monitorsOf(heads: readonly { x: number; y: number; width: number; height: number }[], width: number, height: number): Rect[] {
+  const seen = new Set<string>();
+  const out: Rect[] = [];
+  for (const h of heads) {
+    const x = Math.max(0, h.x);
+    const y = Math.max(0, h.y);
+    const w = Math.min(width, h.x + h.width) - x;
+    const hh = Math.min(height, h.y + h.height) - y;
+    const key = `${x},${y},${w},${hh}`;
+    if (w <= 0 || hh <= 0 || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ x, y, w, h: hh });
+  }
+  out.sort((a, b) => a.x - b.x || a.y - b.y);
+  return out.length > 1 ? out.slice(0, MAX_MONITORS) : [];
 }

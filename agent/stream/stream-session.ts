@@ -5,11 +5,14 @@
 // so a slow viewer gets fewer, fresher updates instead of a growing queue.
 // When the remote screen changes size the session starts over at the new size (a new
 // encoder and damage grid) and sends a full frame, which tells the viewer the new size.
+// The same happens when the viewer picks one monitor (F6.2): the session then streams only
+// that part of the screen, in its own coordinates.
 import WebSocket from "ws";
 import {
   AgentMsg,
   CloseCode,
   encodeClipboard,
+  encodeMonitors,
   PictureQuality,
   decodeViewerInput,
   encodePong,
@@ -18,6 +21,7 @@ import {
   MAX_VIEWER_MSG_BYTES,
   ProtocolError,
   ViewerMsg,
+  type Rect,
   type ViewerInput,
 } from "../../protocol/stream";
 import { maskingFor } from "./frame-mask";
@@ -106,6 +110,16 @@ export class StreamSession {
   private screenComplete = false;
   /** The source told of a new size: the next pump rebuilds the encoder for it. */
   private resizePending = false;
+  /** The viewer picked another monitor: the next pump rebuilds the encoder for it. */
+  private viewPending = false;
+  /** The source's size the encoder was built for: another means a resize is on its way. */
+  private builtFor: { width: number; height: number };
+  /** The source's monitors when the stream opened or last resized (F6.2). */
+  private layout: Rect[] = [];
+  /** The monitor shown (an index into layout), or null: the whole screen. */
+  private shown: number | null = null;
+  /** The part of the screen this session streams, in screen coordinates: the encoder's (0, 0) is its corner. */
+  private view: Rect;
   private unsubscribeResize: (() => void) | undefined;
   private unsubscribeClipboard: (() => void) | undefined;
   private readonly window: FlowWindow;
@@ -134,6 +148,8 @@ export class StreamSession {
     this.source = opts.source;
     this.log = opts.log ?? silentLog;
     this.hands = new ViewerHands(this.source);
+    this.view = { x: 0, y: 0, w: this.source.width, h: this.source.height };
+    this.builtFor = { width: this.source.width, height: this.source.height };
     this.damage = new DamageGrid(this.source.width, this.source.height);
     // Sources that capture in place hand the encoder their native layout (X11: BGRX).
     const pixelFormat = this.source.captureInto ? (this.source.captureFormat ?? "rgba") : "rgba";
@@ -191,7 +207,8 @@ export class StreamSession {
    * least once after its first update), for a thumbnail that costs no capture.
    */
   snapshot(): RgbaImage | undefined {
-    if (!this.open || !this.screenComplete) return undefined;
+    // One monitor's picture is not the computer's: the thumbnail path captures the screen itself.
+    if (!this.open || !this.screenComplete || !this.viewIsScreen) return undefined;
     // A lent screen is written by the X server during a capture: read it between updates.
     if (this.busy && this.lentScreen) return undefined;
     return { width: this.encoder.width, height: this.encoder.height, data: this.encoder.screenRgba() };
@@ -218,7 +235,15 @@ export class StreamSession {
       this.ws.ping();
     }, livenessMs);
     this.unsubscribe = this.source.onDamage((rects) => {
-      for (const r of rects) this.damage.add(r);
+      // In the view's coordinates; what lies outside the monitor shown is not this session's.
+      const { x, y, w, h } = this.view;
+      for (const r of rects) {
+        const x0 = Math.max(r.x, x);
+        const y0 = Math.max(r.y, y);
+        const x1 = Math.min(r.x + r.w, x + w);
+        const y1 = Math.min(r.y + r.h, y + h);
+        if (x1 > x0 && y1 > y0) this.damage.add({ x: x0 - x, y: y0 - y, w: x1 - x0, h: y1 - y0 });
+      }
       this.schedule();
     });
     this.unsubscribeResize = this.source.onResize?.(() => {
@@ -237,6 +262,8 @@ export class StreamSession {
     });
     // Resized while the socket was connecting: that event went to no one.
     if (this.sizeChanged) this.resizePending = true;
+    this.layout = this.source.monitors?.() ?? [];
+    this.sendMonitors();
     // A viewer starts with nothing: the first update is a full key frame.
     this.requestFull();
   }
@@ -296,9 +323,9 @@ export class StreamSession {
         if (this.window.ack(msg.seq)) this.schedule();
         return;
       case ViewerMsg.Pointer:
-        return this.hands.pointer(msg.x, msg.y, msg.buttons);
+        return this.hands.pointer(msg.x + this.view.x, msg.y + this.view.y, msg.buttons);
       case ViewerMsg.Wheel:
-        return this.hands.wheel(msg.x, msg.y, msg.dx, msg.dy);
+        return this.hands.wheel(msg.x + this.view.x, msg.y + this.view.y, msg.dx, msg.dy);
       case ViewerMsg.Key:
         return this.hands.key(msg.keysym, msg.down);
       case ViewerMsg.Ping:
@@ -309,6 +336,15 @@ export class StreamSession {
         return;
       case ViewerMsg.Clipboard:
         return this.hands.paste(msg.text);
+      case ViewerMsg.Monitor:
+        // An index into a list this viewer has not seen yet (the layout just changed): ignored,
+        // the new list is on its way to it.
+        if (msg.index !== null && msg.index >= this.layout.length) return;
+        if (msg.index === this.shown) return;
+        this.shown = msg.index;
+        this.viewPending = true;
+        this.schedule();
+        return;
       case ViewerMsg.Quality: {
         // From the next update on, and kept for an encoder rebuilt after a resize.
         const jpegQuality = JPEG_QUALITY[msg.level];
@@ -356,22 +392,46 @@ export class StreamSession {
     });
   }
 
-  /** The source's size differs from the encoder's: captures wait for the source's resize event. */
+  /** The source's size differs from the encoder's build: captures wait for the source's resize event. */
   private get sizeChanged(): boolean {
-    return this.source.width !== this.encoder.width || this.source.height !== this.encoder.height;
+    return this.source.width !== this.builtFor.width || this.source.height !== this.builtFor.height;
   }
 
-  /** Starts over at the source's new size: a new encoder and damage grid, and a full frame. */
+  private get viewIsScreen(): boolean {
+    const v = this.view;
+    return v.x === 0 && v.y === 0 && v.w === this.builtFor.width && v.h === this.builtFor.height;
+  }
+
+  /** Tells the viewers the monitors and the one shown, where the source knows its monitors. */
+  private sendMonitors(): void {
+    if (!this.source.monitors || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(encodeMonitors({ monitors: this.layout, shown: this.shown }));
+  }
+
+  /**
+   * Starts over at the source's new size or the monitor the viewer picked: a new encoder and
+   * damage grid, and a full frame.
+   */
   private rebuild(): void {
+    if (this.resizePending) {
+      this.layout = this.source.monitors?.() ?? [];
+      // The monitor shown may be gone, or another one now: the whole screen then.
+      if (this.shown !== null && this.shown >= this.layout.length) this.shown = null;
+    }
     this.resizePending = false;
-    const { width, height } = this.source;
+    this.viewPending = false;
+    this.builtFor = { width: this.source.width, height: this.source.height };
+    const monitor = this.shown === null ? undefined : this.layout[this.shown];
+    this.view = monitor ? { ...monitor } : { x: 0, y: 0, w: this.source.width, h: this.source.height };
+    const { w: width, h: height } = this.view;
     this.inputBounds = { width: Math.max(width, this.inputBounds.width), height: Math.max(height, this.inputBounds.height) };
     this.newSizePending = true;
     this.newSizeSeq = undefined;
     this.screenComplete = false;
     // The old screen buffer may be the source's old segment: back first, so the new one can be lent.
+    // A whole-screen buffer only: one monitor's picture has its own.
     this.giveBackScreen();
-    this.lentScreen = this.source.captureInto ? this.source.lendScreen?.() : undefined;
+    this.lentScreen = this.source.captureInto && this.viewIsScreen ? this.source.lendScreen?.() : undefined;
     this.encoder = new FrameEncoder(width, height, { ...this.encoderOptions, screen: this.lentScreen });
     this.damage = new DamageGrid(width, height);
     clearTimeout(this.refreshTimer); // its stand-ins belonged to the old encoder
@@ -379,11 +439,12 @@ export class StreamSession {
     this.needFull = true;
     this.window.reset();
     this.damage.addAll();
+    this.sendMonitors();
   }
 
   private async pump(): Promise<void> {
     if (this.busy || !this.open) return;
-    if (this.resizePending) this.rebuild();
+    if (this.resizePending || this.viewPending) this.rebuild();
     // Resized and the source not ready for the new size yet: its resize event resumes the loop.
     if (this.sizeChanged || this.damage.isEmpty) return;
     if (!this.window.hasCredit || this.ws.bufferedAmount > this.maxBuffered) return; // an ack or a drain resumes
@@ -393,9 +454,11 @@ export class StreamSession {
       const full = this.needFull;
       this.needFull = false;
       const regions = this.damage.take();
+      const { x: vx, y: vy } = this.view;
       for (const r of regions) {
-        if (this.source.captureInto) await this.source.captureInto(r, { data: this.encoder.screen, width: this.encoder.width });
-        else this.encoder.put(r, await this.source.capture(r));
+        const onScreen = { x: r.x + vx, y: r.y + vy, w: r.w, h: r.h };
+        if (this.source.captureInto) await this.source.captureInto(onScreen, { data: this.encoder.screen, width: this.encoder.width, origin: this.view });
+        else this.encoder.put(r, await this.source.capture(onScreen));
       }
       if (full) this.screenComplete = true;
       const rects = await this.encoder.encode(regions, full);

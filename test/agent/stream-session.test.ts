@@ -98,6 +98,13 @@ describe("stream session", () => {
     expect(frames.some((f) => f.rects.some((r) => isJpeg(r.encoding)))).toBe(true);
     const top = 400 * source.width * 4; // above the photo panel: must be exact
     expect(firstDifference(withoutClock(source, canvas.data.subarray(0, top)), withoutClock(source, truth.data.subarray(0, top)))).toBe(-1);
+    // A source that knows no monitors (this one, the demo's) offers no choice of them (F6.2),
+    // and a Monitor message for it changes nothing.
+    expect(viewer.monitorLayouts).toEqual([]);
+    viewer.send({ type: ViewerMsg.Monitor, index: 0 });
+    viewer.send({ type: ViewerMsg.Refresh });
+    const again = await viewer.nextUpdate();
+    expect([again.frames[0]!.width, again.frames[0]!.height]).toEqual([source.width, source.height]);
   });
 
   it("lets go of what its own viewer holds when it ends, and nothing another session holds", async () => {

@@ -3,7 +3,7 @@ import type { ComputerHub } from "../../durable-objects/computer-hub";
 import type { SessionRelay } from "../../durable-objects/session-relay";
 import { describe, expect, it } from "vitest";
 import { ControlCloseCode } from "../../protocol/control";
-import { CloseCode, MAX_VIEWER_MSG_BYTES, PictureQuality, ViewerMsg, encodeViewerInput } from "../../protocol/stream";
+import { CloseCode, MAX_VIEWER_MSG_BYTES, PictureQuality, ViewerMsg, encodeMonitors, encodeViewerInput } from "../../protocol/stream";
 import { mintTicket } from "../../worker/sessions/tickets";
 import { activeUser, api, sessionCookie } from "./helpers";
 import { isBinary, isText, openSocket, type TestSocket } from "./sockets";
@@ -188,6 +188,12 @@ describe("SessionRelay", () => {
     // The operator's picture quality choice (F6.2) passes as it is.
     viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Quality, level: PictureQuality.Speed }));
     expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(bytes(ViewerMsg.Quality, PictureQuality.Speed));
+    // So does the monitor to show (F6.2), and the agent's list of monitors the other way.
+    viewer.ws.send(encodeViewerInput({ type: ViewerMsg.Monitor, index: 1 }));
+    expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(bytes(ViewerMsg.Monitor, 1));
+    const layout = encodeMonitors({ monitors: [{ x: 0, y: 0, w: 960, h: 1080 }, { x: 960, y: 0, w: 960, h: 1080 }], shown: 1 });
+    agent.ws.send(layout);
+    expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(layout);
     agent.ws.send(bytes(0x01, 7));
     expect(new Uint8Array((await viewer.next(isBinary)) as ArrayBuffer)).toEqual(bytes(0x01, 7));
     control.ws.close();
@@ -209,6 +215,7 @@ describe("SessionRelay", () => {
     expect([got.getUint8(0), got.getUint32(1, true)]).toEqual([ViewerMsg.Ack, 8]);
     // The picture's quality is the first viewer's choice; a watcher's input and clipboard do go through.
     watcher.ws.send(encodeViewerInput({ type: ViewerMsg.Quality, level: PictureQuality.Speed }));
+    watcher.ws.send(encodeViewerInput({ type: ViewerMsg.Monitor, index: 0 }));
     watcher.ws.send(encodeViewerInput({ type: ViewerMsg.Clipboard, text: "ok" }));
     expect(new Uint8Array((await agent.next(isBinary)) as ArrayBuffer)).toEqual(bytes(ViewerMsg.Clipboard, 0x6f, 0x6b));
     control.ws.close();
@@ -252,6 +259,7 @@ describe("SessionRelay", () => {
     ["an unknown viewer message type", "viewer", bytes(0x99, 0, 0, 0, 0), CloseCode.ProtocolViolation],
     ["a key message of the wrong length", "viewer", bytes(ViewerMsg.Key, 1, 0x61, 0), CloseCode.ProtocolViolation],
     ["an agent message type from a viewer", "viewer", bytes(0x01), CloseCode.ProtocolViolation],
+    ["a monitor choice of the wrong length", "viewer", bytes(ViewerMsg.Monitor, 1, 0), CloseCode.ProtocolViolation],
     ["an oversized viewer message", "viewer", new Uint8Array(MAX_VIEWER_MSG_BYTES + 1).fill(ViewerMsg.Key), CloseCode.TooLarge],
     ["a clipboard message over the limit", "viewer", new Uint8Array(MAX_VIEWER_MSG_BYTES + 1).fill(ViewerMsg.Clipboard), CloseCode.TooLarge],
     ["a viewer message type from the agent", "agent", bytes(ViewerMsg.Key, 1, 0x61, 0, 0, 0), CloseCode.ProtocolViolation],

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { FrameReader } from "../../../protocol/frame-codec";
-import { AgentMsg, encodeViewerInput, type Frame, FrameFlags, type ViewerInput } from "../../../protocol/stream";
+import { AgentMsg, decodeMonitors, encodeViewerInput, type Frame, FrameFlags, type MonitorLayout, type ViewerInput } from "../../../protocol/stream";
 
 export class Viewer {
   /** Messages not yet consumed by a test. */
@@ -13,9 +13,12 @@ export class Viewer {
   private readonly reader = new FrameReader();
   private waiter: (() => void) | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Every Monitors message (F6.2), decoded, in order: kept out of the inbox, which is for updates and replies. */
+  readonly monitorLayouts: MonitorLayout[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on("message", (data: Buffer) => {
+      if (data[0] === AgentMsg.Monitors) return void this.monitorLayouts.push(decodeMonitors(new Uint8Array(data)));
       this.inbox.push(new Uint8Array(data));
       this.waiter?.();
     });
