@@ -17,6 +17,7 @@ import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-
 import { launchBrowser, screenshot } from "./harness";
 import { psnr } from "../agent/helpers/compose";
 import { haveTool, startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
+import { haveXephyr, startXephyr } from "../agent/helpers/xephyr";
 import { xwdRoot } from "../agent/helpers/xwd";
 
 const baseUrl = inject("baseUrl");
@@ -25,7 +26,7 @@ const run = promisify(execFile);
 let browser: Browser;
 let workDir: string;
 const processes: ChildProcess[] = [];
-const displays: Xvfb[] = [];
+const displays: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -188,6 +189,46 @@ describe("a live session with a moving picture", () => {
       // Done with the picture: no painting at 30 fps for the rest of the file.
       painter.kill("SIGKILL");
     }
+    await context.close();
+  });
+});
+
+describe("a live session with two monitors", () => {
+  // Xephyr with two Xinerama heads, 640x480 each, side by side; an xterm on each.
+  test.skipIf(!haveXephyr())("the monitor choice shows one monitor alone, and all of them again", { timeout: 120_000 }, async () => {
+    const x = await startXephyr(["640x480", "640x480"]);
+    displays.push(x);
+    const env = { PATH: process.env.PATH, DISPLAY: x.display, LANG: "C.UTF-8" };
+    for (const [name, geometry] of [["on-left", "30x6+20+20"], ["on-right", "40x12+700+150"]] as const) {
+      processes.push(spawn("xterm", ["-T", name, "-geometry", geometry, "-bg", name === "on-right" ? "navy" : "white", "-e", "/bin/sh"], { env, stdio: "ignore" }));
+      await run("xdotool", ["search", "--sync", "--onlyvisible", "--name", name], { env, timeout: 10_000 });
+    }
+    const account = await createAccount(baseUrl, "monitors");
+    const cookie = await signIn(baseUrl, account);
+    const agent = startAgent(account, "e2e-monitors", ["--display", x.display]);
+    const computerId = await onlineComputerId(baseUrl, cookie, "e2e-monitors", agent);
+    const { context, viewer } = await connectFromCabinet(cookie, computerId);
+    const size = async () => {
+      const c = await canvasRgba(viewer);
+      return [c.width, c.height];
+    };
+    await expect.poll(size, { timeout: 10_000 }).toEqual([1280, 480]);
+    const choice = viewer.getByRole("combobox", { name: "Monitor shown" });
+    expect(await choice.locator("option").allTextContents()).toEqual(["All monitors", "Monitor 1 (640×480)", "Monitor 2 (640×480)"]);
+
+    // Monitor 2 alone: the canvas is its size and shows what xwd sees there.
+    await choice.selectOption({ label: "Monitor 2 (640×480)" });
+    await expect.poll(size, { timeout: 10_000 }).toEqual([640, 480]);
+    const rightHalf = () => columns(xwdRoot(x.display).data, 1280, 640, 640);
+    await expect.poll(async () => psnr((await canvasRgba(viewer)).rgba, rightHalf()), { timeout: 10_000, interval: 500 }).toBeGreaterThan(40);
+    expect(await choice.inputValue()).toBe("1");
+    await screenshot(viewer, "session-monitor-2");
+
+    // And all of them again.
+    await choice.selectOption({ label: "All monitors" });
+    await expect.poll(size, { timeout: 10_000 }).toEqual([1280, 480]);
+    await expect.poll(async () => psnr((await canvasRgba(viewer)).rgba, xwdRoot(x.display).data), { timeout: 10_000, interval: 500 }).toBeGreaterThan(40);
+    expect(await choice.inputValue()).toBe("all");
     await context.close();
   });
 });

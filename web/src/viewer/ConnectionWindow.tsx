@@ -219,6 +219,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   const canRetry = state === "ended" || state === "offline" || state === "error";
   const zoom = view.value;
   const zoomed = zoom.scale > 1;
+  const monitors = session?.monitors.value ?? null;
 
   return (
     <div class="viewer" ref={rootRef}>
@@ -292,6 +293,30 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
               </option>
             ))}
           </select>
+          {monitors && monitors.monitors.length > 1 && (
+            <select
+              class="viewer-monitor"
+              aria-label={t("viewer.monitorLabel")}
+              title={t("viewer.monitorLabel")}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                session?.setMonitor(value === "all" ? null : Number(value));
+                // Shown as chosen once the agent says so (a watcher's choice is not taken).
+                e.currentTarget.value = monitors.shown === null ? "all" : String(monitors.shown);
+                moreOpen.value = false;
+                focusScreen();
+              }}
+            >
+              <option value="all" selected={monitors.shown === null}>
+                {t("viewer.monitorAll")}
+              </option>
+              {monitors.monitors.map((m, i) => (
+                <option key={i} value={String(i)} selected={monitors.shown === i}>
+                  {t("viewer.monitorN", { n: i + 1, width: m.w, height: m.h })}
+                </option>
+              ))}
+            </select>
+          )}
           <button
             type="button"
             aria-pressed={viewOnly}

@@ -5,7 +5,9 @@ import {
   agentTakesExtras,
   CloseCode,
   decodeClipboard,
+  decodeMonitors,
   MAX_CLIPBOARD_BYTES,
+  type MonitorLayout,
   PictureQuality,
   ProtocolError,
   ViewerMsg,
@@ -71,6 +73,8 @@ export class ViewerSession {
    * the stream on them): until the session started, and for an older agent, false.
    */
   readonly agentExtras = signal(false);
+  /** The remote computer's monitors and the one shown (F6.2), as its agent last said; null until it does. */
+  readonly monitors: Signal<MonitorLayout | null> = signal(null);
   /** A passing word for the user (a paste that could not go), shown a few seconds; null when none. */
   readonly notice: Signal<string | null> = signal(null);
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -116,6 +120,7 @@ export class ViewerSession {
     this.sessionId = undefined;
     this.liveAt = undefined;
     this.duration.value = 0;
+    this.monitors.value = null;
     let res: Response;
     try {
       res = await fetch(`/api/computers/${encodeURIComponent(this.computerId)}/sessions`, {
@@ -190,6 +195,12 @@ export class ViewerSession {
     if (type === AgentMsg.Frame) {
       if (this.state.value === "waiting" || this.state.value === "connecting") this.go("live", t("viewer.connected"));
       this.renderer.push(data);
+    } else if (type === AgentMsg.Monitors) {
+      try {
+        this.monitors.value = decodeMonitors(new Uint8Array(data));
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err; // a malformed list: the choice stays as it was
+      }
     } else if (type === AgentMsg.Clipboard) {
       try {
         this.remoteCopied(decodeClipboard(new Uint8Array(data)));
@@ -321,6 +332,16 @@ export class ViewerSession {
     this.quality.value = level;
     saveQuality(level);
     if (this.agentExtras.peek()) this.send({ type: ViewerMsg.Quality, level });
+  }
+
+  /**
+   * Asks the agent to show one monitor (its index in the agent's list) or, with null, the
+   * whole screen. The choice shows once the agent confirms it with its next list; a watcher's
+   * is not taken (the first viewer's stream is everyone's).
+   */
+  setMonitor(index: number | null): void {
+    if ((this.monitors.peek()?.monitors.length ?? 0) < 2) return;
+    this.send({ type: ViewerMsg.Monitor, index });
   }
 
   /** Turns view only on or off; turning it on first lets go of any mouse button held. */
