@@ -332,6 +332,8 @@ export class StreamSession {
         this.ws.send(encodePong(msg.t));
         return;
       case ViewerMsg.Refresh:
+        // A viewer that joined after the stream opened (the relay keeps nothing) needs the list too.
+        this.sendMonitors();
         this.requestFull();
         return;
       case ViewerMsg.Clipboard:

@@ -223,11 +223,21 @@ describe("phone viewport (360 px)", () => {
     await expectPhoneLayout(page);
     const bar = (await page.locator(".viewer-bar").boundingBox())!;
     expect(bar.x + bar.width).toBeLessThanOrEqual(PHONE.width);
-    for (const button of await page.locator(".viewer-bar button").all()) {
-      const box = (await button.boundingBox())!;
-      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
-      expect(box.height).toBeGreaterThanOrEqual(32);
-    }
+    // Every control in reach, those under More too (open it to see them).
+    const fits = async () => {
+      const shown = await page.locator(".viewer-bar button:visible, .viewer-bar select:visible").all();
+      expect(shown.length).toBeGreaterThan(0);
+      for (const control of shown) {
+        const box = (await control.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+        expect(box.height).toBeGreaterThanOrEqual(32);
+      }
+      return shown.length;
+    };
+    const inBar = await fits();
+    await page.getByRole("button", { name: "More controls" }).click();
+    expect(await fits()).toBeGreaterThan(inBar);
     const touchAction = await page.getByTestId("remote-screen").evaluate((el) => getComputedStyle(el).touchAction);
     expect(touchAction).toBe("none");
   });

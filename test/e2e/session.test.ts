@@ -214,7 +214,7 @@ describe("a live session with two monitors", () => {
     };
     await expect.poll(size, { timeout: 10_000 }).toEqual([1280, 480]);
     const choice = viewer.getByRole("combobox", { name: "Monitor shown" });
-    expect(await choice.locator("option").allTextContents()).toEqual(["All monitors", "Monitor 1 (640×480)", "Monitor 2 (640×480)"]);
+    await expect.poll(() => choice.locator("option").allTextContents()).toEqual(["All monitors", "Monitor 1 (640×480)", "Monitor 2 (640×480)"]);
 
     // Monitor 2 alone: the canvas is its size and shows what xwd sees there.
     await choice.selectOption({ label: "Monitor 2 (640×480)" });
