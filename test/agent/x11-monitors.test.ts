@@ -3,10 +3,11 @@
 // Xinerama heads side by side (a desktop's two monitors are reported the same way).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FrameFlags, type Rect, ViewerMsg, WHOLE_SCREEN } from "../../protocol/stream";
+import { type Rect, ViewerMsg, WHOLE_SCREEN } from "../../protocol/stream";
 import { monitorsOf, type X11Source } from "../../agent/screen/x11-source";
 import type { StreamSession } from "../../agent/stream/stream-session";
-import { Canvas, firstDifference } from "./helpers/compose";
+import type { Canvas } from "./helpers/compose";
+import { settleCanvas } from "./helpers/settle";
 import type { Viewer, ViewerServer } from "./helpers/viewer";
 import { sleep, until } from "./helpers/wait";
 import { haveXephyr, startXephyr, type Xephyr } from "./helpers/xephyr";
@@ -50,23 +51,8 @@ describe.skipIf(!haveXephyr())("a screen of two monitors", () => {
     return { width: r.w, height: r.h, data };
   }
 
-  /** Applies and acks updates until the canvas equals `part` of the screen (a new canvas at a new size). */
   async function settleOn(part: Rect): Promise<void> {
-    for (;;) {
-      if (viewer.pending === 0) {
-        await sleep(200);
-        const want = screenPart(part);
-        if (viewer.pending === 0 && canvas.width === want.width && canvas.height === want.height && firstDifference(canvas.data, want.data) === -1) return;
-      }
-      const u = await viewer.nextUpdate(8000);
-      const f = u.frames[0]!;
-      if (f.width !== canvas.width || f.height !== canvas.height) {
-        expect(f.flags & FrameFlags.full).toBeTruthy();
-        canvas = new Canvas(f.width, f.height);
-      }
-      await canvas.applyFrames(u.frames);
-      viewer.send({ type: ViewerMsg.Ack, seq: f.seq });
-    }
+    canvas = await settleCanvas(viewer, canvas, () => screenPart(part));
   }
 
   const pointerAt = () => {

@@ -5,10 +5,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import type { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CloseCode, FrameFlags, ViewerMsg } from "../../protocol/stream";
+import { CloseCode, ViewerMsg } from "../../protocol/stream";
 import type { X11Source } from "../../agent/screen/x11-source";
 import { StreamSession } from "../../agent/stream/stream-session";
 import { Canvas, firstDifference } from "./helpers/compose";
+import { settleCanvas } from "./helpers/settle";
 import { startViewerServer, type Viewer, type ViewerServer } from "./helpers/viewer";
 import { until } from "./helpers/wait";
 import { haveXephyr, startXephyr, type Xephyr } from "./helpers/xephyr";
@@ -35,27 +36,8 @@ describe.skipIf(!haveXephyr()).each(setups)("a screen that changes size mid-sess
   const xterm = (geometry: string) =>
     clients.push(spawn("xterm", ["-geometry", geometry, "-e", "/bin/sh"], { env: { PATH: process.env.PATH, DISPLAY: xephyr.display, LANG: "C.UTF-8" }, stdio: "ignore" }));
 
-  /**
-   * Applies and acks updates until the canvas equals xwd's view of the screen, making a new
-   * canvas when a frame comes at another size (as the web app resizes its canvas).
-   */
   async function settle(): Promise<void> {
-    for (;;) {
-      if (viewer.pending === 0) {
-        await new Promise((r) => setTimeout(r, 200));
-        const screen = xwdRoot(xephyr.display);
-        if (viewer.pending === 0 && canvas.width === screen.width && canvas.height === screen.height && firstDifference(canvas.data, screen.data) === -1) return;
-      }
-      const u = await viewer.nextUpdate(8000);
-      const f = u.frames[0]!;
-      if (f.width !== canvas.width || f.height !== canvas.height) {
-        // A new size only ever comes in a full frame: the old pixels mean nothing at it.
-        expect(f.flags & FrameFlags.full).toBeTruthy();
-        canvas = new Canvas(f.width, f.height);
-      }
-      await canvas.applyFrames(u.frames);
-      viewer.send({ type: ViewerMsg.Ack, seq: f.seq });
-    }
+    canvas = await settleCanvas(viewer, canvas, () => xwdRoot(xephyr.display));
   }
 
   beforeAll(async () => {

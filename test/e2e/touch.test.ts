@@ -103,6 +103,22 @@ async function gesture(page: Page, cdp: CDPSession, from: { x: number; y: number
   await touch(cdp, "touchEnd", []);
 }
 
+/** Two fingers spread apart around `center`, 40 to 120 CSS px: a pinch that zooms in. */
+function pinchOut(page: Page, cdp: CDPSession, center: { x: number; y: number }): Promise<void> {
+  return gesture(
+    page,
+    cdp,
+    [
+      { x: center.x - 20, y: center.y },
+      { x: center.x + 20, y: center.y },
+    ],
+    [
+      { x: center.x - 60, y: center.y },
+      { x: center.x + 60, y: center.y },
+    ],
+  );
+}
+
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "edgedesk-touch-"));
   x = await startXvfb(`${SCREEN.width}x${SCREEN.height}x24`);
@@ -199,18 +215,7 @@ describe("the connection window on a phone", () => {
     since = xEvents().length;
     const canvas = page.getByTestId("remote-screen");
     const center = await clientPoint(page, { x: 400, y: 300 });
-    await gesture(
-      page,
-      cdp,
-      [
-        { x: center.x - 20, y: center.y },
-        { x: center.x + 20, y: center.y },
-      ],
-      [
-        { x: center.x - 60, y: center.y },
-        { x: center.x + 60, y: center.y },
-      ],
-    );
+    await pinchOut(page, cdp, center);
     await expect.poll(() => canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform)).toMatch(/scale\(3(\.\d+)?\)/);
     expect(await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([SCREEN.width, SCREEN.height]);
     await page.waitForTimeout(300);
@@ -336,18 +341,7 @@ describe("a zoomed view when the remote screen changes size", () => {
 
       const box = (await canvas.boundingBox())!;
       const center = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-      await gesture(
-        page,
-        cdp,
-        [
-          { x: center.x - 20, y: center.y },
-          { x: center.x + 20, y: center.y },
-        ],
-        [
-          { x: center.x - 60, y: center.y },
-          { x: center.x + 60, y: center.y },
-        ],
-      );
+      await pinchOut(page, cdp, center);
       const transform = () => canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform);
       await expect.poll(transform).toMatch(/scale\(3(\.\d+)?\)/);
       const resetZoom = page.getByRole("button", { name: "Reset zoom" });
