@@ -21,7 +21,6 @@ import {
   MAX_VIEWER_MSG_BYTES,
   ProtocolError,
   ViewerMsg,
-  type Rect,
   type ViewerInput,
 } from "../../protocol/stream";
 import { maskingFor } from "./frame-mask";
@@ -31,6 +30,7 @@ import { type EncoderOptions, FrameEncoder } from "../encode/frame-encoder";
 import { type Log, silentLog } from "../log";
 import type { RgbaImage, ScreenSource } from "../screen/source";
 import { FlowWindow } from "./flow-control";
+import { ScreenView } from "./screen-view";
 import { ViewerHands } from "./viewer-hands";
 
 /** How long a JPEG stand-in must hold still before its lossless refresh (see encode/tile-history.ts). */
@@ -114,12 +114,8 @@ export class StreamSession {
   private viewPending = false;
   /** The source's size the encoder was built for: another means a resize is on its way. */
   private builtFor: { width: number; height: number };
-  /** The source's monitors when the stream opened or last resized (F6.2). */
-  private layout: Rect[] = [];
-  /** The monitor shown (an index into layout), or null: the whole screen. */
-  private shown: number | null = null;
-  /** The part of the screen this session streams, in screen coordinates: the encoder's (0, 0) is its corner. */
-  private view: Rect;
+  /** The part of the screen this session streams (F6.2): the encoder's (0, 0) is its corner. */
+  private readonly view: ScreenView;
   private unsubscribeResize: (() => void) | undefined;
   private unsubscribeClipboard: (() => void) | undefined;
   private readonly window: FlowWindow;
@@ -148,7 +144,7 @@ export class StreamSession {
     this.source = opts.source;
     this.log = opts.log ?? silentLog;
     this.hands = new ViewerHands(this.source);
-    this.view = { x: 0, y: 0, w: this.source.width, h: this.source.height };
+    this.view = new ScreenView(this.source.width, this.source.height);
     this.builtFor = { width: this.source.width, height: this.source.height };
     this.damage = new DamageGrid(this.source.width, this.source.height);
     // Sources that capture in place hand the encoder their native layout (X11: BGRX).
@@ -235,15 +231,7 @@ export class StreamSession {
       this.ws.ping();
     }, livenessMs);
     this.unsubscribe = this.source.onDamage((rects) => {
-      // In the view's coordinates; what lies outside the monitor shown is not this session's.
-      const { x, y, w, h } = this.view;
-      for (const r of rects) {
-        const x0 = Math.max(r.x, x);
-        const y0 = Math.max(r.y, y);
-        const x1 = Math.min(r.x + r.w, x + w);
-        const y1 = Math.min(r.y + r.h, y + h);
-        if (x1 > x0 && y1 > y0) this.damage.add({ x: x0 - x, y: y0 - y, w: x1 - x0, h: y1 - y0 });
-      }
+      this.view.clip(rects, (r) => this.damage.add(r));
       this.schedule();
     });
     this.unsubscribeResize = this.source.onResize?.(() => {
@@ -262,7 +250,7 @@ export class StreamSession {
     });
     // Resized while the socket was connecting: that event went to no one.
     if (this.sizeChanged) this.resizePending = true;
-    this.layout = this.source.monitors?.() ?? [];
+    this.view.relayout(this.source.monitors?.() ?? []);
     this.sendMonitors();
     // A viewer starts with nothing: the first update is a full key frame.
     this.requestFull();
@@ -323,9 +311,9 @@ export class StreamSession {
         if (this.window.ack(msg.seq)) this.schedule();
         return;
       case ViewerMsg.Pointer:
-        return this.hands.pointer(msg.x + this.view.x, msg.y + this.view.y, msg.buttons);
+        return this.hands.pointer(msg.x + this.view.rect.x, msg.y + this.view.rect.y, msg.buttons);
       case ViewerMsg.Wheel:
-        return this.hands.wheel(msg.x + this.view.x, msg.y + this.view.y, msg.dx, msg.dy);
+        return this.hands.wheel(msg.x + this.view.rect.x, msg.y + this.view.rect.y, msg.dx, msg.dy);
       case ViewerMsg.Key:
         return this.hands.key(msg.keysym, msg.down);
       case ViewerMsg.Ping:
@@ -339,11 +327,7 @@ export class StreamSession {
       case ViewerMsg.Clipboard:
         return this.hands.paste(msg.text);
       case ViewerMsg.Monitor:
-        // An index into a list this viewer has not seen yet (the layout just changed): ignored,
-        // the new list is on its way to it.
-        if (msg.index !== null && msg.index >= this.layout.length) return;
-        if (msg.index === this.shown) return;
-        this.shown = msg.index;
+        if (!this.view.pick(msg.index)) return;
         this.viewPending = true;
         this.schedule();
         return;
@@ -400,14 +384,13 @@ export class StreamSession {
   }
 
   private get viewIsScreen(): boolean {
-    const v = this.view;
-    return v.x === 0 && v.y === 0 && v.w === this.builtFor.width && v.h === this.builtFor.height;
+    return this.view.isWholeScreen(this.builtFor.width, this.builtFor.height);
   }
 
   /** Tells the viewers the monitors and the one shown, where the source knows its monitors. */
   private sendMonitors(): void {
     if (!this.source.monitors || this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(encodeMonitors({ monitors: this.layout, shown: this.shown }));
+    this.ws.send(encodeMonitors(this.view.monitors));
   }
 
   /**
@@ -415,17 +398,11 @@ export class StreamSession {
    * damage grid, and a full frame.
    */
   private rebuild(): void {
-    if (this.resizePending) {
-      this.layout = this.source.monitors?.() ?? [];
-      // The monitor shown may be gone, or another one now: the whole screen then.
-      if (this.shown !== null && this.shown >= this.layout.length) this.shown = null;
-    }
+    if (this.resizePending) this.view.relayout(this.source.monitors?.() ?? []);
     this.resizePending = false;
     this.viewPending = false;
     this.builtFor = { width: this.source.width, height: this.source.height };
-    const monitor = this.shown === null ? undefined : this.layout[this.shown];
-    this.view = monitor ? { ...monitor } : { x: 0, y: 0, w: this.source.width, h: this.source.height };
-    const { w: width, h: height } = this.view;
+    const { w: width, h: height } = this.view.place(this.source.width, this.source.height);
     this.inputBounds = { width: Math.max(width, this.inputBounds.width), height: Math.max(height, this.inputBounds.height) };
     this.newSizePending = true;
     this.newSizeSeq = undefined;
@@ -456,10 +433,10 @@ export class StreamSession {
       const full = this.needFull;
       this.needFull = false;
       const regions = this.damage.take();
-      const { x: vx, y: vy } = this.view;
+      const origin = this.view.rect;
       for (const r of regions) {
-        const onScreen = { x: r.x + vx, y: r.y + vy, w: r.w, h: r.h };
-        if (this.source.captureInto) await this.source.captureInto(onScreen, { data: this.encoder.screen, width: this.encoder.width, origin: this.view });
+        const onScreen = { x: r.x + origin.x, y: r.y + origin.y, w: r.w, h: r.h };
+        if (this.source.captureInto) await this.source.captureInto(onScreen, { data: this.encoder.screen, width: this.encoder.width, origin });
         else this.encoder.put(r, await this.source.capture(onScreen));
       }
       if (full) this.screenComplete = true;
