@@ -157,7 +157,7 @@ describe("German on a phone", () => {
     const page = await fixture.newPage({ viewport: { width: 360, height: 740 }, locale: "de-DE", hasTouch: true, isMobile: true });
     const cookie = await fixture.signInBrowser(account, page.context());
     await updateProfile(baseUrl, cookie, { language: "de" });
-    await linkComputer(baseUrl, account, { name: "Laptop im Homeoffice", os: "linux", installed: true });
+    const laptop = await linkComputer(baseUrl, account, { name: "Laptop im Homeoffice", os: "linux", installed: true });
     for (const [path, heading] of [
       ["/computers", "Computer"],
       ["/history", "Verlauf"],
@@ -169,6 +169,12 @@ describe("German on a phone", () => {
       expect(width, path).toBeLessThanOrEqual(360);
       await screenshot(page, `i18n-phone${path.replace("/", "-")}`);
     }
+    // The connection window's bar stays one row in German too ("Sitzung beenden", "Tastatur").
+    await page.goto(`/connect/${laptop.computerId}`);
+    await page.getByRole("button", { name: "Sitzung beenden" }).waitFor();
+    expect((await page.locator(".viewer-bar").boundingBox())!.height).toBeLessThan(56);
+    expect(await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth))).toBeLessThanOrEqual(360);
+    await screenshot(page, "i18n-phone-connect");
   });
 });
 
