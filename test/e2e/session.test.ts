@@ -224,11 +224,19 @@ describe("a live session with two monitors", () => {
     expect(await choice.inputValue()).toBe("1");
     await screenshot(viewer, "session-monitor-2");
 
+    // The next window to this computer opens on the same monitor (remembered by its place).
+    await viewer.reload();
+    await expect.poll(() => viewer.getByTestId("viewer-state").textContent(), { timeout: 20_000 }).toBe("Connected");
+    await expect.poll(size, { timeout: 10_000 }).toEqual([640, 480]);
+    await expect.poll(() => choice.inputValue()).toBe("1");
+
     // And all of them again.
     await choice.selectOption({ label: "All monitors" });
     await expect.poll(size, { timeout: 10_000 }).toEqual([1280, 480]);
     await expect.poll(async () => psnr((await canvasRgba(viewer)).rgba, xwdRoot(x.display).data), { timeout: 10_000, interval: 500 }).toBeGreaterThan(40);
     expect(await choice.inputValue()).toBe("all");
+    // And that is remembered too.
+    expect(await viewer.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("edgedesk.viewer.monitor.")))).toEqual([]);
     await context.close();
   });
 });

@@ -18,6 +18,7 @@ import { api, ApiError, errorMessage } from "../api/client";
 import { t, type Key } from "../i18n/i18n";
 import { FrameRenderer } from "./frame-renderer";
 import { KEYSYM } from "./keysyms";
+import { loadMonitorChoice, saveMonitorChoice } from "./monitor-choice";
 import { loadQuality, saveQuality } from "./picture-quality";
 
 export type ViewerState = "starting" | "connecting" | "waiting" | "live" | "ended" | "offline" | "error";
@@ -75,6 +76,8 @@ export class ViewerSession {
   readonly agentExtras = signal(false);
   /** The remote computer's monitors and the one shown (F6.2), as its agent last said; null until it does. */
   readonly monitors: Signal<MonitorLayout | null> = signal(null);
+  /** This session asked for the stored monitor choice already (at the agent's first list). */
+  private monitorRestored = false;
   /** A passing word for the user (a paste that could not go), shown a few seconds; null when none. */
   readonly notice: Signal<string | null> = signal(null);
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -121,6 +124,7 @@ export class ViewerSession {
     this.liveAt = undefined;
     this.duration.value = 0;
     this.monitors.value = null;
+    this.monitorRestored = false;
     let res: Response;
     try {
       res = await fetch(`/api/computers/${encodeURIComponent(this.computerId)}/sessions`, {
@@ -200,7 +204,9 @@ export class ViewerSession {
         this.monitors.value = decodeMonitors(new Uint8Array(data));
       } catch (err) {
         if (!(err instanceof ProtocolError)) throw err; // a malformed list: the choice stays as it was
+        return;
       }
+      this.restoreMonitor();
     } else if (type === AgentMsg.Clipboard) {
       try {
         this.remoteCopied(decodeClipboard(new Uint8Array(data)));
@@ -340,8 +346,20 @@ export class ViewerSession {
    * is not taken (the first viewer's stream is everyone's).
    */
   setMonitor(index: number | null): void {
-    if ((this.monitors.peek()?.monitors.length ?? 0) < 2) return;
+    const layout = this.monitors.peek();
+    if (!layout || layout.monitors.length < 2) return;
+    saveMonitorChoice(this.computerId, index === null ? null : (layout.monitors[index] ?? null));
     this.send({ type: ViewerMsg.Monitor, index });
+  }
+
+  /** At the agent's first list in this session: the monitor picked last time, if it is still there. */
+  private restoreMonitor(): void {
+    const layout = this.monitors.peek();
+    if (this.monitorRestored || !layout || layout.monitors.length < 2) return;
+    this.monitorRestored = true;
+    const place = loadMonitorChoice(this.computerId);
+    const index = place ? layout.monitors.findIndex((m) => m.x === place.x && m.y === place.y && m.w === place.w && m.h === place.h) : -1;
+    if (index >= 0 && layout.shown !== index) this.send({ type: ViewerMsg.Monitor, index });
   }
 
   /** Turns view only on or off; turning it on first lets go of any mouse button held. */
