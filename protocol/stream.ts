@@ -145,6 +145,8 @@ export const RECT_HEADER_BYTES = 9;
 
 export type Rect = { x: number; y: number; w: number; h: number };
 
+export const sameRect = (a: Rect, b: Rect): boolean => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
+
 export type FrameRect =
   | (Rect & { encoding: typeof Encoding.Jpeg | typeof Encoding.JpegTransposed | typeof Encoding.Png | typeof Encoding.Webp; data: Uint8Array })
   | (Rect & { encoding: typeof Encoding.Copy; srcX: number; srcY: number })

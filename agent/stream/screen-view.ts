@@ -1,7 +1,7 @@
 // Which part of the remote screen one stream session shows (F6.2): all of it, or the monitor
 // its viewer picked. The session's encoder, damage grid and the viewer's coordinates are the
 // view's own: (0, 0) is the view's corner on the screen.
-import type { MonitorLayout, Rect } from "../../protocol/stream";
+import { type MonitorLayout, type Rect, sameRect } from "../../protocol/stream";
 
 export class ScreenView {
   /** The source's monitors when the stream opened or last resized. */
@@ -27,7 +27,7 @@ export class ScreenView {
   relayout(monitors: Rect[]): void {
     const showing = this.shown === null ? undefined : this.layout[this.shown];
     this.layout = monitors;
-    const still = showing ? monitors.findIndex((m) => m.x === showing.x && m.y === showing.y && m.w === showing.w && m.h === showing.h) : -1;
+    const still = showing ? monitors.findIndex((m) => sameRect(m, showing)) : -1;
     this.shown = still >= 0 ? still : null;
   }
 

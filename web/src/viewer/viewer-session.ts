@@ -10,6 +10,7 @@ import {
   type MonitorLayout,
   PictureQuality,
   ProtocolError,
+  sameRect,
   ViewerMsg,
   encodeViewerInput,
   type ViewerInput,
@@ -358,7 +359,7 @@ export class ViewerSession {
     if (this.monitorRestored || !layout || layout.monitors.length < 2) return;
     this.monitorRestored = true;
     const place = loadMonitorChoice(this.computerId);
-    const index = place ? layout.monitors.findIndex((m) => m.x === place.x && m.y === place.y && m.w === place.w && m.h === place.h) : -1;
+    const index = place ? layout.monitors.findIndex((m) => sameRect(m, place)) : -1;
     if (index >= 0 && layout.shown !== index) this.send({ type: ViewerMsg.Monitor, index });
   }
 
