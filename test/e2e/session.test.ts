@@ -63,11 +63,12 @@ const RECORD_SENT = `
 async function connectFromCabinet(
   cookie: string,
   computerId: string,
-  options: { recordSent?: boolean; permissions?: string[] } = {},
+  options: { recordSent?: boolean; permissions?: string[]; initScript?: string } = {},
 ): Promise<{ context: BrowserContext; viewer: Page }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: options.permissions });
   await context.addCookies(browserCookies(baseUrl, cookie));
   if (options.recordSent) await context.addInitScript(RECORD_SENT);
+  if (options.initScript) await context.addInitScript(options.initScript);
   const cabinet = await context.newPage();
   await cabinet.goto(`${baseUrl}/computers`);
   const row = cabinet.locator(`[data-computer-id="${computerId}"]`);
@@ -83,7 +84,7 @@ async function takeSent(viewer: Page): Promise<number[][]> {
 }
 
 /** A new account, its --virtual agent online as "e2e-<prefix>", and a connection window to it from the cabinet. */
-async function connectVirtual(prefix: string, options: { recordSent?: boolean } = {}) {
+async function connectVirtual(prefix: string, options: { recordSent?: boolean; initScript?: string } = {}) {
   const account = await createAccount(baseUrl, prefix);
   const cookie = await signIn(baseUrl, account);
   const agent = startAgent(account, `e2e-${prefix}`, ["--virtual"]);
@@ -360,6 +361,22 @@ describe("a live session with the virtual screen", () => {
     await viewer.mouse.wheel(0, 120);
     await viewer.waitForTimeout(300);
     expect(await steps()).toEqual([1]);
+    await context.close();
+  });
+
+  test("a press still goes when the browser refuses the pointer capture", { timeout: 120_000 }, async () => {
+    // Chromium throws from setPointerCapture when the pointer is no longer active by the time
+    // the handler runs: the press and the drag must reach the remote all the same.
+    const refuse = `HTMLElement.prototype.setPointerCapture = function () { throw new DOMException("No active pointer", "NotFoundError"); };`;
+    const { context, viewer } = await connectVirtual("no-capture", { recordSent: true, initScript: refuse });
+    const box = (await viewer.getByTestId("remote-screen").boundingBox())!;
+    await takeSent(viewer);
+    await viewer.mouse.move(box.x + 100, box.y + 100);
+    await viewer.mouse.down();
+    await viewer.mouse.move(box.x + 140, box.y + 120);
+    await viewer.mouse.up();
+    const buttons = (await takeSent(viewer)).filter((m) => m[0] === 0x82).map((m) => m[5]);
+    expect(buttons).toEqual([0, 1, 1, 0]);
     await context.close();
   });
 

@@ -155,8 +155,14 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     if (e.type === "pointerdown") {
       canvasRef.current!.focus();
       // A drag that leaves the canvas still ends here: without the capture the release
-      // outside was never seen and the remote kept the button down.
-      canvasRef.current!.setPointerCapture(e.pointerId);
+      // outside was never seen and the remote kept the button down. Chromium throws when the
+      // pointer is no longer active by the time this runs: the press must still go.
+      try {
+        canvasRef.current!.setPointerCapture(e.pointerId);
+      } catch {
+        // Without capture a release outside the canvas goes unseen: the next move over it
+        // (which carries the buttons held) or the window's blur (letGo) lets go then.
+      }
     }
     const { x, y } = toRemote(e.clientX, e.clientY);
     session.pointer(x, y, buttonMask(e.buttons));
