@@ -339,7 +339,10 @@ describe("a live session with the virtual screen", () => {
     // The button did its job and handed the keyboard back to the remote screen.
     expect(await viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("remote-screen");
 
-    // A drag that ends off the canvas (over the toolbar) still lets go of the button.
+    // A drag that ends off the canvas (over the toolbar) still lets go of the button. Pointer
+    // input needs the remote screen's size, which the first picture brings: until it came, the
+    // window sent no pointer message (and, in one full run, this test saw only the release).
+    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
     const box = (await canvas.boundingBox())!;
     await sent(POINTER);
     await viewer.mouse.move(box.x + 100, box.y + 100);
@@ -369,6 +372,8 @@ describe("a live session with the virtual screen", () => {
     // the handler runs: the press and the drag must reach the remote all the same.
     const refuse = `HTMLElement.prototype.setPointerCapture = function () { throw new DOMException("No active pointer", "NotFoundError"); };`;
     const { context, viewer } = await connectVirtual("no-capture", { recordSent: true, initScript: refuse });
+    // The first picture sets the canvas's size, and with it where the canvas sits.
+    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
     const box = (await viewer.getByTestId("remote-screen").boundingBox())!;
     await takeSent(viewer);
     await viewer.mouse.move(box.x + 100, box.y + 100);
