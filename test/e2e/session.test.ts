@@ -92,6 +92,14 @@ async function connectVirtual(prefix: string, options: { recordSent?: boolean; i
   return { cookie, agent, ...(await connectFromCabinet(cookie, computerId, options)) };
 }
 
+/**
+ * Waits for the first picture of a --virtual agent (1280 wide): the canvas takes the remote
+ * screen's size then (a canvas starts at 300x150, so "wider than 100" proved nothing).
+ */
+async function firstPicture(viewer: Page, width = 1280): Promise<void> {
+  await expect.poll(() => viewer.getByTestId("remote-screen").evaluate((c) => (c as HTMLCanvasElement).width), { timeout: 15_000 }).toBe(width);
+}
+
 /** The canvas as RGBA (through a PNG, so no colour management or scaling is involved). */
 async function canvasRgba(viewer: Page): Promise<{ width: number; height: number; rgba: Uint8Array }> {
   const dataUrl = await viewer.getByTestId("remote-screen").evaluate((c) => (c as HTMLCanvasElement).toDataURL("image/png"));
@@ -283,7 +291,7 @@ describe("a live session with the virtual screen", () => {
   test("the --virtual agent needs no display and shows typed keys", { timeout: 120_000 }, async () => {
     const { agent, context, viewer } = await connectVirtual("virtual");
     const canvas = viewer.getByTestId("remote-screen");
-    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
+    await firstPicture(viewer);
     // The virtual desktop's text field (agent/screen/virtual-source.ts): 40,130, full width - 80, 40 high.
     // The clock ticks elsewhere, so a change inside this box can only come from typing.
     const field = async () => {
@@ -341,8 +349,9 @@ describe("a live session with the virtual screen", () => {
 
     // A drag that ends off the canvas (over the toolbar) still lets go of the button. Pointer
     // input needs the remote screen's size, which the first picture brings: until it came, the
-    // window sent no pointer message (and, in one full run, this test saw only the release).
-    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
+    // window sent no pointer message (and, in one full run, this test saw only the release; the
+    // first picture can take seconds on a loaded machine).
+    await firstPicture(viewer);
     const box = (await canvas.boundingBox())!;
     await sent(POINTER);
     await viewer.mouse.move(box.x + 100, box.y + 100);
@@ -373,7 +382,7 @@ describe("a live session with the virtual screen", () => {
     const refuse = `HTMLElement.prototype.setPointerCapture = function () { throw new DOMException("No active pointer", "NotFoundError"); };`;
     const { context, viewer } = await connectVirtual("no-capture", { recordSent: true, initScript: refuse });
     // The first picture sets the canvas's size, and with it where the canvas sits.
-    await expect.poll(async () => (await canvasRgba(viewer)).width, { timeout: 10_000 }).toBeGreaterThan(100);
+    await firstPicture(viewer);
     const box = (await viewer.getByTestId("remote-screen").boundingBox())!;
     await takeSent(viewer);
     await viewer.mouse.move(box.x + 100, box.y + 100);
