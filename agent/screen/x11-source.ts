@@ -5,10 +5,12 @@
 // - change detection: the DAMAGE extension on the root window (NonEmpty reports,
 //   then Subtract into an XFIXES region and FetchRegion for the rectangles), with
 //   tile polling as the fallback for servers without it;
-// - input: XTEST fake motion, buttons (wheel = buttons 4-7) and keys;
+// - input: XTEST fake motion (warps where XTEST stops at the first monitor), buttons (wheel =
+//   buttons 4-7) and keys;
 // - clipboard: the CLIPBOARD selection both ways (x11-clipboard.ts);
 // - size: ConfigureNotify on the root window (RandR, a VM window resized) follows the screen
-//   to its new size: a new SHM segment, then onResize listeners rebuild their encoders.
+//   to its new size: a new SHM segment, then onResize listeners rebuild their encoders;
+// - monitors (F6.2): XINERAMA's heads, read at start and before each resize event.
 import { endianness } from "node:os";
 import { MAX_MONITORS, type Rect } from "../../protocol/stream";
 import { type Log, silentLog } from "../log";
