@@ -54,15 +54,16 @@ export class ScreenView {
     return r.x === 0 && r.y === 0 && r.w === width && r.h === height;
   }
 
-  /** Screen damage in the view's coordinates, clipped to it; what lies outside is not this view's. */
-  clip(rects: readonly Rect[], add: (r: Rect) => void): void {
-    const { x, y, w, h } = this.rect;
-    for (const r of rects) {
-      const x0 = Math.max(r.x, x);
-      const y0 = Math.max(r.y, y);
-      const x1 = Math.min(r.x + r.w, x + w);
-      const y1 = Math.min(r.y + r.h, y + h);
-      if (x1 > x0 && y1 > y0) add({ x: x0 - x, y: y0 - y, w: x1 - x0, h: y1 - y0 });
+  /**
+   * Screen damage in the view's coordinates. Not clipped: the session's damage grid has the
+   * view's size and drops what lies outside it, as it does for the whole screen.
+   */
+  toView(rects: readonly Rect[], add: (r: Rect) => void): void {
+    const { x, y } = this.rect;
+    if (x === 0 && y === 0) {
+      for (const r of rects) add(r);
+      return;
     }
+    for (const r of rects) add({ x: r.x - x, y: r.y - y, w: r.w, h: r.h });
   }
 }

@@ -21,6 +21,7 @@ import {
   MAX_VIEWER_MSG_BYTES,
   ProtocolError,
   ViewerMsg,
+  type Rect,
   type ViewerInput,
 } from "../../protocol/stream";
 import { maskingFor } from "./frame-mask";
@@ -116,6 +117,8 @@ export class StreamSession {
   private builtFor: { width: number; height: number };
   /** The part of the screen this session streams (F6.2): the encoder's (0, 0) is its corner. */
   private readonly view: ScreenView;
+  /** Damage in the view's coordinates into the current grid (one function, not one per event). */
+  private readonly addDamage = (r: Rect): void => this.damage.add(r);
   private unsubscribeResize: (() => void) | undefined;
   private unsubscribeClipboard: (() => void) | undefined;
   private readonly window: FlowWindow;
@@ -231,7 +234,7 @@ export class StreamSession {
       this.ws.ping();
     }, livenessMs);
     this.unsubscribe = this.source.onDamage((rects) => {
-      this.view.clip(rects, (r) => this.damage.add(r));
+      this.view.toView(rects, this.addDamage);
       this.schedule();
     });
     this.unsubscribeResize = this.source.onResize?.(() => {
@@ -435,7 +438,7 @@ export class StreamSession {
       const regions = this.damage.take();
       const origin = this.view.rect;
       for (const r of regions) {
-        const onScreen = { x: r.x + origin.x, y: r.y + origin.y, w: r.w, h: r.h };
+        const onScreen = origin.x === 0 && origin.y === 0 ? r : { x: r.x + origin.x, y: r.y + origin.y, w: r.w, h: r.h };
         if (this.source.captureInto) await this.source.captureInto(onScreen, { data: this.encoder.screen, width: this.encoder.width, origin });
         else this.encoder.put(r, await this.source.capture(onScreen));
       }

@@ -1,6 +1,8 @@
 // The part of the screen a session shows (F6.2), apart from any X server.
 import { describe, expect, it } from "vitest";
+import { DamageGrid } from "../../agent/encode/damage";
 import { ScreenView } from "../../agent/stream/screen-view";
+import type { Rect } from "../../protocol/stream";
 
 const A = { x: 0, y: 0, w: 1920, h: 1080 };
 const B = { x: 1920, y: 0, w: 1280, h: 1024 };
@@ -35,13 +37,13 @@ describe("the screen view", () => {
     expect(view.monitors.shown).toBeNull();
   });
 
-  it("turns screen damage into the view's coordinates and drops what lies outside", () => {
+  it("turns screen damage into the view's coordinates, which the view-sized damage grid then clips", () => {
     const view = new ScreenView(3200, 1080);
     view.relayout([A, B]);
     view.pick(1);
     view.place(3200, 1080);
     const got: unknown[] = [];
-    view.clip(
+    view.toView(
       [
         { x: 10, y: 10, w: 100, h: 100 },
         { x: 1900, y: 50, w: 40, h: 20 },
@@ -50,8 +52,22 @@ describe("the screen view", () => {
       (r) => got.push(r),
     );
     expect(got).toEqual([
-      { x: 0, y: 50, w: 20, h: 20 },
-      { x: 80, y: 1000, w: 50, h: 24 },
+      { x: -1910, y: 10, w: 100, h: 100 },
+      { x: -20, y: 50, w: 40, h: 20 },
+      { x: 80, y: 1000, w: 50, h: 50 },
     ]);
+    // Through the session's grid (the monitor's size): only the parts on the monitor are dirty.
+    const grid = new DamageGrid(1280, 1024);
+    for (const r of got as Rect[]) grid.add(r);
+    const dirty = grid.take();
+    expect(dirty.every((t) => t.x >= 0 && t.y >= 0 && t.x + t.w <= 1280 && t.y + t.h <= 1024)).toBe(true);
+    expect(dirty.some((t) => t.x === 0 && t.y <= 50 && t.y + t.h >= 70)).toBe(true);
+    expect(dirty.some((t) => t.x <= 80 && t.x + t.w >= 130 && t.y + t.h === 1024)).toBe(true);
+    // The whole screen shown: the same rects, untouched.
+    const whole = new ScreenView(3200, 1080);
+    const same: unknown[] = [];
+    const r = { x: 5, y: 6, w: 7, h: 8 };
+    whole.toView([r], (x) => same.push(x));
+    expect(same[0]).toBe(r);
   });
 });

@@ -1,5 +1,6 @@
 // The list's view choices (sort, grouping, line/tile, auto-refresh), kept in localStorage so
 // the page opens the way the user left it. Anything unreadable falls back to the defaults.
+import { readStored, writeStored } from "../ui/local-store";
 import { groupOptions, sortOptions, type GroupKey, type SortKey, type ViewKey } from "./list-layout";
 
 export type ListPreferences = { sort: SortKey; groupBy: GroupKey; view: ViewKey; autoRefresh: boolean };
@@ -8,19 +9,10 @@ export const PREFERENCES_KEY = "edgedesk.computers.view";
 
 export const defaultPreferences: ListPreferences = { sort: "name", groupBy: "group", view: "line", autoRefresh: true };
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    // Storage can be switched off (privacy settings); the choices then last for the tab only.
-    return null;
-  }
-}
-
 export function loadPreferences(): ListPreferences {
   let stored: Partial<Record<keyof ListPreferences, unknown>> = {};
   try {
-    const raw = storage()?.getItem(PREFERENCES_KEY);
+    const raw = readStored(PREFERENCES_KEY);
     if (raw) stored = JSON.parse(raw) as typeof stored;
   } catch {
     stored = {};
@@ -35,9 +27,5 @@ export function loadPreferences(): ListPreferences {
 }
 
 export function savePreferences(preferences: ListPreferences): void {
-  try {
-    storage()?.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
-  } catch {
-    // Full or blocked storage: keep working with the choices in memory.
-  }
+  writeStored(PREFERENCES_KEY, JSON.stringify(preferences));
 }

@@ -4,6 +4,7 @@
 import { computed, signal } from "@preact/signals";
 import i18next from "i18next";
 import { DEFAULT_LANGUAGE, isLanguage, pickLanguage, type Language } from "../../../protocol/languages";
+import { readStored, writeStored } from "../ui/local-store";
 import type { Catalog, Key, Values } from "./catalog";
 import { en } from "./en";
 
@@ -42,22 +43,15 @@ export const locale = computed(() => {
 /** The connection window opens in its own tab without the cabinet's user: it reads this. */
 const STORAGE_KEY = "edgedesk.language";
 
+/** Kept for the connection window, which opens without the cabinet (no storage: it follows the browser). */
 function remember(lang: Language): void {
-  try {
-    window.localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // Storage switched off: the connection window then follows the browser.
-  }
+  writeStored(STORAGE_KEY, lang);
 }
 
 /** The language this browser's cabinet last showed, if any. */
 export function rememberedLanguage(): Language | null {
-  try {
-    const stored = window.localStorage.getItem(STORAGE_KEY);
-    return isLanguage(stored) ? stored : null;
-  } catch {
-    return null;
-  }
+  const stored = readStored(STORAGE_KEY);
+  return isLanguage(stored) ? stored : null;
 }
 
 /** The browser's preferred supported language (navigator.languages), else English. */

@@ -1,6 +1,7 @@
 // The operator's picture quality choice (F6.2), kept in localStorage so every connection
 // window opens with the last one. Anything unreadable is the default, Balanced.
 import { PictureQuality } from "../../../protocol/stream";
+import { readStored, writeStored } from "../ui/local-store";
 
 export const QUALITY_KEY = "edgedesk.viewer.quality";
 
@@ -12,18 +13,10 @@ export const qualityOptions = [
 ] as const;
 
 export function loadQuality(): PictureQuality {
-  try {
-    const stored = window.localStorage.getItem(QUALITY_KEY);
-    return qualityOptions.find((o) => String(o.level) === stored)?.level ?? PictureQuality.Balanced;
-  } catch {
-    return PictureQuality.Balanced; // storage switched off: the default, for this window only
-  }
+  const stored = readStored(QUALITY_KEY);
+  return qualityOptions.find((o) => String(o.level) === stored)?.level ?? PictureQuality.Balanced;
 }
 
 export function saveQuality(level: PictureQuality): void {
-  try {
-    window.localStorage.setItem(QUALITY_KEY, String(level));
-  } catch {
-    // Storage switched off: the choice lasts for this window.
-  }
+  writeStored(QUALITY_KEY, String(level));
 }
