@@ -13,6 +13,7 @@ import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
 import { detectVerticalMove, rowHashes, type RowHashes } from "./scroll";
 import { BytePool } from "./byte-pool";
 import { packRgb } from "./pack-rgb";
+import { halfSize, halveRect } from "./halve";
 import { TileHistory } from "./tile-history";
 import { type EncodeJpeg, loadJpegEncoder } from "../native/jpeg";
 
@@ -24,6 +25,12 @@ import { type EncodeJpeg, loadJpegEncoder } from "../native/jpeg";
 const MOVING_STREAK = 3;
 const MOVING_MIN_COLOURS = 32;
 
+/**
+ * A tile label beside TileKind's: a stand-in sent at half its size each way (a picture in
+ * motion, see EncoderOptions.halveMoving). Merged apart from full-size JPEG tiles.
+ */
+const HALF_PHOTO = 4;
+
 /** findMove weighs candidate moves on every ROW_SAMPLE-th row. */
 const ROW_SAMPLE = 4;
 
@@ -33,6 +40,14 @@ const MOTION_MIN_REGION = 4 * TILE * TILE;
 export type EncoderOptions = {
   /** JPEG quality for photographic tiles. */
   jpegQuality?: number;
+  /**
+   * Send a picture in motion (the JPEG stand-ins of tiles that change in every update) at half
+   * its size each way, which the viewer scales up: about a third of the bytes and half the
+   * JPEG's CPU of a full-screen video update. It is sent again at full size (or losslessly)
+   * once it holds still, as any stand-in is. Default true, as at the Balanced quality
+   * (decision 41).
+   */
+  halveMoving?: boolean;
   /** Look for moved content (scrolls, dragged windows, panning) and send it as Copy rects. */
   detectScroll?: boolean;
   /**
@@ -71,6 +86,7 @@ export class FrameEncoder {
   private readonly grid: TileGrid;
   private readonly history: TileHistory;
   private quality: number;
+  private halveMoving: boolean;
   private readonly detectScroll: boolean;
   private readonly maxCols: number;
   private readonly maxRows: number;
@@ -103,6 +119,7 @@ export class FrameEncoder {
     this.grid = tileGrid(width, height, TILE);
     this.history = new TileHistory(this.grid);
     this.quality = opts.jpegQuality ?? 75;
+    this.halveMoving = opts.halveMoving ?? true;
     this.detectScroll = opts.detectScroll ?? true;
     this.maxCols = opts.maxRectTiles?.cols ?? 8;
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
@@ -115,6 +132,11 @@ export class FrameEncoder {
   /** JPEG quality from the next encode on (the viewer's choice of quality against speed). */
   setJpegQuality(quality: number): void {
     this.quality = Math.max(1, Math.min(100, Math.round(quality)));
+  }
+
+  /** Whether pictures in motion go at half size, from the next encode on (see EncoderOptions). */
+  setHalveMoving(on: boolean): void {
+    this.halveMoving = on;
   }
 
   /** Whether the viewers hold JPEG stand-ins owed a lossless refresh (see TileHistory). */
@@ -196,20 +218,21 @@ export class FrameEncoder {
           if (streak > MOVING_STREAK && this.history.wasJpeg(i)) {
             // Still moving and JPEG last time: a JPEG again, without counting its colours
             // (a tenth of a video update's CPU); the refresh looks once it holds still.
-            labels[i] = TileKind.Photo;
+            labels[i] = this.standInLabel();
             role[i] = 1;
             continue;
           }
           const { kind, pixel, colours } = classifyTile(this.screen32, this.width, t);
-          if (!full && !changed && owed && kind === TileKind.Photo) {
-            // Held still and photographic after all: the JPEG the viewers have is what it would get.
+          if (!full && !changed && owed && kind === TileKind.Photo && !this.history.wasHalf(i)) {
+            // Held still and photographic after all: the JPEG the viewers have is what it would
+            // get (unless theirs is half size: then a full-size JPEG, below).
             this.history.sent(i, false, true, true);
             continue;
           }
           // A many-coloured tile that changes in every update is part of a moving picture:
           // JPEG now, its own lossless encoding once it holds still (see TileHistory).
           const standIn = kind === TileKind.Lossless && streak >= MOVING_STREAK && colours > MOVING_MIN_COLOURS;
-          labels[i] = standIn ? TileKind.Photo : kind;
+          labels[i] = standIn ? this.standInLabel() : kind;
           fill[i] = pixel;
           role[i] = standIn ? 1 : owed ? 2 : 0;
         }
@@ -224,8 +247,9 @@ export class FrameEncoder {
     const only = (keep: (l: number) => boolean) => labels.map((l) => (keep(l) ? l : 0));
     const jpegTiles = 4 * this.maxCols * this.maxRows;
     const merged = [
-      ...mergeTiles(this.grid, only((l) => l !== TileKind.Photo), { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill),
+      ...mergeTiles(this.grid, only((l) => l !== TileKind.Photo && l !== HALF_PHOTO), { maxCols: this.maxCols, maxRows: this.maxRows }, sameFill),
       ...mergeTiles(this.grid, only((l) => l === TileKind.Photo), { maxCols: 2 * this.maxCols, maxRows: jpegTiles, maxTiles: jpegTiles }),
+      ...mergeTiles(this.grid, only((l) => l === HALF_PHOTO), { maxCols: 2 * this.maxCols, maxRows: jpegTiles, maxTiles: jpegTiles }),
     ];
     // A keystroke changes a glyph, not a tile: send only the box that differs (a refresh sends its tiles whole).
     const trimmed = new Set<(typeof merged)[number]>();
@@ -243,14 +267,15 @@ export class FrameEncoder {
           const [lo, hi] = [p & 0xff, (p >>> 16) & 0xff];
           return { encoding: Encoding.Fill, ...rect, r: this.bgr ? hi : lo, g: (p >>> 8) & 0xff, b: this.bgr ? lo : hi };
         }
-        if (label === TileKind.Photo) return this.encodeJpeg(rect);
+        if (label === TileKind.Photo || label === HALF_PHOTO) return this.encodeJpeg(rect, label === HALF_PHOTO);
         return encodeLossless(this.screen32, this.width, rect, this.bgr);
       }),
     );
     for (const m of merged) {
       this.commit(m.rect);
       this.forTiles(tileAligned(m.rect, TILE), (i) => {
-        if (labels[i] !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m), labels[i] === TileKind.Photo);
+        const label = labels[i]!;
+        if (label !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m), label === TileKind.Photo || label === HALF_PHOTO, label === HALF_PHOTO);
       });
     }
     return [...moves, ...encoded];
@@ -365,16 +390,22 @@ export class FrameEncoder {
     }
   }
 
-  private encodeJpeg(r: Rect): FrameRect | Promise<FrameRect> {
-    if (!this.nativeJpeg) return this.encodeJpegWithSharp(r);
+  /** The label of a stand-in tile this update: half size while halveMoving is on. */
+  private standInLabel(): number {
+    return this.halveMoving ? HALF_PHOTO : TileKind.Photo;
+  }
+
+  /** A JPEG rect for r; with `half`, its picture is r at half size each way (the viewer scales it to r). */
+  private encodeJpeg(r: Rect, half = false): FrameRect | Promise<FrameRect> {
+    if (!this.nativeJpeg) return this.encodeJpegWithSharp(r, half);
     // libjpeg-turbo reads the rect's rows where they lie in `screen` and is done when it
     // returns, before the next capture can write there: no copy, no thread hand-off, about a
     // tenth of sharp's CPU per call (agent/native/jpeg/jpeg_encode.c).
-    const data = this.nativeJpeg(this.screen, this.width, r.x, r.y, r.w, r.h, this.bgr, this.quality);
+    const data = this.nativeJpeg(this.screen, this.width, r.x, r.y, r.w, r.h, this.bgr, this.quality, half);
     return this.jpegRect(r, Encoding.Jpeg, data);
   }
 
-  private async encodeJpegWithSharp(r: Rect): Promise<FrameRect> {
+  private async encodeJpegWithSharp(r: Rect, half: boolean): Promise<FrameRect> {
     // A packed RGB copy: sharp reads it on its own thread while the next capture may already
     // be writing into `screen`. Three channels, because sharp's removeAlpha on RGBA input
     // more than doubled the encode's CPU (bench/session/profile-encode.ts).
@@ -385,13 +416,20 @@ export class FrameEncoder {
     // full-screen photo is 5-8 of them in flight. 8 kept: 12 MB per stream.
     this.rgbPool ??= new BytePool(4 * this.maxCols * this.maxRows * TILE * TILE * 3, 8);
     const pool = this.rgbPool;
-    const out = pool.take(r.w * r.h * 3);
-    const rgb = packRgb(this.screen32, this.width, r, this.bgr, { transposed, out });
+    // Halved first (a quarter of the pixels, 4 bytes each: within a pooled buffer), then packed.
+    const size = half ? halfSize(r) : r;
+    const halved = half ? pool.take(size.w * size.h * 4) : undefined;
+    if (halved) halveRect(this.screen32, this.width, r, new Uint32Array(halved.buffer, 0, size.w * size.h));
+    const out = pool.take(size.w * size.h * 3);
+    const rgb = halved
+      ? packRgb(new Uint32Array(halved.buffer, 0, size.w * size.h), size.w, { x: 0, y: 0, ...size }, this.bgr, { transposed, out })
+      : packRgb(this.screen32, this.width, r, this.bgr, { transposed, out });
+    if (halved) pool.give(halved);
     // No Huffman optimisation (sharp's default): it made each JPEG ~3x the CPU for ~12% fewer
     // bytes, and on a screen playing video the agent's CPU is what limits the frame rate.
     let data: Buffer;
     try {
-      data = await sharp(rgb, { raw: { width: transposed ? r.h : r.w, height: transposed ? r.w : r.h, channels: 3 } })
+      data = await sharp(rgb, { raw: { width: transposed ? size.h : size.w, height: transposed ? size.w : size.h, channels: 3 } })
         .jpeg({ quality: this.quality, chromaSubsampling: "4:2:0", optimiseCoding: false })
         .toBuffer();
     } finally {

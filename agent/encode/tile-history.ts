@@ -15,6 +15,8 @@ export class TileHistory {
   private readonly standIn: Uint8Array;
   /** 1 where the tile's last send was a JPEG (stand-in or photographic). */
   private readonly jpeg: Uint8Array;
+  /** 1 where the viewers hold the tile at half size (a stand-in of a picture in motion). */
+  private readonly half: Uint8Array;
   private update = 0;
   private standIns = 0;
 
@@ -25,6 +27,7 @@ export class TileHistory {
     this.lastChangeMs = new Float64Array(n);
     this.standIn = new Uint8Array(n);
     this.jpeg = new Uint8Array(n);
+    this.half = new Uint8Array(n);
   }
 
   /** Starts the bookkeeping of the next update. */
@@ -48,13 +51,20 @@ export class TileHistory {
     return this.jpeg[i] === 1;
   }
 
+  /** Whether the viewers hold tile i, or part of it, at half size: owed a full-size send. */
+  wasHalf(i: number): boolean {
+    return this.half[i] === 1;
+  }
+
   /**
    * Records what the viewers now hold for tile i: a stand-in JPEG, or the tile's own encoding
-   * of all of it (`whole`; a rect trimmed to what changed leaves the rest as it was), and
-   * whether it went as a JPEG.
+   * of all of it (`whole`; a rect trimmed to what changed leaves the rest as it was), whether
+   * it went as a JPEG, and whether at half size.
    */
-  sent(i: number, standIn: boolean, whole: boolean, jpeg = standIn): void {
+  sent(i: number, standIn: boolean, whole: boolean, jpeg = standIn, half = false): void {
     this.jpeg[i] = jpeg ? 1 : 0;
+    // Half size anywhere in the tile stays until the whole tile is sent again.
+    this.half[i] = half || (!whole && this.half[i] === 1) ? 1 : 0;
     const next = standIn ? 1 : whole ? 0 : this.standIn[i]!;
     this.standIns += next - this.standIn[i]!;
     this.standIn[i] = next;
@@ -77,15 +87,23 @@ export class TileHistory {
         const y0 = Math.max(t.y, m.y) + m.srcY - m.y;
         const y1 = Math.min(t.y + t.h, m.y + m.h) + m.srcY - m.y;
         let debt = false;
-        for (let sr = Math.floor(y0 / tile); sr < Math.ceil(y1 / tile) && !debt; sr++) {
-          for (let sc = Math.floor(x0 / tile); sc < Math.ceil(x1 / tile) && !debt; sc++) debt = this.standIn[sr * cols + sc] === 1;
+        let half = false;
+        for (let sr = Math.floor(y0 / tile); sr < Math.ceil(y1 / tile); sr++) {
+          for (let sc = Math.floor(x0 / tile); sc < Math.ceil(x1 / tile); sc++) {
+            debt ||= this.standIn[sr * cols + sc] === 1;
+            half ||= this.half[sr * cols + sc] === 1;
+          }
         }
-        if (debt) owes.push(r * cols + c);
+        if (debt) owes.push(r * cols + c, half ? 1 : 0);
         this.lastChangeMs[r * cols + c] = nowMs;
       }
     }
-    // Marked after the scan: a move may read tiles it also writes.
-    for (const i of owes) this.sent(i, true, true);
+    // Marked after the scan: a move may read tiles it also writes. A tile only partly written
+    // keeps its own half-size mark too.
+    for (let k = 0; k < owes.length; k += 2) {
+      const i = owes[k]!;
+      this.sent(i, true, true, true, owes[k + 1] === 1 || this.half[i] === 1);
+    }
   }
 
   /** Whether any tile is owed a lossless refresh. */

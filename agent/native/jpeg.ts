@@ -6,10 +6,11 @@ import { addonError, loadAddon } from "./load";
 
 /**
  * Encodes rect (x, y, w, h) of `pixels` (4 bytes a pixel, `stride` pixels a row; BGRX when
- * `bgr`, else RGBX) as a baseline 4:2:0 JPEG, on the calling thread. Throws a RangeError
- * when the rect is not inside the pixels.
+ * `bgr`, else RGBX) as a baseline 4:2:0 JPEG, on the calling thread; with `half`, at
+ * ceil(w/2) x ceil(h/2), each pixel the rounded mean of a 2x2 block (as halveRect does).
+ * Throws a RangeError when the rect is not inside the pixels.
  */
-export type EncodeJpeg = (pixels: Uint8Array, stride: number, x: number, y: number, w: number, h: number, bgr: boolean, quality: number) => Buffer;
+export type EncodeJpeg = (pixels: Uint8Array, stride: number, x: number, y: number, w: number, h: number, bgr: boolean, quality: number, half?: boolean) => Buffer;
 
 const turnedOff = () => process.env.EDGEDESK_AGENT_JPEG === "sharp";
 

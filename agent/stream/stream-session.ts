@@ -37,10 +37,16 @@ import { ViewerHands } from "./viewer-hands";
 /** How long a JPEG stand-in must hold still before its lossless refresh (see encode/tile-history.ts). */
 const REFRESH_QUIET_MS = 300;
 /**
- * JPEG quality per picture quality level: Speed about halves a moving picture's bytes
- * against Balanced (the default, the encoder's 75), Best about doubles them.
+ * The encoder's settings per picture quality level. JPEG quality: Speed about halves a moving
+ * picture's bytes against Balanced (the default, the encoder's 75), Best about doubles them.
+ * A picture in motion goes at half size except at Best (decision 41); once it holds still
+ * every level sends it whole.
  */
-const JPEG_QUALITY: Record<PictureQuality, number> = { [PictureQuality.Speed]: 40, [PictureQuality.Balanced]: 75, [PictureQuality.Best]: 92 };
+const PICTURE: Record<PictureQuality, { jpegQuality: number; halveMoving: boolean }> = {
+  [PictureQuality.Speed]: { jpegQuality: 40, halveMoving: true },
+  [PictureQuality.Balanced]: { jpegQuality: 75, halveMoving: true },
+  [PictureQuality.Best]: { jpegQuality: 92, halveMoving: false },
+};
 
 export type StreamSessionOptions = {
   /** ws(s):// URL of the relay, ticket included. */
@@ -336,9 +342,10 @@ export class StreamSession {
         return;
       case ViewerMsg.Quality: {
         // From the next update on, and kept for an encoder rebuilt after a resize.
-        const jpegQuality = JPEG_QUALITY[msg.level];
-        this.encoderOptions = { ...this.encoderOptions, jpegQuality };
-        this.encoder.setJpegQuality(jpegQuality);
+        const picture = PICTURE[msg.level];
+        this.encoderOptions = { ...this.encoderOptions, ...picture };
+        this.encoder.setJpegQuality(picture.jpegQuality);
+        this.encoder.setHalveMoving(picture.halveMoving);
         return;
       }
       default:

@@ -1,5 +1,6 @@
 // Encoder round trips: encode known images, decode with the protocol decoder and sharp,
 // compose like a viewer, compare pixels.
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { FrameWriter } from "../../agent/stream/frame-writer";
 import { Encoding, type FrameRect, FrameFlags, isJpeg, MAX_AGENT_MSG_BYTES, type Rect } from "../../protocol/stream";
@@ -18,6 +19,11 @@ async function roundTrip(canvas: Canvas, rects: FrameRect[], full: boolean, maxB
   await canvas.applyMessages(messages);
   return messages;
 }
+
+type JpegRect = Extract<FrameRect, { data: Uint8Array }>;
+/** The JPEG rects of an update, each with its picture's size. */
+const jpegSizes = (rects: FrameRect[]) =>
+  Promise.all(rects.filter((r): r is JpegRect => isJpeg(r.encoding)).map(async (r) => ({ r, ...(await sharp(r.data).metadata()) })));
 
 /** The encodings of rects, a JPEG either way round counted as Jpeg. */
 const kinds = (rects: FrameRect[]) => new Set(rects.map((r) => (isJpeg(r.encoding) ? Encoding.Jpeg : r.encoding)));
@@ -156,7 +162,8 @@ describe("frame encoder", () => {
 
   it("sends a few-colour picture that changes in every update as JPEG from the third, and losslessly once it holds still", async () => {
     const [w, h] = [640, 384];
-    const enc = new FrameEncoder(w, h);
+    // Full-size stand-ins (the Best level); half-size ones are the next test's.
+    const enc = new FrameEncoder(w, h, { halveMoving: false });
     const canvas = new Canvas(w, h);
     const jpegs: number[] = [];
     for (let k = 0; k <= 5; k++) {
@@ -182,9 +189,64 @@ describe("frame encoder", () => {
     expect(enc.owesRefresh).toBe(false);
   });
 
+  it.each([true, false])("sends a picture in motion at half size each way, and whole once it holds still (addon: %s)", async (nativeJpeg) => {
+    const [w, h] = [640, 384];
+    const half = screenStream(w, h, { detectScroll: false, nativeJpeg });
+    const whole_ = screenStream(w, h, { detectScroll: false, halveMoving: false, nativeJpeg });
+    let [halfBytes, wholeBytes] = [0, 0];
+    for (let k = 0; k <= 5; k++) {
+      const img = posterImage(w, h, k);
+      const rects = await half.show(img, k === 0);
+      const full = await whole_.show(img, k === 0);
+      if (k < 3) {
+        // No motion yet (the key frame and two changes): both send it the same, exactly.
+        expect(firstDifference(half.canvas.data, img)).toBe(-1);
+        continue;
+      }
+      const jpegs = await jpegSizes(rects);
+      expect(jpegs.length).toBeGreaterThan(0);
+      // Each JPEG's picture is its rect at half size (rounded up), which the viewer scales up.
+      for (const { r, width, height } of jpegs) expect([width, height]).toEqual([(r.w + 1) >> 1, (r.h + 1) >> 1]);
+      halfBytes += jpegs.reduce((n, j) => n + j.r.data.byteLength, 0);
+      wholeBytes += (await jpegSizes(full)).reduce((n, j) => n + j.r.data.byteLength, 0);
+      // Softer than the full-size stand-in (~29 dB here), still the same picture.
+      expect(psnr(half.canvas.data, img)).toBeGreaterThanOrEqual(24);
+    }
+    expect(halfBytes).toBeLessThan(wholeBytes * 0.6);
+    // Once it holds still it is sent again: the poster losslessly, exact.
+    const refresh = await half.enc.encode(half.enc.refreshRegions(0));
+    await roundTrip(half.canvas, refresh, false);
+    expect(firstDifference(half.canvas.data, posterImage(w, h, 5))).toBe(-1);
+    expect(half.enc.owesRefresh).toBe(false);
+  });
+
+  it("sends a photo that stops moving again at full size after half-size stand-ins, and nothing after full-size ones", async () => {
+    const [w, h] = [640, 384];
+    for (const halveMoving of [true, false]) {
+      const { enc, canvas, show } = screenStream(w, h, { detectScroll: false, halveMoving });
+      await show(uiImage(w, h), true);
+      for (let k = 1; k <= 5; k++) await show(photoImage(w, h, k * 11));
+      const settle = await enc.encode(enc.refreshRegions(0));
+      if (halveMoving) {
+        // Its JPEG's own encoding, now at full size: as sharp as a photo ever is.
+        const jpegs = await jpegSizes(settle);
+        expect(jpegs.length).toBeGreaterThan(0);
+        expect(jpegs.length).toBe(settle.length);
+        for (const { r, width, height } of jpegs) expect([width, height]).toEqual(r.encoding === Encoding.JpegTransposed ? [r.h, r.w] : [r.w, r.h]);
+        await roundTrip(canvas, settle, false);
+        expect(psnr(canvas.data, photoImage(w, h, 55))).toBeGreaterThanOrEqual(30);
+      } else {
+        // The JPEG the viewers have is what it would get: nothing to send.
+        expect(settle).toEqual([]);
+      }
+      expect(enc.owesRefresh).toBe(false);
+      expect(await enc.encode(enc.refreshRegions(0))).toEqual([]);
+    }
+  });
+
   it("keeps a moving picture JPEG without re-counting colours, and settles it when it stops", async () => {
     const [w, h] = [640, 384];
-    const { enc, canvas, show } = screenStream(w, h, { detectScroll: false });
+    const { enc, canvas, show } = screenStream(w, h, { detectScroll: false, halveMoving: false });
     await show(uiImage(w, h), true);
     for (let k = 1; k <= 5; k++) await show(photoImage(w, h, k * 11));
     // A photo that stops moving owes nothing: the refresh finds JPEG is its encoding and sends nothing.

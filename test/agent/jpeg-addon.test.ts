@@ -2,6 +2,8 @@
 // with the machine's libjpeg-turbo. Built by npm's postinstall on Linux; decoded here by sharp.
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { halfSize, halveRect } from "../../agent/encode/halve";
+import { packRgb } from "../../agent/encode/pack-rgb";
 import { loadJpegEncoder } from "../../agent/native/jpeg";
 import { psnr } from "./helpers/compose";
 import { photoImage } from "./helpers/images";
@@ -59,6 +61,26 @@ describe.skipIf(process.platform !== "linux")("jpeg addon", () => {
     expect(Buffer.compare(loadJpegEncoder()!(rgba, W, x, y, w, h, false, 75), viaSharp)).toBe(0);
   });
 
+  it.each([
+    { w: 300, h: 100, bgr: false },
+    { w: 301, h: 17, bgr: true }, // odd sides: the last column and row repeat
+  ])("halves a $w x $h rect as halveRect does: the JPEG sharp writes of the same pixels, byte for byte (bgr: $bgr)", async ({ w, h, bgr }) => {
+    const [x, y] = [11, 21];
+    const pixels = bgr ? toBgrx(rgba) : rgba;
+    const size = halfSize({ w, h });
+    const halved = new Uint32Array(size.w * size.h);
+    halveRect(new Uint32Array(pixels.buffer, pixels.byteOffset, W * H), W, { x, y, w, h }, halved);
+    const rgb = packRgb(halved, size.w, { x: 0, y: 0, ...size }, bgr);
+    const viaSharp = await sharp(rgb, { raw: { width: size.w, height: size.h, channels: 3 } })
+      .jpeg({ quality: 75, chromaSubsampling: "4:2:0", optimiseCoding: false })
+      .toBuffer();
+    const native = loadJpegEncoder()!(pixels, W, x, y, w, h, bgr, 75, true);
+    expect(Buffer.compare(native, viaSharp)).toBe(0);
+    // And the picture is the rect's, smaller: scaled back up it is close to the original.
+    const got = await sharp(native).resize(w, h, { kernel: "linear", fit: "fill" }).ensureAlpha().raw().toBuffer();
+    expect(psnr(new Uint8Array(got.buffer, got.byteOffset, got.byteLength), crop(rgba, W, x, y, w, h))).toBeGreaterThanOrEqual(22);
+  });
+
   it("keeps the colours: a red square stays red in BGRX", async () => {
     const red = new Uint8Array(64 * 64 * 4);
     for (let i = 0; i < red.byteLength; i += 4) red[i + 2] = 255; // BGRX: red is the third byte
@@ -100,6 +122,8 @@ describe.skipIf(process.platform !== "linux")("jpeg addon", () => {
     expect(() => encode(rgba, W, 0.5, 0, 10, 10, false, 75)).toThrow(TypeError);
     expect(() => encode(new Uint16Array(10) as unknown as Uint8Array, W, 0, 0, 1, 1, false, 75)).toThrow(TypeError);
     expect(() => (encode as unknown as (...a: unknown[]) => unknown)(rgba, W)).toThrow(TypeError);
+    expect(() => (encode as unknown as (...a: unknown[]) => unknown)(rgba, W, 0, 0, 10, 10, false, 75, "half")).toThrow(TypeError);
+    expect(() => encode(rgba, W, 0, H - 10, W, 11, false, 75, true)).toThrow(RangeError);
     // Still working after all that.
     expect(encode(rgba, W, 0, 0, 8, 8, false, 75).byteLength).toBeGreaterThan(100);
   });

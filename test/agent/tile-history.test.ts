@@ -44,4 +44,20 @@ describe("tile history", () => {
     h.sent(at(2, 1), false, true);
     expect(h.owesAny).toBe(false);
   });
+
+  it("remembers a half-size stand-in until the whole tile is sent at full size, and moves that with a Copy", () => {
+    const h = new TileHistory(grid);
+    h.sent(at(0, 0), true, true, true, true);
+    h.sent(at(3, 0), true, true, true, false);
+    expect([h.wasHalf(at(0, 0)), h.wasHalf(at(3, 0))]).toEqual([true, false]);
+    // Copied one tile down: the destination holds half-size pixels too; a full-size source gives none.
+    h.moved({ x: 0, y: 64, w: 64, h: 64, srcX: 0, srcY: 0 }, 0);
+    h.moved({ x: 192, y: 64, w: 64, h: 64, srcX: 192, srcY: 0 }, 0);
+    expect([h.wasHalf(at(0, 1)), h.owesRefresh(at(0, 1)), h.wasHalf(at(3, 1)), h.owesRefresh(at(3, 1))]).toEqual([true, true, false, true]);
+    // A part of the tile sent again at full size leaves the rest at half size.
+    h.sent(at(0, 0), false, false, true);
+    expect(h.wasHalf(at(0, 0))).toBe(true);
+    h.sent(at(0, 0), false, true, true);
+    expect([h.wasHalf(at(0, 0)), h.owesRefresh(at(0, 0))]).toEqual([false, false]);
+  });
 });

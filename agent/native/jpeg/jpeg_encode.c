@@ -1,5 +1,7 @@
-// encode(pixels, stride, x, y, w, h, bgr, quality): one rect of the encoder's 32-bit screen
-// as a baseline JPEG (4:2:0, no Huffman optimisation), with the machine's libjpeg-turbo.
+// encode(pixels, stride, x, y, w, h, bgr, quality[, half]): one rect of the encoder's 32-bit
+// screen as a baseline JPEG (4:2:0, no Huffman optimisation), with the machine's libjpeg-turbo;
+// with `half`, at half its size each way (each output pixel the rounded mean of a 2x2 block),
+// what the encoder sends for a picture in motion (decision 41).
 //
 // Why not sharp (which the agent uses when this addon is not built): each sharp call reads
 // its ~200 options by name on the main thread, packs nothing itself (the agent had to copy
@@ -72,19 +74,46 @@ static int get_int(napi_env env, napi_value v, int64_t* out) {
   return 1;
 }
 
+// Output row j of a halved rect: the rounded mean of each 2x2 block of source rows 2j and
+// 2j + 1 (the last row or column repeats where the rect's side is odd), every channel at once:
+// two of a pixel's four bytes per 32-bit word, each in a 16-bit lane that holds a sum of four.
+static inline uint32_t mean4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  const uint32_t m = 0x00ff00ffu, round = 0x00020002u;
+  uint32_t even = (a & m) + (b & m) + (c & m) + (d & m) + round;
+  uint32_t odd = ((a >> 8) & m) + ((b >> 8) & m) + ((c >> 8) & m) + ((d >> 8) & m) + round;
+  return ((even >> 2) & m) | (((odd >> 2) & m) << 8);
+}
+
+static void halve_row(const uint8_t* base, int64_t stride, int64_t x, int64_t y, int64_t w, int64_t h, int64_t j, uint32_t* out) {
+  const uint8_t* t = base + ((size_t)(y + 2 * j) * (size_t)stride + (size_t)x) * 4;
+  const uint8_t* b = 2 * j + 1 < h ? t + (size_t)stride * 4 : t;
+  int64_t pairs = w / 2;
+  uint32_t p[4];
+  for (int64_t i = 0; i < pairs; i++) {
+    memcpy(p, t + i * 8, 8);  // memcpy: the rows need not be 4-byte aligned in the caller's buffer
+    memcpy(p + 2, b + i * 8, 8);
+    out[i] = mean4(p[0], p[1], p[2], p[3]);
+  }
+  if (w % 2) {
+    memcpy(p, t + pairs * 8, 4);
+    memcpy(p + 2, b + pairs * 8, 4);
+    out[pairs] = mean4(p[0], p[0], p[2], p[2]);
+  }
+}
+
 static napi_value encode(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
+  size_t argc = 9;
+  napi_value argv[9];
   napi_typedarray_type type;
   size_t length = 0;
   void* data = NULL;
   int64_t stride = 0, x = 0, y = 0, w = 0, h = 0, quality = 0;
-  bool bgr = false;
+  bool bgr = false, half = false;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8 ||
       napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array ||
       !get_int(env, argv[1], &stride) || !get_int(env, argv[2], &x) || !get_int(env, argv[3], &y) || !get_int(env, argv[4], &w) ||
-      !get_int(env, argv[5], &h) || napi_get_value_bool(env, argv[6], &bgr) != napi_ok || !get_int(env, argv[7], &quality)) {
-    napi_throw_type_error(env, NULL, "encode(pixels: Uint8Array, stride, x, y, w, h, bgr: boolean, quality), all integers");
+      !get_int(env, argv[5], &h) || napi_get_value_bool(env, argv[6], &bgr) != napi_ok || !get_int(env, argv[7], &quality) || (argc > 8 && napi_get_value_bool(env, argv[8], &half) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "encode(pixels: Uint8Array, stride, x, y, w, h, bgr: boolean, quality, half?: boolean), all integers");
     return NULL;
   }
   // The rect must lie inside the pixels, which hold `stride` 4-byte pixels a row. Every value
@@ -94,21 +123,27 @@ static napi_value encode(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "the rect is not inside the pixels, or the quality is not 1-100");
     return NULL;
   }
-  JSAMPROW* rows = malloc(sizeof(JSAMPROW) * (size_t)h);
+  // The JPEG's size: the rect's, or half of it rounded up.
+  int64_t ow = half ? (w + 1) / 2 : w, oh = half ? (h + 1) / 2 : h;
+  // Halved, one row at a time goes through `line` (the only copy); else the rect's rows are
+  // read where they lie.
+  JSAMPROW* rows = half ? NULL : malloc(sizeof(JSAMPROW) * (size_t)h);
+  uint32_t* line = half ? malloc((size_t)ow * 4) : NULL;
   job* j = calloc(1, sizeof(job));
   // A JPEG of a screen's content at the agent's qualities is well under a byte a pixel; a
   // quarter of that covers most, and the rest grow by doubling.
-  size_t cap = (size_t)(w * h / 4) + 4096;
+  size_t cap = (size_t)(ow * oh / 4) + 4096;
   unsigned char* buf = malloc(cap);
-  if (!rows || !j || !buf) {
+  if ((!rows && !line) || !j || !buf) {
     free(rows);
+    free(line);
     free(j);
     free(buf);
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
   uint8_t* base = (uint8_t*)data;
-  for (int64_t i = 0; i < h; i++) rows[i] = base + ((size_t)(y + i) * (size_t)stride + (size_t)x) * 4;
+  if (rows) for (int64_t i = 0; i < h; i++) rows[i] = base + ((size_t)(y + i) * (size_t)stride + (size_t)x) * 4;
   j->buf = buf;
   j->cap = cap;
 
@@ -122,6 +157,7 @@ static napi_value encode(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, j->message[0] ? j->message : "libjpeg failed");
     jpeg_destroy_compress(&j->cinfo);
     free(rows);
+    free(line);
     free(j->buf);
     free(j);
     return NULL;
@@ -131,8 +167,8 @@ static napi_value encode(napi_env env, napi_callback_info info) {
   j->dest.empty_output_buffer = dest_grow;
   j->dest.term_destination = dest_term;
   j->cinfo.dest = &j->dest;
-  j->cinfo.image_width = (JDIMENSION)w;
-  j->cinfo.image_height = (JDIMENSION)h;
+  j->cinfo.image_width = (JDIMENSION)ow;
+  j->cinfo.image_height = (JDIMENSION)oh;
   j->cinfo.input_components = 4;
   j->cinfo.in_color_space = bgr ? JCS_EXT_BGRX : JCS_EXT_RGBX;
   jpeg_set_defaults(&j->cinfo);  // YCbCr, 2x2 luma sampling (4:2:0), no optimised Huffman tables
@@ -140,11 +176,20 @@ static napi_value encode(napi_env env, napi_callback_info info) {
   j->cinfo.optimize_coding = FALSE;
   j->cinfo.write_JFIF_header = FALSE;  // 18 bytes per JPEG no decoder needs (sharp leaves it out too)
   jpeg_start_compress(&j->cinfo, TRUE);
-  jpeg_write_scanlines(&j->cinfo, rows, (JDIMENSION)h);
+  if (rows) {
+    jpeg_write_scanlines(&j->cinfo, rows, (JDIMENSION)h);
+  } else {
+    for (int64_t r = 0; r < oh; r++) {
+      halve_row(base, stride, x, y, w, h, r, line);
+      JSAMPROW one = (JSAMPROW)line;
+      jpeg_write_scanlines(&j->cinfo, &one, 1);
+    }
+  }
   jpeg_finish_compress(&j->cinfo);
   size_t size = j->cap - j->dest.free_in_buffer;
   jpeg_destroy_compress(&j->cinfo);
   free(rows);
+  free(line);
 
   napi_value result;
   void* copy = NULL;

@@ -41,18 +41,15 @@ export class Canvas {
           break;
         }
         case Encoding.JpegTransposed: {
-          // An h x w image whose row i is the rect's column i.
-          const { data, info } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-          if (info.width !== r.h || info.height !== r.w) throw new Error(`transposed tile is ${info.width}x${info.height}, rect says ${r.w}x${r.h}`);
-          const img = new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+          // An h x w image whose row i is the rect's column i (or half that size, scaled up).
+          const img = await decodeJpeg(r.data, r.h, r.w);
           const out = new Uint32Array(this.data.buffer, this.data.byteOffset, this.data.byteLength / 4);
           for (let i = 0; i < r.w; i++) for (let j = 0; j < r.h; j++) out[(r.y + j) * this.width + r.x + i] = img[i * r.h + j]!;
           break;
         }
         default: {
-          const { data, info } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-          if (info.width !== r.w || info.height !== r.h) throw new Error(`tile is ${info.width}x${info.height}, rect says ${r.w}x${r.h}`);
-          for (let j = 0; j < r.h; j++) this.data.set(data.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
+          const img = new Uint8Array((await decodeJpeg(r.data, r.w, r.h)).buffer);
+          for (let j = 0; j < r.h; j++) this.data.set(img.subarray(j * r.w * 4, (j + 1) * r.w * 4), ((r.y + j) * this.width + r.x) * 4);
         }
       }
     }
@@ -101,4 +98,19 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
     if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) return i / 4;
   }
   return -1;
+}
+
+/**
+ * A JPEG rect's picture as w x h RGBA pixels. The picture is w x h, or half that size each
+ * way (rounded up) for a picture in motion, which a viewer scales up to the rect as a
+ * browser's drawImage does (bilinear); any other size is a protocol error.
+ */
+async function decodeJpeg(jpeg: Uint8Array, w: number, h: number): Promise<Uint32Array> {
+  const img = sharp(jpeg);
+  const { width, height } = await img.metadata();
+  const half = width === (w + 1) >> 1 && height === (h + 1) >> 1;
+  if (!(width === w && height === h) && !half) throw new Error(`tile is ${width}x${height}, rect says ${w}x${h}`);
+  const scaled = half && (width !== w || height !== h) ? img.resize(w, h, { kernel: "linear", fit: "fill" }) : img;
+  const { data } = await scaled.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
 }

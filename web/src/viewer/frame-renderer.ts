@@ -117,6 +117,8 @@ export class FrameRenderer {
             ctx.drawImage(bmp, 0, 0, r.h, r.w);
             ctx.restore();
           } else ctx.drawImage(bmp, r.x, r.y, r.w, r.h);
+          // Drawn to the rect's size either way: a picture in motion comes at half size
+          // (docs/protocol.md), and drawImage scales it up.
           bmp.close();
         }
       }

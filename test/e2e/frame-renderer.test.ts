@@ -1,0 +1,110 @@
+// The connection window's FrameRenderer in Chromium, fed the agent's own encoder output: a
+// picture in motion arrives as JPEGs at half size (decision 41), which the window must draw
+// scaled up to their rects, then sharp again once the picture holds still. Bundled on its own
+// with esbuild (no backend needed), so the test is deterministic: no race with the agent's
+// refresh of a picture that stopped.
+import { build } from "esbuild";
+import type { Browser, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FrameEncoder } from "../../agent/encode/frame-encoder";
+import { FrameWriter } from "../../agent/stream/frame-writer";
+import { FrameFlags, isJpeg, type FrameRect } from "../../protocol/stream";
+import { Canvas, firstDifference, psnr } from "../agent/helpers/compose";
+import { posterImage } from "../agent/helpers/images";
+import { launchBrowser, repoRoot } from "./harness";
+
+const [W, H] = [640, 384];
+let browser: Browser;
+let page: Page;
+
+/** Draws one update's messages in the page and answers once its final part is on the canvas. */
+async function draw(messages: Uint8Array[]): Promise<void> {
+  await page.evaluate(
+    (parts) =>
+      new Promise<void>((done) => {
+        const w = window as unknown as { renderer: { push(m: ArrayBuffer): void }; drawn: (() => void) | undefined };
+        w.drawn = done;
+        for (const p of parts) w.renderer.push(Uint8Array.from(atob(p), (c) => c.charCodeAt(0)).buffer);
+      }),
+    messages.map((m) => Buffer.from(m).toString("base64")),
+  );
+}
+
+/** The page's canvas as RGBA. */
+async function canvasRgba(): Promise<Uint8Array> {
+  const b64 = await page.evaluate(() => {
+    const c = document.querySelector("canvas")!;
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let s = "";
+    for (let i = 0; i < data.length; i += 0x8000) s += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  return new Uint8Array(Buffer.from(b64, "base64"));
+}
+
+beforeAll(async () => {
+  const bundle = await build({
+    stdin: {
+      contents: `import { FrameRenderer } from "./web/src/viewer/frame-renderer";
+        const canvas = document.createElement("canvas");
+        document.body.append(canvas);
+        window.renderer = new FrameRenderer(canvas, () => window.drawn?.(), () => {}, () => { throw new Error("desync"); });`,
+      resolveDir: repoRoot,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "iife",
+    write: false,
+    logLevel: "silent",
+    absWorkingDir: repoRoot,
+  });
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  const errors: Error[] = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await page.setContent("<!doctype html><body></body>");
+  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  expect(errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("the connection window's frame renderer", () => {
+  it("draws a half-size JPEG of a picture in motion scaled to its rect, and the sharp picture once it holds still", async () => {
+    const encoder = new FrameEncoder(W, H);
+    const writer = new FrameWriter();
+    const reference = new Canvas(W, H);
+    const whole = { x: 0, y: 0, w: W, h: H };
+    let halfSeen = false;
+    const send = async (rects: FrameRect[], seq: number, full: boolean) => {
+      const messages = await writer.write({ seq, flags: full ? FrameFlags.full : 0, width: W, height: H, rects });
+      await reference.applyMessages(messages);
+      await draw(messages);
+    };
+    for (let k = 0; k <= 5; k++) {
+      const img = posterImage(W, H, k);
+      encoder.put(whole, { width: W, height: H, data: img });
+      const rects = await encoder.encode([whole], k === 0);
+      // The half-size pictures are what this test is about: make sure they are there.
+      for (const r of rects) {
+        if (!isJpeg(r.encoding) || !("data" in r)) continue;
+        const { width } = await sharp(r.data).metadata();
+        if (width === (r.w + 1) >> 1 && r.w > 1) halfSeen = true;
+      }
+      await send(rects, k + 1, k === 0);
+      const canvas = await canvasRgba();
+      // Chromium scales as the reference viewer does (bilinear; the two differ in rounding only).
+      expect(psnr(canvas, reference.data), `update ${k}`).toBeGreaterThanOrEqual(35);
+      // And it is the picture: a half-size image drawn at its own size would leave most of
+      // the rect showing the update before (under 15 dB here).
+      expect(psnr(canvas, img), `update ${k}`).toBeGreaterThanOrEqual(24);
+    }
+    expect(halfSeen).toBe(true);
+    // Held still: the refresh sends the poster losslessly, and the canvas is exact.
+    await send(await encoder.encode(encoder.refreshRegions(0)), 7, false);
+    expect(firstDifference(await canvasRgba(), posterImage(W, H, 5))).toBe(-1);
+  });
+});
