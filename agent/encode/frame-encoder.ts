@@ -18,7 +18,8 @@ import { TileHistory } from "./tile-history";
 import { type EncodeJpeg, loadJpegEncoder } from "../native/jpeg";
 
 /**
- * A tile that changed in this many updates in a row, with more colours than
+ * A tile that changed in this many updates in a row (one update without a change does not
+ * break the run: see TileHistory.changed), with more colours than
  * MOVING_MIN_COLOURS (text and UI have fewer), goes as JPEG even with a palette's worth of
  * colours: see TileHistory.
  */
