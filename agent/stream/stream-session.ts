@@ -33,6 +33,7 @@ import type { RgbaImage, ScreenSource } from "../screen/source";
 import { FlowWindow } from "./flow-control";
 import { ScreenView } from "./screen-view";
 import { ViewerHands } from "./viewer-hands";
+import { Liveness } from "./liveness";
 
 /** How long a JPEG stand-in must hold still before its lossless refresh (see encode/tile-history.ts). */
 const REFRESH_QUIET_MS = 300;
@@ -145,9 +146,7 @@ export class StreamSession {
   /** What this viewer holds down or pasted: let go when its session ends. */
   private readonly hands: ViewerHands;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private liveness: NodeJS.Timeout | undefined;
-  /** Liveness pings sent and not yet answered. */
-  private unanswered = 0;
+  private readonly liveness: Liveness;
 
   constructor(opts: StreamSessionOptions) {
     this.source = opts.source;
@@ -191,8 +190,8 @@ export class StreamSession {
         resolve({ code, reason: reason.toString() });
       });
     });
+    this.liveness = new Liveness(this.ws, () => this.log("stream socket silent, closing it"));
     this.ws.on("open", () => this.onOpen(opts.livenessMs ?? 15_000));
-    this.ws.on("pong", () => (this.unanswered = 0));
     this.ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.ws.on("error", (err) => this.log("stream socket error", { error: err.message }));
   }
@@ -229,16 +228,7 @@ export class StreamSession {
 
   private onOpen(livenessMs: number): void {
     this.open = true;
-    // Counted in pings, not wall time: a long update delays reading the pong, not sending it.
-    this.liveness = setInterval(() => {
-      if (this.unanswered >= 2) {
-        this.log("stream socket silent, closing it");
-        this.ws.terminate();
-        return;
-      }
-      this.unanswered++;
-      this.ws.ping();
-    }, livenessMs);
+    this.liveness.start(livenessMs);
     this.unsubscribe = this.source.onDamage((rects) => {
       this.view.toView(rects, this.addDamage);
       this.schedule();
@@ -266,7 +256,7 @@ export class StreamSession {
   }
 
   private stop(): void {
-    clearInterval(this.liveness);
+    this.liveness.stop();
     if (!this.open) return;
     this.open = false;
     this.unsubscribe?.();
@@ -289,9 +279,7 @@ export class StreamSession {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (!this.open) return;
-    // Anything from the other side proves the path alive: on a slow uplink a pong can wait
-    // behind megabytes of updates for longer than two beats while the viewer's acks arrive.
-    this.unanswered = 0;
+    this.liveness.heard();
     if (!isBinary) return this.close(CloseCode.ProtocolViolation, "viewer messages are binary");
     if (data.byteLength > MAX_VIEWER_MSG_BYTES) return this.close(CloseCode.TooLarge, "message too large");
     let msg: ViewerInput;
