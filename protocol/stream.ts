@@ -16,6 +16,13 @@ export const AgentMsg = {
    * when a stream opens, and again when the layout or the choice changes.
    */
   Monitors: 0x04,
+  /**
+   * The remote pointer's shape (F6.1): u16 width, u16 height, u16 hotX, u16 hotY, then width x
+   * height RGBA pixels, straight alpha, at most MAX_CURSOR_SIDE a side. Sent when a stream
+   * opens, when the shape changes and on a viewer's Refresh; the viewer shows it as its own
+   * pointer over the picture (moving it costs no round trip).
+   */
+  Cursor: 0x05,
 } as const;
 
 /** Viewer -> agent message types (high bit set, so the relay can check direction cheaply). */
@@ -42,6 +49,9 @@ export const ViewerMsg = {
    */
   Monitor: 0x89,
 } as const;
+
+/** Largest side of a Cursor image: Chromium ignores CSS cursor images above 128 px. */
+export const MAX_CURSOR_SIDE = 128;
 
 /** Most monitors a Monitors message lists. */
 export const MAX_MONITORS = 16;
@@ -324,6 +334,34 @@ export function decodeMonitors(buf: Uint8Array): MonitorLayout {
   const shown = buf[2]!;
   if (shown !== WHOLE_SCREEN && shown >= count) throw new ProtocolError("the shown monitor is not in the list");
   return { monitors, shown: shown === WHOLE_SCREEN ? null : shown };
+}
+
+/** A pointer shape: RGBA pixels (straight alpha), and the hot spot (where it points) in them. */
+export type CursorImage = { width: number; height: number; hotX: number; hotY: number; rgba: Uint8Array };
+
+export function encodeCursor(c: CursorImage): Uint8Array {
+  if (c.width < 1 || c.height < 1 || c.width > MAX_CURSOR_SIDE || c.height > MAX_CURSOR_SIDE) throw new RangeError(`a ${c.width}x${c.height} cursor`);
+  if (c.rgba.byteLength !== c.width * c.height * 4) throw new RangeError("cursor pixels do not match its size");
+  const out = new Uint8Array(9 + c.rgba.byteLength);
+  const v = new DataView(out.buffer);
+  out[0] = AgentMsg.Cursor;
+  v.setUint16(1, c.width, true);
+  v.setUint16(3, c.height, true);
+  v.setUint16(5, Math.min(c.hotX, c.width - 1), true);
+  v.setUint16(7, Math.min(c.hotY, c.height - 1), true);
+  out.set(c.rgba, 9);
+  return out;
+}
+
+/** ProtocolError for a size out of range, a hot spot outside the image, or pixels missing or extra. */
+export function decodeCursor(buf: Uint8Array): CursorImage {
+  if (buf.byteLength < 9) throw new ProtocolError("malformed cursor");
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const [width, height, hotX, hotY] = [v.getUint16(1, true), v.getUint16(3, true), v.getUint16(5, true), v.getUint16(7, true)];
+  if (width < 1 || height < 1 || width > MAX_CURSOR_SIDE || height > MAX_CURSOR_SIDE) throw new ProtocolError("cursor size out of range");
+  if (hotX >= width || hotY >= height) throw new ProtocolError("cursor hot spot outside the image");
+  if (buf.byteLength !== 9 + width * height * 4) throw new ProtocolError("cursor pixels do not match its size");
+  return { width, height, hotX, hotY, rgba: buf.slice(9) };
 }
 
 export function encodePong(t: number): Uint8Array {

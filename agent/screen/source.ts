@@ -1,6 +1,6 @@
 // The one interface every screen backend (X11, virtual, later Windows/macOS) implements.
 // The stream session only talks to this, so a backend never sees the wire protocol.
-import type { Rect } from "../../protocol/stream";
+import type { CursorImage, Rect } from "../../protocol/stream";
 
 /**
  * Pixels of one rectangle: RGBA, 4 bytes per pixel, rows packed (stride = width * 4),
@@ -26,6 +26,14 @@ export interface RemoteClipboard {
   clear(text: string): void;
   /** Called with the text when something on the remote computer copies text (not on set()). */
   onChange(listener: (text: string) => void): () => void;
+}
+
+/** The remote pointer's shape (F6.1), which screen captures leave out. */
+export interface RemoteCursor {
+  /** The shape as last read; undefined before the first read. */
+  current(): CursorImage | undefined;
+  /** Called with each new shape; the first subscription also reads the current one. */
+  onChange(listener: (cursor: CursorImage) => void): () => void;
 }
 
 /**
@@ -74,6 +82,8 @@ export interface ScreenSource {
   onResize?(listener: ResizeListener): () => void;
   /** Optional (F6.3): the remote clipboard's text, both ways. */
   readonly clipboard?: RemoteClipboard;
+  /** Optional (F6.1): the pointer's shape, for the viewer to show. */
+  readonly cursor?: RemoteCursor;
   /**
    * Optional (F6.2): the monitors' places on the screen, at most MAX_MONITORS; a single one
    * (the screen) when there is no choice. Read again after each resize event.

@@ -8,6 +8,7 @@
 // - input: XTEST fake motion (warps where XTEST stops at the first monitor), buttons (wheel =
 //   buttons 4-7) and keys;
 // - clipboard: the CLIPBOARD selection both ways (x11-clipboard.ts);
+// - pointer shape (F6.1): XFIXES cursor images, for the viewer to show (x11-cursor.ts);
 // - size: ConfigureNotify on the root window (RandR, a VM window resized) follows the screen
 //   to its new size: a new SHM segment, then onResize listeners rebuild their encoders;
 // - monitors (F6.2): XINERAMA's heads, read at start and before each resize event.
@@ -21,6 +22,7 @@ import { TilePoller } from "./tile-poller";
 import { type DirectShmProvider, directShmProvider, mappedShmProvider } from "./shm-provider";
 import { call, connectX11, requireExtension, type XClient, type XDisplay } from "./x11-connection";
 import { X11Clipboard } from "./x11-clipboard";
+import { X11Cursor } from "./x11-cursor";
 import { type KeyPlace, Keysym, upperOf, X11Keyboard } from "./x11-keyboard";
 
 export type X11SourceOptions = {
@@ -118,6 +120,8 @@ export class X11Source implements ScreenSource {
   private readonly keyboard: X11Keyboard;
   /** The remote clipboard (F6.3); undefined until init, or if it could not be set up. */
   clipboard: X11Clipboard | undefined;
+  /** The pointer's shape (F6.1); undefined without XFIXES. */
+  cursor: X11Cursor | undefined;
   private xtest: any;
   /** XINERAMA: the monitors (on RandR 1.5 servers its heads are RandR's monitors). */
   private xinerama: any;
@@ -192,7 +196,7 @@ export class X11Source implements ScreenSource {
     this.X.on("error", (err: Error) => this.log("X error", { error: err.message }));
     this.X.on("end", () => this.lost(new Error("X connection closed")));
     this.X.on("event", (ev: { name?: string }) => {
-      if (this.clipboard?.handle(ev)) return;
+      if (this.clipboard?.handle(ev) || this.cursor?.handle(ev)) return;
       if (ev.name === "DamageNotify") this.fetchDamage();
       else if (ev.name === "ConfigureNotify") this.configured(ev as unknown as { wid1: number; width: number; height: number });
       else if (ev.name === "MappingNotify") this.keyboard.load().catch((err) => this.log("keymap reload failed", { error: String(err) }));
@@ -236,6 +240,8 @@ export class X11Source implements ScreenSource {
     const clipboard = new X11Clipboard(this.X, this.root, this.fixes ?? (await requireExtension(this.X, "fixes")), this.log);
     await clipboard.init();
     this.clipboard = clipboard;
+    const fixes = this.fixes ?? (await requireExtension(this.X, "fixes"));
+    if (fixes) this.cursor = new X11Cursor(this.root, fixes, this.log);
     // The root window's size changes (xrandr, a VM's window resized) come as ConfigureNotify.
     this.X.ChangeWindowAttributes(this.root, { eventMask: STRUCTURE_NOTIFY });
     // Errors in any of the above surface here rather than later, mid-session.
@@ -530,6 +536,7 @@ export class X11Source implements ScreenSource {
     this.closed = true;
     this.poller?.stop();
     this.clipboard?.close();
+    this.cursor?.close();
     if (this.damageId) this.damageExt.Destroy(this.damageId);
     if (this.regionId) this.fixes.DestroyRegion(this.regionId);
     this.shm?.detach();

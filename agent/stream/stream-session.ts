@@ -12,6 +12,7 @@ import {
   AgentMsg,
   CloseCode,
   encodeClipboard,
+  encodeCursor,
   encodeMonitors,
   PictureQuality,
   decodeViewerInput,
@@ -23,6 +24,7 @@ import {
   ViewerMsg,
   type Rect,
   type ViewerInput,
+  type CursorImage,
 } from "../../protocol/stream";
 import { maskingFor } from "./frame-mask";
 import { FrameWriter } from "./frame-writer";
@@ -128,6 +130,7 @@ export class StreamSession {
   private readonly addDamage = (r: Rect): void => this.damage.add(r);
   private unsubscribeResize: (() => void) | undefined;
   private unsubscribeClipboard: (() => void) | undefined;
+  private unsubscribeCursor: (() => void) | undefined;
   private readonly window: FlowWindow;
   /** The stream's deflate context: every message of this socket is a chunk of it. */
   private readonly writer: FrameWriter;
@@ -238,15 +241,10 @@ export class StreamSession {
       this.schedule();
     });
     // Text copied on the remote computer goes to this viewer's clipboard (F6.3).
-    this.unsubscribeClipboard = this.source.clipboard?.onChange((text) => {
-      if (this.ws.readyState !== WebSocket.OPEN) return;
-      try {
-        this.ws.send(encodeClipboard(AgentMsg.Clipboard, text));
-      } catch (err) {
-        // Called from the X connection's reply handling: a throw here would end the agent.
-        this.log("could not send the clipboard", { error: String(err) });
-      }
-    });
+    this.unsubscribeClipboard = this.source.clipboard?.onChange((text) => this.sendSafely(encodeClipboard(AgentMsg.Clipboard, text), "the clipboard"));
+    // The pointer's shape (F6.1): the one known now, then each change.
+    this.unsubscribeCursor = this.source.cursor?.onChange((cursor) => this.sendCursor(cursor));
+    this.sendCursor(this.source.cursor?.current());
     // Resized while the socket was connecting: that event went to no one.
     if (this.sizeChanged) this.resizePending = true;
     this.view.relayout(this.source.monitors?.() ?? []);
@@ -265,6 +263,8 @@ export class StreamSession {
     this.unsubscribeResize = undefined;
     this.unsubscribeClipboard?.();
     this.unsubscribeClipboard = undefined;
+    this.unsubscribeCursor?.();
+    this.unsubscribeCursor = undefined;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.writer.close();
@@ -317,8 +317,10 @@ export class StreamSession {
         this.ws.send(encodePong(msg.t));
         return;
       case ViewerMsg.Refresh:
-        // A viewer that joined after the stream opened (the relay keeps nothing) needs the list too.
+        // A viewer that joined after the stream opened (the relay keeps nothing) needs the list
+        // and the pointer's shape too.
         this.sendMonitors();
+        this.sendCursor(this.source.cursor?.current());
         this.requestFull();
         return;
       case ViewerMsg.Clipboard:
@@ -383,6 +385,24 @@ export class StreamSession {
 
   private get viewIsScreen(): boolean {
     return this.view.isWholeScreen(this.builtFor.width, this.builtFor.height);
+  }
+
+  /** Tells the viewers the pointer's shape (nothing while none is known). */
+  private sendCursor(cursor: CursorImage | undefined): void {
+    if (cursor) this.sendSafely(encodeCursor(cursor), "the pointer's shape");
+  }
+
+  /**
+   * Sends a message from outside the update loop: from the X connection's event and reply
+   * handling, where a throw would end the agent.
+   */
+  private sendSafely(message: Uint8Array, what: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    try {
+      this.ws.send(message);
+    } catch (err) {
+      this.log(`could not send ${what}`, { error: String(err) });
+    }
   }
 
   /** Tells the viewers the monitors and the one shown, where the source knows its monitors. */

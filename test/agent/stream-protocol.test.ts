@@ -1,8 +1,51 @@
 // The monitor messages of the stream protocol (F6.2): what the agent and the viewer accept.
 import { describe, expect, it } from "vitest";
-import { AgentMsg, decodeMonitors, decodeViewerInput, encodeMonitors, encodeViewerInput, MAX_MONITORS, ProtocolError, ViewerMsg, WHOLE_SCREEN } from "../../protocol/stream";
+import {
+  AgentMsg,
+  decodeCursor,
+  decodeMonitors,
+  decodeViewerInput,
+  encodeCursor,
+  encodeMonitors,
+  encodeViewerInput,
+  MAX_CURSOR_SIDE,
+  MAX_MONITORS,
+  ProtocolError,
+  ViewerMsg,
+  WHOLE_SCREEN,
+} from "../../protocol/stream";
 
 const screen = { width: 1920, height: 1080 };
+
+describe("cursor messages", () => {
+  const arrow = { width: 3, height: 2, hotX: 1, hotY: 1, rgba: Uint8Array.from({ length: 24 }, (_, i) => i * 10) };
+
+  it("carry a pointer shape and its hot spot there and back", () => {
+    const bytes = encodeCursor(arrow);
+    expect(bytes[0]).toBe(AgentMsg.Cursor);
+    expect(decodeCursor(bytes)).toEqual(arrow);
+    expect(() => encodeCursor({ ...arrow, width: MAX_CURSOR_SIDE + 1 })).toThrow(RangeError);
+    expect(() => encodeCursor({ ...arrow, rgba: arrow.rgba.subarray(4) })).toThrow(RangeError);
+  });
+
+  it("refuse a shape out of size, a hot spot outside it, or pixels missing or extra", () => {
+    const good = encodeCursor(arrow);
+    const withHeader = (w: number, h: number, x: number, y: number, rest: Uint8Array) => {
+      const out = new Uint8Array(9 + rest.byteLength);
+      const v = new DataView(out.buffer);
+      out[0] = AgentMsg.Cursor;
+      [w, h, x, y].forEach((n, i) => v.setUint16(1 + 2 * i, n, true));
+      out.set(rest, 9);
+      return out;
+    };
+    expect(() => decodeCursor(good.subarray(0, good.length - 1))).toThrow(ProtocolError);
+    expect(() => decodeCursor(Uint8Array.of(...good, 0))).toThrow(ProtocolError);
+    expect(() => decodeCursor(good.subarray(0, 5))).toThrow(ProtocolError);
+    expect(() => decodeCursor(withHeader(3, 2, 3, 0, arrow.rgba))).toThrow(ProtocolError);
+    expect(() => decodeCursor(withHeader(0, 0, 0, 0, new Uint8Array(0)))).toThrow(ProtocolError);
+    expect(() => decodeCursor(withHeader(MAX_CURSOR_SIDE + 1, 1, 0, 0, new Uint8Array((MAX_CURSOR_SIDE + 1) * 4)))).toThrow(ProtocolError);
+  });
+});
 
 describe("monitor messages", () => {
   it("carry a layout and the monitor shown there and back", () => {
