@@ -132,9 +132,31 @@ describe("a live session with a real X display", () => {
       .poll(async () => psnr((await canvasRgba(viewer)).rgba, xwdRoot(x.display).data), { timeout: 20_000, interval: 500 })
       .toBeGreaterThan(30);
 
+    // The remote pointer's shape (F6.1) is this window's pointer over the picture: first the
+    // bare screen's (the remote pointer starts mid-screen, beside the xterm), then, once the
+    // click below has moved it onto the xterm, the xterm's text cursor.
+    const cursorStyle = () => canvas.evaluate((c) => (c as HTMLElement).style.cursor);
+    const asCss = /^url\("data:image\/png;base64,([^"]+)"\) (\d+) (\d+), default$/;
+    await expect.poll(cursorStyle, { timeout: 10_000 }).toMatch(asCss);
+    const bare = await cursorStyle();
+
     // Type into the canvas: the keys travel viewer -> relay -> agent -> XTEST -> xterm -> bash.
     const marker = join(workDir, `typed-${Date.now()}.txt`);
     await canvas.click({ position: { x: 200, y: 100 } });
+    await expect.poll(cursorStyle, { timeout: 10_000 }).not.toBe(bare);
+    const [, png, hotX, hotY] = asCss.exec(await cursorStyle())!;
+    const shape = await sharp(Buffer.from(png!, "base64")).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(shape.info.width).toBeLessThanOrEqual(128);
+    expect(Number(hotX)).toBeLessThan(shape.info.width);
+    expect(Number(hotY)).toBeLessThan(shape.info.height);
+    expect(shape.data.some((v, i) => i % 4 === 3 && v > 0), "the shape has visible pixels").toBe(true);
+    // View only keeps its own "not allowed" pointer; the remote shape comes back after.
+    const viewOnly = viewer.getByRole("button", { name: "View only" });
+    const shownPointer = () => canvas.evaluate((c) => getComputedStyle(c).cursor);
+    await viewOnly.click();
+    expect(await shownPointer()).toBe("not-allowed");
+    await viewOnly.click();
+    expect(await shownPointer()).toMatch(/^url\(/);
     await viewer.keyboard.type(`echo "Edgedesk E2E ok" > ${marker}`);
     await viewer.keyboard.press("Enter");
     await expect.poll(() => (existsSync(marker) ? readFileSync(marker, "utf8") : ""), { timeout: 15_000 }).toBe("Edgedesk E2E ok\n");

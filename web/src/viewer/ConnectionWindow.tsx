@@ -222,6 +222,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   const showOverlay = state !== "live";
   const running = state === "connecting" || state === "waiting" || state === "live";
   const viewOnly = session?.viewOnly.value ?? false;
+  const remoteCursor = session?.cursor.value ?? null;
   const canRetry = state === "ended" || state === "offline" || state === "error";
   const zoom = view.value;
   const zoomed = zoom.scale > 1;
@@ -383,7 +384,11 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           ref={canvasRef}
           tabIndex={0}
           data-testid="remote-screen"
-          style={zoomed ? { transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` } : undefined}
+          style={{
+            ...(zoomed ? { transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` } : {}),
+            // The remote pointer's shape (F6.1); view-only keeps its not-allowed pointer.
+            ...(remoteCursor && !viewOnly ? { cursor: remoteCursor } : {}),
+          }}
           onPointerDown={onPointer}
           onPointerUp={onPointer}
           onPointerMove={onPointer}

@@ -5,6 +5,7 @@ import {
   agentTakesExtras,
   CloseCode,
   decodeClipboard,
+  decodeCursor,
   decodeMonitors,
   MAX_CLIPBOARD_BYTES,
   type MonitorLayout,
@@ -21,6 +22,7 @@ import { FrameRenderer } from "./frame-renderer";
 import { KEYSYM } from "./keysyms";
 import { loadMonitorChoice, saveMonitorChoice } from "./monitor-choice";
 import { loadQuality, saveQuality } from "./picture-quality";
+import { cssCursor } from "./remote-cursor";
 
 export type ViewerState = "starting" | "connecting" | "waiting" | "live" | "ended" | "offline" | "error";
 
@@ -77,6 +79,8 @@ export class ViewerSession {
   readonly agentExtras = signal(false);
   /** The remote computer's monitors and the one shown (F6.2), as its agent last said; null until it does. */
   readonly monitors: Signal<MonitorLayout | null> = signal(null);
+  /** The remote pointer's shape as a CSS cursor value (F6.1); null until the agent sends one. */
+  readonly cursor: Signal<string | null> = signal(null);
   /** This session asked for the stored monitor choice already (at the agent's first list). */
   private monitorRestored = false;
   /** A passing word for the user (a paste that could not go), shown a few seconds; null when none. */
@@ -208,6 +212,12 @@ export class ViewerSession {
         return;
       }
       this.restoreMonitor();
+    } else if (type === AgentMsg.Cursor) {
+      try {
+        this.cursor.value = cssCursor(decodeCursor(new Uint8Array(data)));
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err; // a malformed shape: the pointer stays as it was
+      }
     } else if (type === AgentMsg.Clipboard) {
       try {
         this.remoteCopied(decodeClipboard(new Uint8Array(data)));
