@@ -4,20 +4,21 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cursorFromX } from "../../agent/screen/x11-cursor";
-import { AgentMsg, decodeCursor, type CursorImage, MAX_CURSOR_SIDE, ViewerMsg } from "../../protocol/stream";
+import { type CursorImage, MAX_CURSOR_SIDE, ViewerMsg } from "../../protocol/stream";
 import type { Viewer } from "./helpers/viewer";
 import { closeX11Stream, streamX11, type X11Stream } from "./helpers/x11-session";
 import { haveTool, haveXvfb, startXvfb, stopProcess, type Xvfb } from "./helpers/xvfb";
 
-/** The next Cursor message to the viewer, skipping everything else; undefined if none comes in time. */
+/** The next Cursor message to the viewer (they are kept apart from updates); undefined if none comes in time. */
 async function nextCursor(viewer: Viewer, timeoutMs = 5000): Promise<CursorImage | undefined> {
+  const seen = taken.get(viewer) ?? 0;
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const m = await viewer.next(deadline - Date.now()).catch(() => undefined);
-    if (m?.[0] === AgentMsg.Cursor) return decodeCursor(m);
-  }
-  return undefined;
+  while (viewer.cursors.length <= seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (viewer.cursors.length <= seen) return undefined;
+  taken.set(viewer, seen + 1);
+  return viewer.cursors[seen];
 }
+const taken = new WeakMap<Viewer, number>();
 
 const opaque = (c: CursorImage) => c.rgba.filter((_, i) => i % 4 === 3 && c.rgba[i]! > 0).length;
 const same = (a: CursorImage, b: CursorImage) => a.width === b.width && a.height === b.height && a.hotX === b.hotX && a.hotY === b.hotY && Buffer.compare(a.rgba, b.rgba) === 0;

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { FrameReader } from "../../../protocol/frame-codec";
-import { AgentMsg, decodeMonitors, encodeViewerInput, type Frame, FrameFlags, type MonitorLayout, type ViewerInput } from "../../../protocol/stream";
+import { AgentMsg, type CursorImage, decodeCursor, decodeMonitors, encodeViewerInput, type Frame, FrameFlags, type MonitorLayout, type ViewerInput } from "../../../protocol/stream";
 
 export class Viewer {
   /** Messages not yet consumed by a test. */
@@ -15,10 +15,13 @@ export class Viewer {
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Every Monitors message (F6.2), decoded, in order: kept out of the inbox, which is for updates and replies. */
   readonly monitorLayouts: MonitorLayout[] = [];
+  /** Every Cursor message (F6.1), decoded, in order: kept out of the inbox too (the pointer's moves send them). */
+  readonly cursors: CursorImage[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.on("message", (data: Buffer) => {
       if (data[0] === AgentMsg.Monitors) return void this.monitorLayouts.push(decodeMonitors(new Uint8Array(data)));
+      if (data[0] === AgentMsg.Cursor) return void this.cursors.push(decodeCursor(new Uint8Array(data)));
       this.inbox.push(new Uint8Array(data));
       this.waiter?.();
     });
