@@ -1,6 +1,7 @@
 // The binary stream protocol between an agent and the viewers of one session.
 // The SessionRelay forwards these messages as opaque bytes; it checks only the first
 // byte (direction) and the size. All integers are little-endian. See docs/protocol.md.
+import { deflateSync, inflateSync } from "fflate";
 
 /** Agent -> viewer message types (high bit clear). */
 export const AgentMsg = {
@@ -18,7 +19,8 @@ export const AgentMsg = {
   Monitors: 0x04,
   /**
    * The remote pointer's shape (F6.1): u16 width, u16 height, u16 hotX, u16 hotY, then width x
-   * height RGBA pixels, straight alpha, at most MAX_CURSOR_SIDE a side. Sent when a stream
+   * height RGBA pixels, straight alpha, raw DEFLATE (RFC 1951: mostly transparent, a 32x32
+   * shape's 4 KiB become a few hundred bytes), at most MAX_CURSOR_SIDE a side. Sent when a stream
    * opens, when the shape changes and on a viewer's Refresh; the viewer shows it as its own
    * pointer over the picture (moving it costs no round trip).
    */
@@ -342,26 +344,36 @@ export type CursorImage = { width: number; height: number; hotX: number; hotY: n
 export function encodeCursor(c: CursorImage): Uint8Array {
   if (c.width < 1 || c.height < 1 || c.width > MAX_CURSOR_SIDE || c.height > MAX_CURSOR_SIDE) throw new RangeError(`a ${c.width}x${c.height} cursor`);
   if (c.rgba.byteLength !== c.width * c.height * 4) throw new RangeError("cursor pixels do not match its size");
-  const out = new Uint8Array(9 + c.rgba.byteLength);
+  const pixels = deflateSync(c.rgba);
+  const out = new Uint8Array(9 + pixels.byteLength);
   const v = new DataView(out.buffer);
   out[0] = AgentMsg.Cursor;
   v.setUint16(1, c.width, true);
   v.setUint16(3, c.height, true);
   v.setUint16(5, Math.min(c.hotX, c.width - 1), true);
   v.setUint16(7, Math.min(c.hotY, c.height - 1), true);
-  out.set(c.rgba, 9);
+  out.set(pixels, 9);
   return out;
 }
 
-/** ProtocolError for a size out of range, a hot spot outside the image, or pixels missing or extra. */
+/** ProtocolError for a size out of range, a hot spot outside the image, or pixels that do not inflate to its size. */
 export function decodeCursor(buf: Uint8Array): CursorImage {
   if (buf.byteLength < 9) throw new ProtocolError("malformed cursor");
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const [width, height, hotX, hotY] = [v.getUint16(1, true), v.getUint16(3, true), v.getUint16(5, true), v.getUint16(7, true)];
   if (width < 1 || height < 1 || width > MAX_CURSOR_SIDE || height > MAX_CURSOR_SIDE) throw new ProtocolError("cursor size out of range");
   if (hotX >= width || hotY >= height) throw new ProtocolError("cursor hot spot outside the image");
-  if (buf.byteLength !== 9 + width * height * 4) throw new ProtocolError("cursor pixels do not match its size");
-  return { width, height, hotX, hotY, rgba: buf.slice(9) };
+  const size = width * height * 4;
+  // One byte more than the image: pixels that inflate to more are refused, not truncated.
+  const out = new Uint8Array(size + 1);
+  let rgba: Uint8Array;
+  try {
+    rgba = inflateSync(buf.subarray(9), { out });
+  } catch {
+    throw new ProtocolError("cursor pixels do not inflate");
+  }
+  if (rgba.byteLength !== size) throw new ProtocolError("cursor pixels do not match its size");
+  return { width, height, hotX, hotY, rgba: rgba.slice() };
 }
 
 export function encodePong(t: number): Uint8Array {

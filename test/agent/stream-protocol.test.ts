@@ -1,4 +1,5 @@
 // The monitor messages of the stream protocol (F6.2): what the agent and the viewer accept.
+import { deflateSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import {
   AgentMsg,
@@ -28,7 +29,15 @@ describe("cursor messages", () => {
     expect(() => encodeCursor({ ...arrow, rgba: arrow.rgba.subarray(4) })).toThrow(RangeError);
   });
 
-  it("refuse a shape out of size, a hot spot outside it, or pixels missing or extra", () => {
+  it("send the pixels deflated: a mostly transparent shape is a fraction of its RGBA", () => {
+    const rgba = new Uint8Array(32 * 32 * 4);
+    for (let i = 0; i < 32; i++) rgba.set([0, 0, 0, 255], (i * 32 + i) * 4); // a diagonal line
+    const bytes = encodeCursor({ width: 32, height: 32, hotX: 0, hotY: 0, rgba });
+    expect(bytes.byteLength).toBeLessThan(rgba.byteLength / 8);
+    expect(decodeCursor(bytes).rgba).toEqual(rgba);
+  });
+
+  it("refuse a shape out of size, a hot spot outside it, or pixels that do not inflate to its size", () => {
     const good = encodeCursor(arrow);
     const withHeader = (w: number, h: number, x: number, y: number, rest: Uint8Array) => {
       const out = new Uint8Array(9 + rest.byteLength);
@@ -39,9 +48,11 @@ describe("cursor messages", () => {
       return out;
     };
     expect(() => decodeCursor(good.subarray(0, good.length - 1))).toThrow(ProtocolError);
-    expect(() => decodeCursor(Uint8Array.of(...good, 0))).toThrow(ProtocolError);
     expect(() => decodeCursor(good.subarray(0, 5))).toThrow(ProtocolError);
-    expect(() => decodeCursor(withHeader(3, 2, 3, 0, arrow.rgba))).toThrow(ProtocolError);
+    expect(() => decodeCursor(withHeader(3, 2, 1, 1, deflateSync(arrow.rgba.subarray(4))))).toThrow(ProtocolError);
+    expect(() => decodeCursor(withHeader(3, 2, 1, 1, deflateSync(Uint8Array.of(...arrow.rgba, 1))))).toThrow(ProtocolError);
+    expect(() => decodeCursor(withHeader(3, 2, 1, 1, arrow.rgba))).toThrow(ProtocolError); // not DEFLATE
+    expect(() => decodeCursor(withHeader(3, 2, 3, 0, deflateSync(arrow.rgba)))).toThrow(ProtocolError);
     expect(() => decodeCursor(withHeader(0, 0, 0, 0, new Uint8Array(0)))).toThrow(ProtocolError);
     expect(() => decodeCursor(withHeader(MAX_CURSOR_SIDE + 1, 1, 0, 0, new Uint8Array((MAX_CURSOR_SIDE + 1) * 4)))).toThrow(ProtocolError);
   });
