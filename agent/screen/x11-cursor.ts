@@ -69,9 +69,11 @@ export class X11Cursor implements RemoteCursor {
   }
 
   /** Takes the X events meant for the cursor; false for any other event. */
-  handle(ev: { name?: string }): boolean {
+  handle(ev: { name?: string; cursorSerial?: number }): boolean {
     if (ev.name !== "CursorNotify") return false;
-    this.read();
+    // The event names the shape: one already sent (entering a window with the same pointer)
+    // needs no round trip for its image.
+    if (ev.cursorSerial === undefined || ev.cursorSerial !== this.serial) this.read();
     return true;
   }
 
@@ -83,7 +85,6 @@ export class X11Cursor implements RemoteCursor {
     this.reading = true;
     call<XCursorImage>(this.fixes, "GetCursorImage")
       .then((x) => {
-        // CursorNotify also comes when a window with the same cursor is entered.
         if (x.cursorSerial === this.serial || x.width === 0 || x.height === 0) return;
         this.serial = x.cursorSerial;
         this.shape = cursorFromX(x);
