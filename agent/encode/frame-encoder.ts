@@ -31,6 +31,13 @@ const MOVING_MIN_COLOURS = 32;
  * motion, see EncoderOptions.halveMoving). Merged apart from full-size JPEG tiles.
  */
 const HALF_PHOTO = 4;
+/**
+ * A half-size stand-in smaller than this (four tiles' area), once trimmed to what changed,
+ * goes at full size after all: text typed fast in an antialiased font changes a glyph's box
+ * in every update and can become a stand-in, and halving a glyph makes it unreadable while
+ * saving next to nothing; a picture in motion covers far more.
+ */
+const HALF_MIN_AREA = 4 * TILE * TILE;
 
 /** findMove weighs candidate moves on every ROW_SAMPLE-th row. */
 const ROW_SAMPLE = 4;
@@ -261,22 +268,25 @@ export class FrameEncoder {
         trimmed.add(m);
       }
     }
+    const halved = (m: (typeof merged)[number]) => m.label === HALF_PHOTO && m.rect.w * m.rect.h >= HALF_MIN_AREA;
     const encoded = await Promise.all(
-      merged.map(({ rect, label, firstTile }): FrameRect | Promise<FrameRect> => {
+      merged.map((m): FrameRect | Promise<FrameRect> => {
+        const { rect, label, firstTile } = m;
         if (label === TileKind.Fill) {
           const p = fill[firstTile]!;
           const [lo, hi] = [p & 0xff, (p >>> 16) & 0xff];
           return { encoding: Encoding.Fill, ...rect, r: this.bgr ? hi : lo, g: (p >>> 8) & 0xff, b: this.bgr ? lo : hi };
         }
-        if (label === TileKind.Photo || label === HALF_PHOTO) return this.encodeJpeg(rect, label === HALF_PHOTO);
+        if (label === TileKind.Photo || label === HALF_PHOTO) return this.encodeJpeg(rect, halved(m));
         return encodeLossless(this.screen32, this.width, rect, this.bgr);
       }),
     );
     for (const m of merged) {
       this.commit(m.rect);
+      const half = halved(m);
       this.forTiles(tileAligned(m.rect, TILE), (i) => {
         const label = labels[i]!;
-        if (label !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m), label === TileKind.Photo || label === HALF_PHOTO, label === HALF_PHOTO);
+        if (label !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m), label === TileKind.Photo || label === HALF_PHOTO, half);
       });
     }
     return [...moves, ...encoded];
