@@ -38,6 +38,13 @@ const HALF_PHOTO = 4;
  * saving next to nothing; a picture in motion covers far more.
  */
 const HALF_MIN_AREA = 4 * TILE * TILE;
+/**
+ * A stand-in smaller than this once trimmed (a 32x32 box) is a glyph typed, not a picture in
+ * motion, and goes losslessly: typing in an antialiased font (over 32 greys a tile) changes
+ * the same tile in every update, which made each keystroke a tiny lossy JPEG, drawn only
+ * after an image decode.
+ */
+const STAND_IN_MIN_AREA = 32 * 32;
 
 /** findMove weighs candidate moves on every ROW_SAMPLE-th row. */
 const ROW_SAMPLE = 4;
@@ -268,7 +275,12 @@ export class FrameEncoder {
         trimmed.add(m);
       }
     }
-    const halved = (m: (typeof merged)[number]) => m.label === HALF_PHOTO && m.rect.w * m.rect.h >= HALF_MIN_AREA;
+    const isJpegLabel = (l: number) => l === TileKind.Photo || l === HALF_PHOTO;
+    const exact = new Set<(typeof merged)[number]>();
+    for (const m of merged) {
+      if (isJpegLabel(m.label) && trimmed.has(m) && m.rect.w * m.rect.h < STAND_IN_MIN_AREA && this.anyTile(tileAligned(m.rect, TILE), (i) => role[i] === 1)) exact.add(m);
+    }
+    const halved = (m: (typeof merged)[number]) => m.label === HALF_PHOTO && !exact.has(m) && m.rect.w * m.rect.h >= HALF_MIN_AREA;
     const encoded = await Promise.all(
       merged.map((m): FrameRect | Promise<FrameRect> => {
         const { rect, label, firstTile } = m;
@@ -277,16 +289,16 @@ export class FrameEncoder {
           const [lo, hi] = [p & 0xff, (p >>> 16) & 0xff];
           return { encoding: Encoding.Fill, ...rect, r: this.bgr ? hi : lo, g: (p >>> 8) & 0xff, b: this.bgr ? lo : hi };
         }
-        if (label === TileKind.Photo || label === HALF_PHOTO) return this.encodeJpeg(rect, halved(m));
+        if (isJpegLabel(label) && !exact.has(m)) return this.encodeJpeg(rect, halved(m));
         return encodeLossless(this.screen32, this.width, rect, this.bgr);
       }),
     );
     for (const m of merged) {
       this.commit(m.rect);
       const half = halved(m);
+      const jpeg = isJpegLabel(m.label) && !exact.has(m);
       this.forTiles(tileAligned(m.rect, TILE), (i) => {
-        const label = labels[i]!;
-        if (label !== 0) this.history.sent(i, role[i] === 1, !trimmed.has(m), label === TileKind.Photo || label === HALF_PHOTO, half);
+        if (labels[i] !== 0) this.history.sent(i, role[i] === 1 && jpeg, !trimmed.has(m), jpeg, half);
       });
     }
     return [...moves, ...encoded];

@@ -224,6 +224,26 @@ describe("frame encoder", () => {
     expect(half.enc.owesRefresh).toBe(false);
   });
 
+  it("sends glyphs typed in an antialiased font losslessly, however fast they come", async () => {
+    // White page; each update types one 8x12 "glyph" of up to ~60 greys into the same tile,
+    // as an antialiased font does (a tile of such text has far more than 32 colours).
+    const [w, h] = [320, 128];
+    const { canvas, show } = screenStream(w, h);
+    const img = new Uint8Array(w * h * 4).fill(255);
+    await show(img.slice(), true);
+    for (let k = 0; k < 7; k++) {
+      for (let y = 0; y < 12; y++) {
+        for (let x = 0; x < 8; x++) {
+          const grey = 255 - ((x * 37 + y * 23 + k * 11) % 60) * 4;
+          img.set([grey, grey, grey, 255], ((20 + y) * w + 10 + k * 8 + x) * 4);
+        }
+      }
+      const rects = await show(img.slice());
+      expect(rects.some((r) => isJpeg(r.encoding)), `keystroke ${k + 1}`).toBe(false);
+      expect(firstDifference(canvas.data, img), `keystroke ${k + 1}`).toBe(-1);
+    }
+  });
+
   it("keeps a small box that changes in every update at full size (a glyph typed in an antialiased font stays readable)", async () => {
     const [w, h] = [320, 192];
     const { canvas, show } = screenStream(w, h);
