@@ -10,6 +10,8 @@
 //      canvas against `xwd -root` after each;
 //   3. canvas frames per second during the full-screen scenario, and the agent's CPU
 //      seconds against x11vnc's for it (/proc/<pid>/stat).
+// Informational, no target: the full-screen picture without motion (a video's case), and the
+// keystrokes and typing again in an xterm with an antialiased font (AA_XTERM).
 import { createServer, type Server } from "node:http";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -65,6 +67,14 @@ const MAIN_XTERM = { x: 20, y: 20, cols: 80, rows: 24 };
 /** The whole main xterm: the echo is seen wherever the prompt is. */
 const LATENCY_REGION = { x: 20, y: 20, w: 490, h: 320 };
 const DRAG_XTERM = { x: 600, y: 420, title: "edgedesk-bench-drag" };
+/**
+ * A second xterm in an antialiased font (Xft, DejaVu Sans Mono 11: what today's terminals and
+ * browsers draw, dozens of greys a glyph where the main xterm's core font has two colours).
+ * Its keystrokes and typing are informational figures: they caught every keystroke going as
+ * a lossy JPEG (decision 41) that the core-font xterm never showed.
+ */
+const AA_XTERM = { x: 1260, y: 20, cols: 60, rows: 14, font: "DejaVu Sans Mono", size: 11 };
+const AA_REGION = { x: 1260, y: 20, w: 560, h: 300 };
 /** Regions sampled for the canvas frame rate (spread over the screen). */
 const FPS_REGIONS = [
   { x: 100, y: 100, w: 48, h: 48 },
@@ -82,6 +92,8 @@ type Plan = { psnrAll: boolean; runs: number; keys: number; typed: string; typeD
 
 type BlockResult = {
   latency: number[];
+  /** The same keys and typing into the antialiased xterm (AA_XTERM). */
+  aa: { latency: number[]; typingBytes: number };
   /** Keydown to the first screen message's arrival in the page, per key. */
   arrival: number[];
   /** First screen message's arrival to the changed pixels, per key. */
@@ -273,6 +285,7 @@ export class SessionBench {
     );
     this.started.push(
       start(this.work, "xterm-main", "xterm", ["-geometry", `${MAIN_XTERM.cols}x${MAIN_XTERM.rows}+${MAIN_XTERM.x}+${MAIN_XTERM.y}`, "-bg", "white", "-fg", "black", "-e", "bash", "--noprofile", "--norc"], { env: xenv, cwd: this.work }),
+      start(this.work, "xterm-aa", "xterm", ["-geometry", `${AA_XTERM.cols}x${AA_XTERM.rows}+${AA_XTERM.x}+${AA_XTERM.y}`, "-fa", AA_XTERM.font, "-fs", String(AA_XTERM.size), "-bg", "white", "-fg", "black", "-e", "bash", "--noprofile", "--norc"], { env: xenv, cwd: this.work }),
       start(this.work, "xterm-drag", "xterm", ["-geometry", `64x20+${DRAG_XTERM.x}+${DRAG_XTERM.y}`, "-title", DRAG_XTERM.title, "-bg", "#ffffe0", "-fg", "#202040", "-e", "sh", "-c", "ls -l /usr/bin | head -19; exec sleep 100000"], { env: xenv }),
     );
     this.dragWindow = this.x("xdotool", ["search", "--sync", "--name", DRAG_XTERM.title]).trim().split("\n")[0]!;
@@ -459,33 +472,36 @@ export class SessionBench {
     const messages = {} as Record<Scenario, number>;
     const quality = {} as Record<Scenario, number>;
 
-    // 1. Keystroke-to-pixel latency.
-    const latency: number[] = [];
-    const arrival: number[] = [];
-    const draw: number[] = [];
-    let timeouts = 0;
-    for (let i = 0; i < plan.keys; i++) {
-      if (i > 0 && i % 30 === 0) {
-        await xkeys("key", "ctrl+u");
+    // 1. Keystroke-to-pixel latency: keys into the xterm under the pointer, the first changed
+    // pixel of `region` on the canvas.
+    const keystrokes = async (region: typeof LATENCY_REGION, clearLine: () => Promise<void>) => {
+      const latency: number[] = [];
+      const arrival: number[] = [];
+      const draw: number[] = [];
+      let timeouts = 0;
+      for (let i = 0; i < plan.keys; i++) {
+        if (i > 0 && i % 30 === 0) await clearLine();
+        await counter.quiet(80);
+        await page.evaluate(([s, r]) => (window as any).__bench.arm(s, r, 2000), [sel, region] as const);
+        await page.keyboard.press(LATENCY_KEYS[i % LATENCY_KEYS.length]!);
+        const res = (await page.evaluate(() => (window as any).__bench.result())) as { ms: number; arrivalMs: number };
+        if (res.ms < 0) timeouts++;
+        else latency.push(res.ms);
+        if (timeouts >= 5 && timeouts > latency.length) {
+          const stats = system === "edgedesk" ? await page.getByTestId("viewer-stats").textContent() : "";
+          await page.screenshot({ path: join(this.work, `no-echo-${system}-${Date.now()}.png`) }).catch(() => {});
+          const agentTail = system === "edgedesk" ? readFileSync(this.agent!.log, "utf8").split("\n").slice(-5).join(" / ") : "";
+          throw new Error(`keys do not reach the xterm (${timeouts} of ${i + 1} timed out; ${stats}; agent: ${agentTail})`);
+        }
+        if (res.ms >= 0 && res.arrivalMs >= 0) {
+          arrival.push(res.arrivalMs);
+          draw.push(res.ms - res.arrivalMs);
+        }
+        await sleep(20 + ((i * 37) % 60)); // irregular gaps: no lock-step with any server's polling period
       }
-      await counter.quiet(80);
-      await page.evaluate(([s, r]) => (window as any).__bench.arm(s, r, 2000), [sel, LATENCY_REGION] as const);
-      await page.keyboard.press(LATENCY_KEYS[i % LATENCY_KEYS.length]!);
-      const res = (await page.evaluate(() => (window as any).__bench.result())) as { ms: number; arrivalMs: number };
-      if (res.ms < 0) timeouts++;
-      else latency.push(res.ms);
-      if (timeouts >= 5 && timeouts > latency.length) {
-        const stats = system === "edgedesk" ? await page.getByTestId("viewer-stats").textContent() : "";
-        await page.screenshot({ path: join(this.work, `no-echo-${system}-${Date.now()}.png`) }).catch(() => {});
-        const agentTail = system === "edgedesk" ? readFileSync(this.agent!.log, "utf8").split("\n").slice(-5).join(" / ") : "";
-        throw new Error(`keys do not reach the xterm (${timeouts} of ${i + 1} timed out; ${stats}; agent: ${agentTail})`);
-      }
-      if (res.ms >= 0 && res.arrivalMs >= 0) {
-        arrival.push(res.arrivalMs);
-        draw.push(res.ms - res.arrivalMs);
-      }
-      await sleep(20 + ((i * 37) % 60)); // irregular gaps: no lock-step with any server's polling period
-    }
+      return { latency, arrival, draw, timeouts };
+    };
+    const { latency, arrival, draw, timeouts } = await keystrokes(LATENCY_REGION, () => xkeys("key", "ctrl+u"));
     phase("latency");
     // Edgedesk's own Ping/Pong round trip (viewer -> relay -> agent -> relay -> viewer), idle screen.
     const rtt = system === "edgedesk" ? `viewer ${await page.getByTestId("viewer-stats").textContent()}` : "noVNC";
@@ -500,6 +516,26 @@ export class SessionBench {
     messages.typing = counter.screenFrames;
     quality.typing = await canvasPsnr();
     phase("typing");
+
+    // 1b, 2b. The same in the antialiased xterm (informational), then back to the main one.
+    const aaAt = [String(AA_XTERM.x + 150), String(AA_XTERM.y + 100)];
+    const aaKeys = async (...args: string[]) => {
+      this.x("xdotool", ["mousemove", ...aaAt, ...args]);
+      await counter.quiet(400);
+    };
+    const pa = await toPage(AA_XTERM.x + 150, AA_XTERM.y + 100);
+    await page.mouse.move(pa.x, pa.y);
+    await aaKeys("key", "ctrl+u");
+    const aaLatency = (await keystrokes(AA_REGION, () => aaKeys("key", "ctrl+u"))).latency;
+    await aaKeys("key", "ctrl+u");
+    counter.reset();
+    await page.keyboard.type(plan.typed, { delay: plan.typeDelay });
+    await counter.quiet();
+    const aa = { latency: aaLatency, typingBytes: counter.total };
+    await aaKeys("key", "ctrl+u");
+    await page.mouse.move(p.x, p.y);
+    await xkeys();
+    phase("antialiased");
     await shell("clear");
 
     // 2b. Scrolling 2,000 lines (paced at about one per millisecond, as a build log scrolls).
@@ -620,9 +656,9 @@ export class SessionBench {
     if (endState?.toLowerCase() !== "connected") {
       throw new Error(`the ${system} viewer ended the block as "${endState}" (the session broke mid-block; agent log: ${readFileSync(this.agent!.log, "utf8").split("\n").slice(-4).join(" / ")})`);
     }
-    const r: BlockResult = { latency, arrival, draw, timeouts, messages, bytes, psnr: quality, fps: median(fpsRegions), fpsRegions, cpu, cpuOther, painterFps, cuts };
+    const r: BlockResult = { latency, aa, arrival, draw, timeouts, messages, bytes, psnr: quality, fps: median(fpsRegions), fpsRegions, cpu, cpuOther, painterFps, cuts };
     this.log(
-      `session: ${system}: latency p50 ${percentile(latency, 50).toFixed(1)} p95 ${percentile(latency, 95).toFixed(1)} ms, bytes arrived at p50 ${percentile(arrival, 50).toFixed(1)} ms, arrival to pixels p50 ${percentile(draw, 50).toFixed(1)} ms (${rtt}; ${latency.length} keys, ${timeouts} timeouts); ` +
+      `session: ${system}: latency p50 ${percentile(latency, 50).toFixed(1)} p95 ${percentile(latency, 95).toFixed(1)} ms (antialiased font p50 ${percentile(aa.latency, 50).toFixed(1)} p95 ${percentile(aa.latency, 95).toFixed(1)} ms, typing ${(aa.typingBytes / 1024).toFixed(1)} KiB), bytes arrived at p50 ${percentile(arrival, 50).toFixed(1)} ms, arrival to pixels p50 ${percentile(draw, 50).toFixed(1)} ms (${rtt}; ${latency.length} keys, ${timeouts} timeouts); ` +
         `bytes ${SCENARIOS.map((s) => `${s} ${(bytes[s] / 1024).toFixed(1)} KiB in ${messages[s]} messages`).join(", ")}; ` +
         `psnr ${SCENARIOS.map((s) => `${s} ${quality[s].toFixed(1)}`).join(", ")}; ` +
         `fps ${r.fps.toFixed(1)} (regions ${fpsRegions.map((f) => f.toFixed(1)).join("/")}, rAF ${ticksPerSec.toFixed(0)}/s, ${fpsRes.messages} messages, painter ${painterFps.toFixed(1)}); ` +
@@ -735,6 +771,24 @@ function figures(results: Record<SystemName, BlockResult[]>, plan: Plan): Figure
       `agent process tree vs x11vnc, user+system over ${plan.fullscreenSec} s; others during it: Edgedesk runs ${other(E)}; noVNC runs ${other(N)}`,
     ),
     ...cutsFigures(E, N, plan),
+    ...antialiasedFigures(E, N, plan),
+  ];
+}
+
+/** An informational figure (no target in the issue): medians of both systems and their ratio. */
+function info(E: BlockResult[], N: BlockResult[], id: string, label: string, unit: string, better: "lower" | "higher", f: (r: BlockResult) => number, note: string): Figure {
+  const edgedesk = median(E.map(f));
+  const baseline = median(N.map(f));
+  return { id, label, unit, edgedesk: round(edgedesk), baseline: round(baseline), baselineName: "noVNC", ratio: round(edgedesk / baseline, 3), better, runs: Math.min(E.length, N.length), note };
+}
+
+/** The keystroke and typing figures again, in an xterm with an antialiased font (AA_XTERM). */
+function antialiasedFigures(E: BlockResult[], N: BlockResult[], plan: Plan): Figure[] {
+  const what = `${plan.keys} keys / ${plan.typed.length} characters into bash in a ${AA_XTERM.cols}x${AA_XTERM.rows} xterm drawn with Xft, ${AA_XTERM.font} ${AA_XTERM.size}`;
+  return [
+    info(E, N, "session.aa.keystroke.p50", "Keystroke to pixel, p50, antialiased font", "ms", "lower", (r) => percentile(r.aa.latency, 50), what),
+    info(E, N, "session.aa.keystroke.p95", "Keystroke to pixel, p95, antialiased font", "ms", "lower", (r) => percentile(r.aa.latency, 95), what),
+    info(E, N, "session.aa.typing", "Bytes: typing 100 characters, antialiased font", "KiB", "lower", (r) => r.aa.typingBytes / 1024, what),
   ];
 }
 
@@ -744,15 +798,10 @@ function figures(results: Record<SystemName, BlockResult[]>, plan: Plan): Figure
  */
 function cutsFigures(E: BlockResult[], N: BlockResult[], plan: Plan): Figure[] {
   const what = `${plan.fullscreenSec} s of the same picture in 16 bands, each at a new pseudo-random offset every frame (painter.mjs cuts), 30 fps: no motion to detect`;
-  const info = (id: string, label: string, unit: string, better: "lower" | "higher", f: (r: BlockResult) => number): Figure => {
-    const edgedesk = median(E.map(f));
-    const baseline = median(N.map(f));
-    return { id, label, unit, edgedesk: round(edgedesk), baseline: round(baseline), baselineName: "noVNC", ratio: round(edgedesk / baseline, 3), better, runs: Math.min(E.length, N.length), note: what };
-  };
   return [
-    info("session.cuts.fps", "Canvas fps, full-screen image without motion", "fps", "higher", (r) => r.cuts.fps),
-    info("session.cuts.bytes", "Bytes: full-screen image without motion", "KiB", "lower", (r) => r.cuts.bytes / 1024),
-    info("session.cuts.cpu", "Server CPU, full-screen image without motion", "CPU s", "lower", (r) => r.cuts.cpu),
+    info(E, N, "session.cuts.fps", "Canvas fps, full-screen image without motion", "fps", "higher", (r) => r.cuts.fps, what),
+    info(E, N, "session.cuts.bytes", "Bytes: full-screen image without motion", "KiB", "lower", (r) => r.cuts.bytes / 1024, what),
+    info(E, N, "session.cuts.cpu", "Server CPU, full-screen image without motion", "CPU s", "lower", (r) => r.cuts.cpu, what),
   ];
 }
 
