@@ -32,12 +32,12 @@ const MOVING_MIN_COLOURS = 32;
  */
 const HALF_PHOTO = 4;
 /**
- * A half-size stand-in smaller than this (four tiles' area), once trimmed to what changed,
- * goes at full size after all: text typed fast in an antialiased font changes a glyph's box
- * in every update and can become a stand-in, and halving a glyph makes it unreadable while
- * saving next to nothing; a picture in motion covers far more.
+ * A half-size stand-in smaller than this (a tile's area), once trimmed to what changed, goes
+ * at full size after all: a word autocompleted in an antialiased font can become a stand-in,
+ * and halving text makes it unreadable while saving next to nothing. The strip a panned
+ * picture uncovers (8x1080) is larger, and halved.
  */
-const HALF_MIN_AREA = 4 * TILE * TILE;
+const HALF_MIN_AREA = TILE * TILE;
 /**
  * A stand-in smaller than this once trimmed (a 32x32 box) is a glyph typed, not a picture in
  * motion, and goes losslessly: typing in an antialiased font (over 32 greys a tile) changes

@@ -206,9 +206,9 @@ describe("frame encoder", () => {
       const jpegs = await jpegSizes(rects);
       expect(jpegs.length).toBeGreaterThan(0);
       // Each JPEG's picture is its rect at half size (rounded up), which the viewer scales up;
-      // a straggler of under four tiles goes whole (what halving would save there is nothing).
+      // a box under a tile's area goes whole (what halving would save there is nothing).
       for (const { r, width, height } of jpegs) {
-        expect([width, height]).toEqual(r.w * r.h >= 4 * 64 * 64 ? [(r.w + 1) >> 1, (r.h + 1) >> 1] : [r.w, r.h]);
+        expect([width, height]).toEqual(r.w * r.h >= 64 * 64 ? [(r.w + 1) >> 1, (r.h + 1) >> 1] : [r.w, r.h]);
       }
       expect(jpegs.some(({ r, width }) => width === (r.w + 1) >> 1 && r.w > 1)).toBe(true);
       halfBytes += jpegs.reduce((n, j) => n + j.r.data.byteLength, 0);
