@@ -236,11 +236,13 @@ export class X11Source implements ScreenSource {
         (err) => this.log("screen poll failed", { error: String(err) }),
       );
     }
-    // The clipboard: XFIXES tells of new owners (without it, text still goes to the remote).
-    const clipboard = new X11Clipboard(this.X, this.root, this.fixes ?? (await requireExtension(this.X, "fixes")), this.log);
+    // XFIXES (looked up once, here if DAMAGE did not) tells the clipboard of new owners and the
+    // cursor of new shapes; without it, text still goes to the remote and the viewer keeps
+    // its own pointer.
+    const fixes = this.fixes ?? (await requireExtension(this.X, "fixes"));
+    const clipboard = new X11Clipboard(this.X, this.root, fixes, this.log);
     await clipboard.init();
     this.clipboard = clipboard;
-    const fixes = this.fixes ?? (await requireExtension(this.X, "fixes"));
     if (fixes) this.cursor = new X11Cursor(this.root, fixes, this.log);
     // The root window's size changes (xrandr, a VM's window resized) come as ConfigureNotify.
     this.X.ChangeWindowAttributes(this.root, { eventMask: STRUCTURE_NOTIFY });

@@ -440,10 +440,13 @@ export class SessionBench {
     // Housekeeping keys (not measured) go straight to the X server with xdotool, never
     // through a viewer: a modifier combination typed through a viewer right before other
     // keys was seen to leak into them (noVNC -> x11vnc: "clear" arrived as Ctrl+C, "lear").
-    const xkeys = async (...args: string[]) => {
-      this.x("xdotool", ["mousemove", String(MAIN_XTERM.x + 200), String(MAIN_XTERM.y + 150), ...args]);
-      await counter.quiet(400);
-    };
+    const keysAt =
+      (x: number, y: number) =>
+      async (...args: string[]) => {
+        this.x("xdotool", ["mousemove", String(x), String(y), ...args]);
+        await counter.quiet(400);
+      };
+    const xkeys = keysAt(MAIN_XTERM.x + 200, MAIN_XTERM.y + 150);
     const shell = (line: string) => xkeys("key", "ctrl+u", "type", "--delay", "2", `${line}\n`);
     await xkeys("key", "ctrl+c");
     await shell("clear");
@@ -520,11 +523,7 @@ export class SessionBench {
     phase("typing");
 
     // 1b, 2b. The same in the antialiased xterm (informational), then back to the main one.
-    const aaAt = [String(AA_XTERM.x + 150), String(AA_XTERM.y + 100)];
-    const aaKeys = async (...args: string[]) => {
-      this.x("xdotool", ["mousemove", ...aaAt, ...args]);
-      await counter.quiet(400);
-    };
+    const aaKeys = keysAt(AA_XTERM.x + 150, AA_XTERM.y + 100);
     const pa = await toPage(AA_XTERM.x + 150, AA_XTERM.y + 100);
     await page.mouse.move(pa.x, pa.y);
     await aaKeys("key", "ctrl+u");
