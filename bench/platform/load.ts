@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type WebSocket from "ws";
-import type { Pair } from "./pairs";
+import type { Pair } from "./pair-sockets";
 
 /** Where the send time sits in a message: after a Frame header's worth of bytes. */
 const TS_AT = 12;

@@ -5,76 +5,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import WebSocket from "ws";
 import { apiFetch, connectAgent, linkComputer, type Account, type AgentConnection, type LinkedComputer } from "../../test/e2e/backend";
 import { repoRoot } from "../../test/e2e/harness";
 import { descendants } from "./load";
+import { openUrlPair, type Pair, type PairUrls } from "./pair-sockets";
 
-/** Client options for every bench socket: no compression (payloads are incompressible anyway). */
-const WS_OPTIONS = { perMessageDeflate: false, maxPayload: 4 * 1024 * 1024 } as const;
-
-export type Pair = {
-  /** Sends agent -> viewer messages (first byte 0x01) and gets viewer -> agent ones. */
-  agent: WebSocket;
-  viewer: WebSocket;
-  close(): Promise<void>;
-};
-
-export function openSocket(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url, WS_OPTIONS);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error(`socket ${url.slice(0, 80)} did not open`));
-    }, 15_000);
-    ws.once("open", () => {
-      clearTimeout(timer);
-      ws.removeAllListeners("error");
-      ws.on("error", () => {});
-      resolve(ws);
-    });
-    ws.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-/** Resolves when the relay tells the viewer (text notice) that the agent is connected. */
-function agentPresent(viewer: WebSocket, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the relay never reported the agent")), timeoutMs);
-    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
-      if (isBinary) return;
-      const notice = JSON.parse(data.toString()) as { type: string; agent?: boolean };
-      if (notice.type === "state" && notice.agent) {
-        clearTimeout(timer);
-        viewer.off("message", onMessage);
-        resolve();
-      }
-    };
-    viewer.on("message", onMessage);
-  });
-}
-
-export function closeSocket(ws: WebSocket): Promise<void> {
-  return new Promise((resolve) => {
-    if (ws.readyState === WebSocket.CLOSED) return resolve();
-    const timer = setTimeout(() => {
-      ws.terminate();
-      resolve();
-    }, 3_000);
-    ws.once("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000, "bench done");
-  });
-}
-
-function pairOf(agent: WebSocket, viewer: WebSocket): Pair {
-  return { agent, viewer, close: async () => void (await Promise.all([closeSocket(viewer), closeSocket(agent)])) };
-}
+export type { Pair } from "./pair-sockets";
 
 /** One account with one linked, online computer; every openPair() is a new remote session on it. */
 export class EdgedeskSessions {
@@ -154,8 +90,8 @@ export class EdgedeskSessions {
     });
   }
 
-  /** Connect, as the cabinet's button does, then both ends of the stream. */
-  async openPair(options: { rewritePort?: string } = {}): Promise<Pair> {
+  /** Connect, as the cabinet's button does: the URLs of both ends of the new session's stream. */
+  async pairUrls(options: { rewritePort?: string } = {}): Promise<PairUrls> {
     await this.reconnecting;
     const res = await apiFetch(this.baseUrl, `/api/computers/${this.computer.computerId}/sessions`, { method: "POST", cookie: this.cookie });
     if (res.status !== 201) throw new Error(`POST .../sessions answered ${res.status}: ${await res.text()}`);
@@ -168,7 +104,13 @@ export class EdgedeskSessions {
       return u.toString();
     };
     // The viewer's ticket is good only with the sign-in cookie it was made for, as in a browser.
-    return openUrlPair(port(await this.agentUrl(sessionId)), port(`${this.baseUrl.replace(/^http/, "ws")}${viewerPath}`), { cookie: this.cookie });
+    return { agentUrl: port(await this.agentUrl(sessionId)), viewerUrl: port(`${this.baseUrl.replace(/^http/, "ws")}${viewerPath}`), viewerHeaders: { cookie: this.cookie } };
+  }
+
+  /** Connect, then both ends of the stream, in this process. */
+  async openPair(options: { rewritePort?: string } = {}): Promise<Pair> {
+    const urls = await this.pairUrls(options);
+    return openUrlPair(urls.agentUrl, urls.viewerUrl, urls.viewerHeaders);
   }
 
   async close(): Promise<void> {
@@ -178,22 +120,7 @@ export class EdgedeskSessions {
   }
 }
 
-/** A pair on any relay that pairs an agent URL with a viewer URL and announces the agent to the viewer. */
-export async function openUrlPair(agentUrl: string, viewerUrl: string, viewerHeaders: Record<string, string> = {}): Promise<Pair> {
-  const agent = await openSocket(agentUrl);
-  const viewer = new WebSocket(viewerUrl, { ...WS_OPTIONS, headers: viewerHeaders });
-  const present = agentPresent(viewer);
-  await new Promise<void>((resolve, reject) => {
-    viewer.once("open", () => resolve());
-    viewer.once("error", reject);
-  });
-  viewer.removeAllListeners("error");
-  viewer.on("error", () => {});
-  await present;
-  return pairOf(agent, viewer);
-}
-
-export type NodeRelay = { url: string; openPair(): Promise<Pair>; stop(): Promise<void> };
+export type NodeRelay = { url: string; pairUrls(): PairUrls; openPair(): Promise<Pair>; stop(): Promise<void> };
 
 /** The baseline relay in its own Node process (see node-relay.ts). */
 export async function startNodeRelayProcess(): Promise<NodeRelay> {
@@ -216,11 +143,16 @@ export async function startNodeRelayProcess(): Promise<NodeRelay> {
     child.once("exit", (code) => reject(new Error(`the Node relay exited with ${code}`)));
   });
   const url = `ws://127.0.0.1:${port}`;
+  const pairUrls = (): PairUrls => {
+    const id = randomUUID();
+    return { agentUrl: `${url}/pair/${id}/agent`, viewerUrl: `${url}/pair/${id}/viewer`, viewerHeaders: {} };
+  };
   return {
     url,
+    pairUrls,
     openPair: () => {
-      const id = randomUUID();
-      return openUrlPair(`${url}/pair/${id}/agent`, `${url}/pair/${id}/viewer`);
+      const { agentUrl, viewerUrl } = pairUrls();
+      return openUrlPair(agentUrl, viewerUrl);
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -67,6 +67,8 @@ export type RunningWorker = {
   url: string;
   stateDir: string;
   logFile: string;
+  /** wrangler dev's DevTools port for the Worker's isolate (profiling). */
+  inspectorPort: number;
   stop(): Promise<void>;
 };
 
@@ -167,7 +169,7 @@ export async function startWorker(options: { timeoutMs?: number; vars?: Record<s
             .catch(() => {});
         }, 1_000);
         nudge.unref();
-        return { url, stateDir, logFile, stop };
+        return { url, stateDir, logFile, inspectorPort, stop };
       }
     } catch {
       // Not listening yet.
