@@ -218,7 +218,7 @@ async function scaleFigures(quick: boolean, edgedesk: EdgedeskSessions, node: No
         log(
           `scale run ${run + 1}/${runs} ${active.length} session(s)${phase === "node" ? " through the Node relay" : ""}: ${stats.latencies.length} updates, p50 ${fmt(percentile(stats.latencies, 50))} ms, p99 ${fmt(percentile(stats.latencies, 99))} ms, ` +
             `${stats.latencies.filter((l) => l >= STALL_MS).length} took >= ${STALL_MS} ms, lost ${stats.lost}; ` +
-            `CPU in cores: machine ${fmt(cpu.machine)}, relay ${fmt(relayCpu)}, bench ${fmt(cpu.roles.bench ?? 0)}; load thread's event loop late by ${fmt(stats.loopLateP99)} ms at p99`,
+            `CPU in cores: relay ${fmt(relayCpu)}, bench ${fmt(cpu.roles.bench ?? 0)}; load thread's event loop late by ${fmt(stats.loopLateP99)} ms at p99`,
         );
       }
       const expected = (phase: "one" | "many" | "node") => (phase === "one" ? 1 : sessions) * rateHz * (phaseMs[phase] / 1000);

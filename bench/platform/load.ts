@@ -295,7 +295,13 @@ export function sampleCpu(names = new Map<number, string>()): CpuSample {
   return { busy: total - idle, total, procs: mineNow };
 }
 
-/** CPU used between two samples in cores (1.0 = one core busy all the time) used between two samples, for the machine and each role. */
+/**
+ * CPU used between two samples in cores (1.0 = one core busy all the time), for the machine
+ * and each role. The machine's figure comes from /proc/stat's counters, which the kernel
+ * samples at each tick: a process woken hundreds of times a second for a few microseconds
+ * (a relay under the paced scale load) can show more CPU in its own exact per-task times than
+ * the machine's total does.
+ */
 export function cpuShares(a: CpuSample, b: CpuSample, cores = availableParallelism()): { machine: number; roles: Record<string, number> } {
   const total = Math.max(1, b.total - a.total) / cores;
   const roles: Record<string, number> = {};

@@ -13,6 +13,7 @@ export class ThreadedPairs {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  private exited: Error | undefined;
 
   constructor() {
     this.worker = new Worker(new URL("./load-thread-entry.mjs", import.meta.url));
@@ -23,7 +24,10 @@ export class ThreadedPairs {
       else waiter?.reject(new Error(reply.error));
     });
     this.worker.on("error", (e) => this.failAll(e));
-    this.worker.on("exit", (code) => this.failAll(new Error(`the load thread exited with ${code}`)));
+    this.worker.on("exit", (code) => {
+      this.exited = new Error(`the load thread exited with ${code}`);
+      this.failAll(this.exited);
+    });
   }
 
   private failAll(e: Error): void {
@@ -32,6 +36,7 @@ export class ThreadedPairs {
   }
 
   private call<T>(body: Body<Request>): Promise<T> {
+    if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
