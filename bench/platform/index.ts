@@ -179,13 +179,14 @@ async function relayFigures(quick: boolean, worker: RunningWorker, edgedesk: Edg
 async function scaleFigures(quick: boolean, edgedesk: EdgedeskSessions, node: NodeRelay, log: Log): Promise<Figure[]> {
   const sessions = quick ? 5 : 50;
   const runs = quick ? 1 : 3;
-  // The single session gets the longer phase: at 10 updates/s its p99 needs samples (with 80
+  // The single session gets the longest phase: at 10 updates/s its p99 needs samples (with 80
   // a run's p99 was its slowest update or the next, and the ratio swung 1.1-2.4x between two
-  // runs of the same code on a fast machine; 200 leave two updates above it). The 50 sessions
-  // get as long: their slow updates come in bursts every second or so, and 5 s (2,500
-  // updates) caught few enough of them that a run's p99 swung 1.3-7.9 ms; 20 s (10,000) gave
-  // 3.7-4.6 ms in three runs where 5 s gave 2.3-3.0 in the three before (session 13).
-  const phaseMs = { one: quick ? 2_000 : 20_000, many: quick ? 2_000 : 20_000, node: quick ? 2_000 : 20_000 };
+  // runs of the same code on a fast machine; with 200 a run's p99 still spread 0.95-4.6 ms in
+  // session 14; 400 leave four updates above it). The 50 sessions get 20 s: their slow
+  // updates come in bursts every second or so, and 5 s (2,500 updates) caught few enough of
+  // them that a run's p99 swung 1.3-7.9 ms; 20 s (10,000) gave 3.7-4.6 ms in three runs where
+  // 5 s gave 2.3-3.0 in the three before (session 13).
+  const phaseMs = { one: quick ? 2_000 : 40_000, many: quick ? 2_000 : 20_000, node: quick ? 2_000 : 20_000 };
   const rateHz = 10;
   const threaded = new ThreadedPairs();
   const ids: number[] = [];
