@@ -352,6 +352,26 @@ describe("SessionRelay", () => {
     control.ws.close();
   });
 
+  it("closes the history row of a Connect that failed after writing it and could not take it back", async () => {
+    const l = await linkComputer();
+    // The computer is offline (no control socket): Connect writes its row, finds the agent gone
+    // and deletes the row again; here D1 refuses that delete, standing for a Connect cut off
+    // anywhere after its insert. The relay was told before the row existed, so its lone-peer
+    // timer closes it (told after, as before, nothing would ever close it).
+    await env.DB.prepare("CREATE TRIGGER keep_sessions BEFORE DELETE ON remote_sessions BEGIN SELECT RAISE(ABORT, 'kept by the test'); END").run();
+    try {
+      const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+      expect(res.status).toBe(500);
+      const row = await env.DB.prepare("SELECT id, ended_at FROM remote_sessions WHERE computer_id = ?").bind(l.computerId).first<{ id: string; ended_at: number | null }>();
+      expect(row).toMatchObject({ ended_at: null });
+      const relay = env.SESSION_RELAY.getByName(row!.id);
+      expect(await runDurableObjectAlarm(relay)).toBe(true);
+      expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(row!.id).first("ended_at")).not.toBeNull();
+    } finally {
+      await env.DB.prepare("DROP TRIGGER keep_sessions").run();
+    }
+  });
+
   it("ends a session for everyone on request (history's End)", async () => {
     const l = await linkComputer();
     const control = await connectControl(l);

@@ -72,6 +72,12 @@ sessionRoutes.openapi(
     // The demo is every account's (F2.2): one session per user on it, the newest (a window left
     // open elsewhere ends), so one account cannot take all of the demo agent's streams.
     if (computer.isDemo) await endLiveSessions(c.env, db, computer.id, "the demo was opened in another window", user.id);
+    // The relay first: it arms its lone-peer timer, which closes the history row should nobody
+    // ever connect. Told after the row was written, a Connect cut off in between (the browser
+    // gone, the invocation ended) would leave an open row holding one of the plan's concurrent
+    // sessions for good. A refused Connect leaves a relay with nothing to close; it forgets.
+    const relay = c.env.SESSION_RELAY.getByName(sessionId);
+    await relay.expect(sessionId);
     if (!(await insertRemoteSession(db, row, computer.ownerId, { onePerUser: computer.isDemo }))) {
       if (computer.isDemo && (await liveSessionIds(db, computer.id, user.id)).length > 0) {
         throw new ApiError("conflict", "You are already connected to the demo computer in another window.");
@@ -81,10 +87,8 @@ sessionRoutes.openapi(
       const plan = owner && (await findPlan(db, owner.planId));
       throw new ApiError("plan_limit", `The ${plan?.name ?? "current"} plan allows ${plan?.maxConcurrentSessions ?? 0} concurrent session(s). End a session first.`);
     }
-    // Until the relay takes charge of the row (its lone-peer timer closes it), a failure here
-    // must not leave it open: it would hold one of the plan's concurrent sessions.
+    // A failure before the agent is asked makes this an attempt, not a connection: no history.
     let viewerTicket: string;
-    const relay = c.env.SESSION_RELAY.getByName(sessionId);
     try {
       const claims = { sid: sessionId, cid: computer.id };
       const [forViewer, agentTicket] = await Promise.all([
@@ -97,8 +101,6 @@ sessionRoutes.openapi(
       // name this request came in by.
       const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(sessionId, `/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`, signIn);
       if (!told) throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
-      // If neither side ever connects, the relay still closes the history row after its timeout.
-      await relay.expect(sessionId);
     } catch (err) {
       await deleteRemoteSession(db, sessionId);
       throw err;
