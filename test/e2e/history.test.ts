@@ -166,7 +166,17 @@ describe("connection history", () => {
     const page = fixture.page;
     await openHistory();
     const row = page.locator(`tr[data-session-id="${activeId}"]`);
+    // End asks once more; Cancel keeps the session running.
     await row.getByRole("button", { name: "End the session to Travel laptop" }).click();
+    const confirm = row.getByRole("group", { name: "Confirm ending the session to Travel laptop" });
+    await confirm.waitFor();
+    await screenshot(page, "history-end-confirm");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "detached" });
+    expect((await listHistory(baseUrl, cookie, `computerId=${laptopId}`)).entries.find((e) => e.id === activeId)).toMatchObject({ active: true });
+    await row.getByText("In progress").waitFor();
+    await row.getByRole("button", { name: "End the session to Travel laptop" }).click();
+    await confirm.getByRole("button", { name: "End", exact: true }).click();
     await row.getByText("In progress").waitFor({ state: "detached" });
     await expect(row.getByRole("button", { name: /End/ }).count()).resolves.toBe(0);
     const entry = (await listHistory(baseUrl, cookie, `computerId=${laptopId}`)).entries.find((e) => e.id === activeId);

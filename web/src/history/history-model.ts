@@ -24,6 +24,8 @@ export const HistoryModel = createModel((service: HistoryService) => {
   const error = signal<string | null>(null);
   const actionError = signal<string | null>(null);
   const ending = signal<ReadonlySet<string>>(new Set());
+  /** The active session whose End waits for a second click: ending drops whoever is connected. */
+  const confirmingEnd = signal<string | null>(null);
   const computers = signal<Computer[]>([]);
 
   const pageCount = computed(() => Math.max(1, Math.ceil(total.value / PAGE_SIZE)));
@@ -89,7 +91,17 @@ export const HistoryModel = createModel((service: HistoryService) => {
     () => undefined,
   );
 
+  function askEnd(id: string): void {
+    actionError.value = null;
+    confirmingEnd.value = id;
+  }
+
+  function cancelEnd(): void {
+    confirmingEnd.value = null;
+  }
+
   async function end(id: string): Promise<void> {
+    confirmingEnd.value = null;
     actionError.value = null;
     ending.value = new Set([...ending.peek(), id]);
     try {
@@ -128,8 +140,11 @@ export const HistoryModel = createModel((service: HistoryService) => {
     error,
     actionError,
     ending,
+    confirmingEnd,
     computers,
     load,
+    askEnd,
+    cancelEnd,
     end,
     clearFilters,
     previous: () => page.value > 1 && (page.value -= 1),

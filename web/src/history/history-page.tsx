@@ -51,6 +51,23 @@ function Connection({ entry }: { entry: HistoryEntry }) {
   );
 }
 
+/** End asks once more: whoever is connected, the operator or someone else, is cut off at once. */
+function EndConfirm({ entry, history }: { entry: HistoryEntry; history: HistoryModel }) {
+  return (
+    <div class="inline-confirm history-end-confirm" role="group" aria-label={t("history.confirmEndLabel", { name: entry.computerName })}>
+      <span>{t("history.confirmEnd")}</span>
+      <span class="inline-confirm-actions">
+        <button type="button" class="button button-danger button-small" onClick={() => void history.end(entry.id)}>
+          {t("history.endNow")}
+        </button>
+        <button type="button" class="button button-ghost button-small" onClick={history.cancelEnd}>
+          {t("common.cancel")}
+        </button>
+      </span>
+    </div>
+  );
+}
+
 function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel }) {
   const ending = history.ending.value.has(entry.id);
   return (
@@ -76,17 +93,21 @@ function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel })
         </div>
       </td>
       <td class="history-actions">
-        {entry.active && (
-          <button
-            type="button"
-            class="button button-secondary button-small button-danger-text"
-            disabled={ending}
-            aria-busy={ending}
-            aria-label={t("history.endSession", { name: entry.computerName })}
-            onClick={() => void history.end(entry.id)}
-          >
-            {ending ? t("history.ending") : t("history.end")}
-          </button>
+        {entry.active && history.confirmingEnd.value === entry.id ? (
+          <EndConfirm entry={entry} history={history} />
+        ) : (
+          entry.active && (
+            <button
+              type="button"
+              class="button button-secondary button-small button-danger-text"
+              disabled={ending}
+              aria-busy={ending}
+              aria-label={t("history.endSession", { name: entry.computerName })}
+              onClick={() => history.askEnd(entry.id)}
+            >
+              {ending ? t("history.ending") : t("history.end")}
+            </button>
+          )
         )}
       </td>
     </tr>
