@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { CloseCode, MAX_AGENT_MSG_BYTES, MAX_VIEWER_MSG_BYTES, ViewerMsg, viewerMsgSizeOk } from "../protocol/stream";
 import { openDb } from "../worker/db/client";
-import { endRemoteSession } from "../worker/queries/remote-sessions";
+import { endRemoteSession, findRemoteSession } from "../worker/queries/remote-sessions";
 import { TICKET_TTL_SECONDS } from "../worker/sessions/tickets";
 
 /** Headers the Worker sets after it has checked the ticket. */
@@ -69,7 +69,7 @@ export class SessionRelay extends DurableObject<Env> {
     }
     this.ctx.acceptWebSocket(server, [role]);
     server.serializeAttachment({ role, sessionId, joinedAt: Date.now() } satisfies Attachment);
-    await this.ctx.storage.put("sessionId", sessionId);
+    await this.ctx.storage.put({ sessionId, joined: true });
     this.invalidate();
     this.announce();
     await this.armLonePeerTimer();
@@ -131,18 +131,47 @@ export class SessionRelay extends DurableObject<Env> {
       return;
     }
     if (this.agent() && this.viewers().length > 0) return;
+    if (await this.rowStillToCome()) {
+      await this.armLonePeerTimer();
+      return;
+    }
     const timedOut = { code: CloseCode.PeerTimeout, reason: "the other side did not connect" };
     for (const ws of this.ctx.getWebSockets()) this.closeSocket(ws, timedOut.code, timedOut.reason);
     await this.finish(timedOut);
   }
 
   /**
-   * Called when the session is created, before anyone connects: remembers the session and
-   * arms the lone-peer timer, so a session nobody joins still gets its history row closed.
+   * Connect arms this relay before it writes the history row (see expect()). Should the timer
+   * fire before the row exists (a Connect slower than the lone-peer time), ending now would
+   * close nothing and refuse the session for good, leaving the row open once written: the
+   * relay waits another period instead, while nobody has joined and the Connect's tickets
+   * could still be live.
+   */
+  private async rowStillToCome(): Promise<boolean> {
+    const [joined, expectedAt, sessionId] = await Promise.all([
+      this.ctx.storage.get<boolean>("joined"),
+      this.ctx.storage.get<number>("expectedAt"),
+      this.ctx.storage.get<string>("sessionId"),
+    ]);
+    if (joined || expectedAt === undefined || !sessionId || Date.now() - expectedAt >= FORGET_AFTER_MS) return false;
+    return (await findRemoteSession(openDb(this.env.DB), sessionId)) === undefined;
+  }
+
+  /**
+   * Called by Connect before it writes the history row: remembers the session and arms the
+   * lone-peer timer, so a session nobody joins still gets its row closed, even when the
+   * Connect is cut off right after writing it.
    */
   async expect(sessionId: string): Promise<void> {
-    await this.ctx.storage.put("sessionId", sessionId);
+    await this.ctx.storage.put({ sessionId, expectedAt: Date.now() });
     if (this.ctx.getWebSockets().length === 0) await this.armLonePeerTimer();
+  }
+
+  /** A Connect that was refused, or took its row back: nothing for this relay to close. */
+  async forget(): Promise<void> {
+    if (this.ctx.getWebSockets().length > 0) return;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
   }
 
   /** Ends the session for everyone (the operator's "End", a plan limit, ...). */

@@ -202,11 +202,15 @@ async function scaleFigures(quick: boolean, edgedesk: EdgedeskSessions, node: No
     let repeats = 0;
     for (let run = 0; run < runs; ) {
       // A Worker reload (wrangler dev watches the sources) drops every socket: reopen, and redo the run.
-      const health = await threaded.healthy(ids);
-      for (const [i, ok] of health.entries()) {
-        if (ok) continue;
-        await threaded.close([ids[i]!]);
-        ids[i] = await threaded.open(await edgedesk.pairUrls());
+      for (const [list, urls] of [
+        [ids, () => edgedesk.pairUrls()],
+        [nodeIds, async () => node.pairUrls()],
+      ] as const) {
+        for (const [i, ok] of (await threaded.healthy(list)).entries()) {
+          if (ok) continue;
+          await threaded.close([list[i]!]);
+          list[i] = await threaded.open(await urls());
+        }
       }
       const results: { phase: "one" | "many" | "node"; stats: SteadyStats; cpu: ReturnType<typeof cpuShares> }[] = [];
       for (const phase of ["one", "many", "node"] as const) {

@@ -75,15 +75,27 @@ function pairOf(agent: WebSocket, viewer: WebSocket): Pair {
 /** A pair on any relay that pairs an agent URL with a viewer URL and announces the agent to the viewer. */
 export async function openUrlPair(agentUrl: string, viewerUrl: string, viewerHeaders: Record<string, string> = {}): Promise<Pair> {
   const agent = await openSocket(agentUrl);
-  const viewer = new WebSocket(viewerUrl, { ...WS_OPTIONS, headers: viewerHeaders });
+  const viewer = new WebSocket(viewerUrl, { ...WS_OPTIONS, headers: viewerHeaders, handshakeTimeout: 15_000 });
   const present = agentPresent(viewer);
-  await new Promise<void>((resolve, reject) => {
-    viewer.once("open", () => resolve());
-    viewer.once("error", reject);
-  });
-  viewer.removeAllListeners("error");
-  viewer.on("error", () => {});
-  await present;
+  // Should the viewer fail to open, `present` rejects later with nobody waiting: in the load
+  // thread an unhandled rejection would end the thread.
+  present.catch(() => {});
+  try {
+    await new Promise<void>((resolve, reject) => {
+      viewer.once("open", () => resolve());
+      viewer.once("error", reject);
+    });
+    viewer.removeAllListeners("error");
+    viewer.on("error", () => {});
+    await present;
+  } catch (e) {
+    // Neither end stays open for a pair that never formed.
+    viewer.removeAllListeners("error");
+    viewer.on("error", () => {});
+    viewer.terminate();
+    agent.terminate();
+    throw e;
+  }
   return pairOf(agent, viewer);
 }
 

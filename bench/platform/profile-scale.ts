@@ -20,7 +20,7 @@ import { startWorker } from "../../test/e2e/harness";
 import { percentile } from "../types";
 import { BENCH_PLAN, benchPlanSql, d1Execute, planSql } from "./cabinet";
 import { descendants } from "./load";
-import { EdgedeskSessions, startNodeRelayProcess } from "./pairs";
+import { EdgedeskSessions, startNodeRelayProcess, type NodeRelay } from "./pairs";
 import { ThreadedPairs } from "./threaded-pairs";
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -30,7 +30,8 @@ type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; sampl
 /** A minimal DevTools Protocol client: one socket, request ids, awaited results. */
 async function devtools(port: number) {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as { webSocketDebuggerUrl: string; title?: string }[];
-  const target = targets[0];
+  // wrangler lists the user Worker's isolate (named after the Worker) first; prefer it by name.
+  const target = targets.find((t) => t.title?.includes("edgedesk")) ?? targets[0];
   if (!target) throw new Error("no DevTools target on wrangler's inspector port");
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -42,6 +43,11 @@ async function devtools(port: number) {
   ws.on("message", (data) => {
     const msg = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: unknown };
     if (msg.id !== undefined) pending.get(msg.id)?.(msg.error ? { error: msg.error } : msg.result);
+  });
+  // A call whose answer can no longer come gets an error instead of waiting for ever.
+  ws.on("close", () => {
+    for (const answer of pending.values()) answer({ error: "the DevTools socket closed" });
+    pending.clear();
   });
   return {
     call<T>(method: string, params: object = {}): Promise<T> {
@@ -91,12 +97,14 @@ async function main(): Promise<void> {
   const sessions = Number(args[0] ?? 50);
   const seconds = Number(args[1] ?? 10);
   const worker = await startWorker();
-  const node = await startNodeRelayProcess();
-  const threaded = new ThreadedPairs();
+  let node: NodeRelay | undefined;
+  let threaded: ThreadedPairs | undefined;
   let edgedesk: EdgedeskSessions | undefined;
   const ids: number[] = [];
   const nodeIds: number[] = [];
   try {
+    node = await startNodeRelayProcess();
+    threaded = new ThreadedPairs();
     const account = await createAccount(worker.url, "profile-scale");
     const cookie = await signIn(worker.url, account);
     const me = (await (await apiFetch(worker.url, "/api/me", { cookie })).json()) as { user: { id: string } };
@@ -109,20 +117,21 @@ async function main(): Promise<void> {
     if (process.argv.includes("--profile")) await profile(worker.inspectorPort, threaded, ids, seconds, process.argv.find((a) => a.startsWith("--out="))?.slice(6));
     else await compare(threaded, ids, nodeIds, seconds);
   } finally {
-    await threaded.close([...ids, ...nodeIds]).catch(() => {});
-    await threaded.stop();
+    await threaded?.close([...ids, ...nodeIds]).catch(() => {});
+    await threaded?.stop();
     await edgedesk?.close();
-    await node.stop();
+    await node?.stop();
     await worker.stop();
   }
 }
 
 async function compare(threaded: ThreadedPairs, ids: number[], nodeIds: number[], seconds: number): Promise<void> {
   const n = ids.length;
+  const few = Math.max(1, Math.round(n / 10));
   const loads = [
     { name: `${n} sessions at 10/s`, pairs: ids, hz: 10 },
     { name: `1 session at ${n * 10}/s`, pairs: ids.slice(0, 1), hz: n * 10 },
-    { name: `${Math.max(1, n / 10)} sessions at ${(10 * n) / Math.max(1, n / 10)}/s`, pairs: ids.slice(0, Math.max(1, n / 10)), hz: (10 * n) / Math.max(1, n / 10) },
+    { name: `${few} sessions at ${(10 * n) / few}/s`, pairs: ids.slice(0, few), hz: (10 * n) / few },
     { name: `${n} Node relay pairs at 10/s`, pairs: nodeIds, hz: 10 },
   ];
   for (let round = 0; round < 3; round++) {

@@ -166,16 +166,27 @@ describe("connection history", () => {
     const page = fixture.page;
     await openHistory();
     const row = page.locator(`tr[data-session-id="${activeId}"]`);
-    // End asks once more; Cancel keeps the session running.
-    await row.getByRole("button", { name: "End the session to Travel laptop" }).click();
+    const endRequests: string[] = [];
+    page.on("request", (r) => void (r.url().endsWith("/end") && endRequests.push(r.url())));
+    // End asks once more, with the focus on the safe choice; Cancel keeps the session running.
+    const endButton = row.getByRole("button", { name: "End the session to Travel laptop" });
+    await endButton.click();
     const confirm = row.getByRole("group", { name: "Confirm ending the session to Travel laptop" });
     await confirm.waitFor();
     await screenshot(page, "history-end-confirm");
+    await expect(confirm.getByRole("button", { name: "Cancel" }).evaluate((b) => b === document.activeElement)).resolves.toBe(true);
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await confirm.waitFor({ state: "detached" });
+    // Escape cancels too, and the focus goes back to the row's End button.
+    await endButton.click();
+    await confirm.waitFor();
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "detached" });
+    await expect(endButton.evaluate((b) => b === document.activeElement)).resolves.toBe(true);
+    expect(endRequests).toEqual([]);
     expect((await listHistory(baseUrl, cookie, `computerId=${laptopId}`)).entries.find((e) => e.id === activeId)).toMatchObject({ active: true });
     await row.getByText("In progress").waitFor();
-    await row.getByRole("button", { name: "End the session to Travel laptop" }).click();
+    await endButton.click();
     await confirm.getByRole("button", { name: "End", exact: true }).click();
     await row.getByText("In progress").waitFor({ state: "detached" });
     await expect(row.getByRole("button", { name: /End/ }).count()).resolves.toBe(0);

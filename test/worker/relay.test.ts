@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { ComputerHub } from "../../durable-objects/computer-hub";
 import type { SessionRelay } from "../../durable-objects/session-relay";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ControlCloseCode } from "../../protocol/control";
 import { CloseCode, MAX_VIEWER_MSG_BYTES, PictureQuality, ViewerMsg, encodeMonitors, encodeViewerInput } from "../../protocol/stream";
 import { mintTicket } from "../../worker/sessions/tickets";
@@ -361,7 +361,9 @@ describe("SessionRelay", () => {
     await env.DB.prepare("CREATE TRIGGER keep_sessions BEFORE DELETE ON remote_sessions BEGIN SELECT RAISE(ABORT, 'kept by the test'); END").run();
     try {
       const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
-      expect(res.status).toBe(500);
+      // The caller still learns why: the failed delete does not hide it.
+      expect(res.status).toBe(409);
+      expect(await res.json()).toMatchObject({ error: { code: "computer_offline" } });
       const row = await env.DB.prepare("SELECT id, ended_at FROM remote_sessions WHERE computer_id = ?").bind(l.computerId).first<{ id: string; ended_at: number | null }>();
       expect(row).toMatchObject({ ended_at: null });
       const relay = env.SESSION_RELAY.getByName(row!.id);
@@ -370,6 +372,48 @@ describe("SessionRelay", () => {
     } finally {
       await env.DB.prepare("DROP TRIGGER keep_sessions").run();
     }
+  });
+
+  it("forgets the relay of a Connect that took its history row back (offline computer)", async () => {
+    const l = await linkComputer();
+    // The session's id never reaches the caller of a refused Connect: a trigger notes it.
+    await env.DB.prepare("CREATE TABLE seen_sessions (id TEXT)").run();
+    await env.DB.prepare("CREATE TRIGGER note_sessions AFTER INSERT ON remote_sessions BEGIN INSERT INTO seen_sessions VALUES (NEW.id); END").run();
+    try {
+      const res = await api(`/api/computers/${l.computerId}/sessions`, { method: "POST", cookie: l.owner.cookie });
+      expect(res.status).toBe(409);
+      const id = await env.DB.prepare("SELECT id FROM seen_sessions").first<string>("id");
+      expect(await env.DB.prepare("SELECT count(*) AS n FROM remote_sessions WHERE id = ?").bind(id).first("n")).toBe(0);
+      await vi.waitFor(() =>
+        runInDurableObject(env.SESSION_RELAY.getByName(id!), async (_relay: SessionRelay, state) => {
+          expect(await state.storage.getAlarm()).toBeNull();
+          expect((await state.storage.list()).size).toBe(0);
+        }),
+      );
+    } finally {
+      await env.DB.prepare("DROP TRIGGER note_sessions").run();
+      await env.DB.prepare("DROP TABLE seen_sessions").run();
+    }
+  });
+
+  it("waits for a history row written after its lone-peer timer fired, then closes it", async () => {
+    const l = await linkComputer();
+    const sessionId = crypto.randomUUID();
+    const relay = env.SESSION_RELAY.getByName(sessionId);
+    await relay.expect(sessionId);
+    // The timer fires before the (slow) Connect wrote its row: the relay must not end yet.
+    expect(await runDurableObjectAlarm(relay)).toBe(true);
+    await runInDurableObject(relay, async (_relay: SessionRelay, state) => {
+      expect(await state.storage.get("ended")).toBeUndefined();
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    await env.DB.prepare(
+      "INSERT INTO remote_sessions (id, computer_id, user_id, source, viewer_ip, viewer_agent, started_at) VALUES (?, ?, ?, 'cabinet', '127.0.0.1', 'test', ?)",
+    )
+      .bind(sessionId, l.computerId, l.owner.id, Date.now())
+      .run();
+    expect(await runDurableObjectAlarm(relay)).toBe(true);
+    expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
   });
 
   it("ends a session for everyone on request (history's End)", async () => {

@@ -48,7 +48,7 @@ export async function endRemoteSession(db: Db, id: string, at: number): Promise<
 
 /**
  * Removes a session that never got as far as asking the agent (offline, or a failure before
- * the relay took charge of the row): an attempt, not a connection, so not history.
+ * the agent was told): an attempt, not a connection, so not history.
  */
 export async function deleteRemoteSession(db: Db, id: string): Promise<void> {
   await db.delete(remoteSessions).where(eq(remoteSessions.id, id));

@@ -75,10 +75,12 @@ sessionRoutes.openapi(
     // The relay first: it arms its lone-peer timer, which closes the history row should nobody
     // ever connect. Told after the row was written, a Connect cut off in between (the browser
     // gone, the invocation ended) would leave an open row holding one of the plan's concurrent
-    // sessions for good. A refused Connect leaves a relay with nothing to close; it forgets.
+    // sessions for good. A refused Connect tells the relay to forget (if that fails, its timer
+    // finds no row and it forgets by itself).
     const relay = c.env.SESSION_RELAY.getByName(sessionId);
     await relay.expect(sessionId);
     if (!(await insertRemoteSession(db, row, computer.ownerId, { onePerUser: computer.isDemo }))) {
+      c.executionCtx.waitUntil(relay.forget().catch(() => undefined));
       if (computer.isDemo && (await liveSessionIds(db, computer.id, user.id)).length > 0) {
         throw new ApiError("conflict", "You are already connected to the demo computer in another window.");
       }
@@ -102,7 +104,11 @@ sessionRoutes.openapi(
       const told = await c.env.COMPUTER_HUB.getByName(computer.id).openStream(sessionId, `/api/stream/agent?ticket=${encodeURIComponent(agentTicket)}`, signIn);
       if (!told) throw new ApiError("computer_offline", `${computer.name} is offline. Start the Edgedesk agent on it and try again.`);
     } catch (err) {
-      await deleteRemoteSession(db, sessionId);
+      // Taken back, the row is no session and the relay forgets it. Should the delete fail,
+      // the relay's timer closes the row instead: the caller still learns the real reason.
+      if (await deleteRemoteSession(db, sessionId).then(() => true, () => false)) {
+        c.executionCtx.waitUntil(relay.forget().catch(() => undefined));
+      }
       throw err;
     }
     // Access taken away while this request ran (a share revoked, the computer removed, this

@@ -26,6 +26,8 @@ export const HistoryModel = createModel((service: HistoryService) => {
   const ending = signal<ReadonlySet<string>>(new Set());
   /** The active session whose End waits for a second click: ending drops whoever is connected. */
   const confirmingEnd = signal<string | null>(null);
+  /** The session whose End button gets the focus back once its confirmation is cancelled. */
+  const refocusEnd = signal<string | null>(null);
   const computers = signal<Computer[]>([]);
 
   const pageCount = computed(() => Math.max(1, Math.ceil(total.value / PAGE_SIZE)));
@@ -63,6 +65,9 @@ export const HistoryModel = createModel((service: HistoryService) => {
         total.value = result.total;
         shownPage.value = result.page;
         loaded.value = true;
+        // A confirmation for a session no longer shown, or no longer running, is dropped.
+        const asked = confirmingEnd.peek();
+        if (asked && !result.entries.some((e) => e.id === asked && e.active)) confirmingEnd.value = null;
       });
     } catch (caught) {
       if (mine === requestNumber) error.value = errorMessage(caught);
@@ -97,6 +102,7 @@ export const HistoryModel = createModel((service: HistoryService) => {
   }
 
   function cancelEnd(): void {
+    refocusEnd.value = confirmingEnd.peek();
     confirmingEnd.value = null;
   }
 
@@ -141,6 +147,7 @@ export const HistoryModel = createModel((service: HistoryService) => {
     actionError,
     ending,
     confirmingEnd,
+    refocusEnd,
     computers,
     load,
     askEnd,

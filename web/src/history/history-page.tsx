@@ -1,5 +1,6 @@
 // F5: every session by this account and to its computers, newest first.
 import { useModel } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
 import type { HistoryEntry } from "../../../protocol/api";
 import { t } from "../i18n/i18n";
 import { HistoryIcon, RefreshIcon } from "../ui/icons";
@@ -53,14 +54,23 @@ function Connection({ entry }: { entry: HistoryEntry }) {
 
 /** End asks once more: whoever is connected, the operator or someone else, is cut off at once. */
 function EndConfirm({ entry, history }: { entry: HistoryEntry; history: HistoryModel }) {
+  // The End button that was clicked is gone: the focus moves to the safe choice, Cancel, and
+  // Escape cancels, as in a dialog.
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
   return (
-    <div class="inline-confirm history-end-confirm" role="group" aria-label={t("history.confirmEndLabel", { name: entry.computerName })}>
+    <div
+      class="inline-confirm history-end-confirm"
+      role="group"
+      aria-label={t("history.confirmEndLabel", { name: entry.computerName })}
+      onKeyDown={(e) => e.key === "Escape" && history.cancelEnd()}
+    >
       <span>{t("history.confirmEnd")}</span>
       <span class="inline-confirm-actions">
         <button type="button" class="button button-danger button-small" onClick={() => void history.end(entry.id)}>
           {t("history.endNow")}
         </button>
-        <button type="button" class="button button-ghost button-small" onClick={history.cancelEnd}>
+        <button ref={cancel} type="button" class="button button-ghost button-small" onClick={history.cancelEnd}>
           {t("common.cancel")}
         </button>
       </span>
@@ -103,6 +113,13 @@ function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel })
               disabled={ending}
               aria-busy={ending}
               aria-label={t("history.endSession", { name: entry.computerName })}
+              ref={(el) => {
+                // Back from a cancelled confirmation: the focus returns where it was.
+                if (el && history.refocusEnd.peek() === entry.id) {
+                  history.refocusEnd.value = null;
+                  el.focus();
+                }
+              }}
               onClick={() => history.askEnd(entry.id)}
             >
               {ending ? t("history.ending") : t("history.end")}

@@ -373,7 +373,7 @@ export const de: Catalog = {
     end: "Beenden",
     ending: "Wird beendet…",
     endSession: "Sitzung zu {{name}} beenden",
-    confirmEnd: "Alle Verbundenen trennen?",
+    confirmEnd: "Alle verbundenen Teilnehmer trennen?",
     confirmEndLabel: "Beenden der Sitzung zu {{name}} bestätigen",
     endNow: "Beenden",
     pages: "Seiten",
