@@ -278,9 +278,8 @@ export const platformBench: BenchPart = {
       // Everything else the machine did meanwhile (other programs compete for the same cores).
       const cpu = cpuShares(cpuAtStart, sampleCpu());
       const ours = Object.values(cpu.roles).reduce((a, b) => a + b, 0);
-      const other = Math.max(0, cpu.machine - ours);
-      log(`CPU over the part: machine ${fmt(cpu.machine)} cores, this part's processes ${fmt(ours)}, other programs ${fmt(other)}`);
-      for (const f of figures) f.note = `${f.note ?? ""}${f.note ? "; " : ""}other programs used ${fmt(other)} cores meanwhile`;
+      log(`CPU over the part: machine ${fmt(cpu.machine)} cores (tick-sampled), this part's processes ${fmt(ours)}, other programs ${fmt(cpu.others)}`);
+      for (const f of figures) f.note = `${f.note ?? ""}${f.note ? "; " : ""}other programs used ${fmt(cpu.others)} cores meanwhile`;
       return figures;
     } finally {
       for (const s of sessions) await s.close();

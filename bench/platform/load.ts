@@ -219,7 +219,13 @@ export async function steadyUpdates(pairs: Pair[], rateHz: number, durationMs: n
 }
 
 /** CPU ticks (USER_HZ) of the whole machine and of each process this one started, with its role. */
-export type CpuSample = { busy: number; total: number; procs: Map<number, { role: string; ticks: number }> };
+export type CpuSample = {
+  busy: number;
+  total: number;
+  procs: Map<number, { role: string; ticks: number }>;
+  /** Every other process on the machine (kernel threads too): its CPU ticks. */
+  others: Map<number, number>;
+};
 
 function statOf(pid: string): { ppid: number; ticks: number; comm: string } | undefined {
   try {
@@ -289,20 +295,23 @@ export function sampleCpu(names = new Map<number, string>()): CpuSample {
     return false;
   };
   const mineNow = new Map<number, { role: string; ticks: number }>();
+  const others = new Map<number, number>();
   for (const [pid, t] of procs) {
     if (mine(pid)) mineNow.set(pid, { role: roleOf(pid, t.comm, names), ticks: t.ticks });
+    else others.set(pid, t.ticks);
   }
-  return { busy: total - idle, total, procs: mineNow };
+  return { busy: total - idle, total, procs: mineNow, others };
 }
 
 /**
- * CPU used between two samples in cores (1.0 = one core busy all the time), for the machine
- * and each role. The machine's figure comes from /proc/stat's counters, which the kernel
- * samples at each tick: a process woken hundreds of times a second for a few microseconds
- * (a relay under the paced scale load) can show more CPU in its own exact per-task times than
- * the machine's total does.
+ * CPU used between two samples in cores (1.0 = one core busy all the time): the machine's,
+ * each role's, and every other process's together. The machine's figure comes from /proc/stat's
+ * counters, which the kernel samples at each tick: a process woken hundreds of times a second
+ * for a few microseconds (a relay under the paced scale load) can show more CPU in its own
+ * per-task times (scaled to the scheduler's exact run time) than the machine's total does, so
+ * what other programs used is summed from their own times too, not taken as the difference.
  */
-export function cpuShares(a: CpuSample, b: CpuSample, cores = availableParallelism()): { machine: number; roles: Record<string, number> } {
+export function cpuShares(a: CpuSample, b: CpuSample, cores = availableParallelism()): { machine: number; roles: Record<string, number>; others: number } {
   const total = Math.max(1, b.total - a.total) / cores;
   const roles: Record<string, number> = {};
   // Only processes alive at both samples count (wrangler replaces workerd when it reloads).
@@ -310,5 +319,10 @@ export function cpuShares(a: CpuSample, b: CpuSample, cores = availableParalleli
     const before = a.procs.get(pid);
     if (before) roles[p.role] = (roles[p.role] ?? 0) + (p.ticks - before.ticks) / total;
   }
-  return { machine: (b.busy - a.busy) / total, roles };
+  let others = 0;
+  for (const [pid, ticks] of b.others) {
+    const before = a.others.get(pid);
+    if (before !== undefined) others += (ticks - before) / total;
+  }
+  return { machine: (b.busy - a.busy) / total, roles, others };
 }
