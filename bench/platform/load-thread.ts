@@ -1,8 +1,8 @@
 // The scale figure's clients in a worker thread of their own. The bench process holds the whole
 // harness (~42 MB of live heap); 50 sessions at 10 updates/s allocate ~11 MB/s of message
 // buffers there, and V8 answered with a full collection about every second whose marking
-// stopped the event loop for up to ~20 ms: the slow updates were the clients' own pauses, not
-// the relay's (session 14; `node --trace-gc`). This thread loads only `ws` and the load code,
+// stopped the event loop for up to ~20 ms: many slow updates were the clients' own pauses, not
+// the relay's (session 14; `node --trace-gc`; about a third of the 50 sessions' p99). This thread loads only `ws` and the load code,
 // so a collection has little to mark. Both ends of every pair live here: one clock stamps
 // and reads each update, as before.
 import { monitorEventLoopDelay } from "node:perf_hooks";
