@@ -275,32 +275,33 @@ export class FrameEncoder {
         trimmed.add(m);
       }
     }
-    const isJpegLabel = (l: number) => l === TileKind.Photo || l === HALF_PHOTO;
-    const exact = new Set<(typeof merged)[number]>();
-    for (const m of merged) {
-      if (isJpegLabel(m.label) && trimmed.has(m) && m.rect.w * m.rect.h < STAND_IN_MIN_AREA && this.anyTile(tileAligned(m.rect, TILE), (i) => role[i] === 1)) exact.add(m);
-    }
-    const halved = (m: (typeof merged)[number]) => m.label === HALF_PHOTO && !exact.has(m) && m.rect.w * m.rect.h >= HALF_MIN_AREA;
+    // How each merged rect goes, decided once for the encode and the history: a stand-in
+    // trimmed below STAND_IN_MIN_AREA is a glyph typed and goes losslessly; a half-size one
+    // under HALF_MIN_AREA goes at full size.
+    const sendAs = merged.map((m) => {
+      if (m.label !== TileKind.Photo && m.label !== HALF_PHOTO) return { jpeg: false, half: false };
+      const area = m.rect.w * m.rect.h;
+      const glyph = trimmed.has(m) && area < STAND_IN_MIN_AREA && this.anyTile(tileAligned(m.rect, TILE), (i) => role[i] === 1);
+      return { jpeg: !glyph, half: !glyph && m.label === HALF_PHOTO && area >= HALF_MIN_AREA };
+    });
     const encoded = await Promise.all(
-      merged.map((m): FrameRect | Promise<FrameRect> => {
-        const { rect, label, firstTile } = m;
+      merged.map(({ rect, label, firstTile }, k): FrameRect | Promise<FrameRect> => {
         if (label === TileKind.Fill) {
           const p = fill[firstTile]!;
           const [lo, hi] = [p & 0xff, (p >>> 16) & 0xff];
           return { encoding: Encoding.Fill, ...rect, r: this.bgr ? hi : lo, g: (p >>> 8) & 0xff, b: this.bgr ? lo : hi };
         }
-        if (isJpegLabel(label) && !exact.has(m)) return this.encodeJpeg(rect, halved(m));
+        if (sendAs[k]!.jpeg) return this.encodeJpeg(rect, sendAs[k]!.half);
         return encodeLossless(this.screen32, this.width, rect, this.bgr);
       }),
     );
-    for (const m of merged) {
+    merged.forEach((m, k) => {
       this.commit(m.rect);
-      const half = halved(m);
-      const jpeg = isJpegLabel(m.label) && !exact.has(m);
+      const { jpeg, half } = sendAs[k]!;
       this.forTiles(tileAligned(m.rect, TILE), (i) => {
         if (labels[i] !== 0) this.history.sent(i, role[i] === 1 && jpeg, !trimmed.has(m), jpeg, half);
       });
-    }
+    });
     return [...moves, ...encoded];
   }
 
