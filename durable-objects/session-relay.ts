@@ -148,12 +148,10 @@ export class SessionRelay extends DurableObject<Env> {
    * could still be live.
    */
   private async rowStillToCome(): Promise<boolean> {
-    const [joined, expectedAt, sessionId] = await Promise.all([
-      this.ctx.storage.get<boolean>("joined"),
-      this.ctx.storage.get<number>("expectedAt"),
-      this.ctx.storage.get<string>("sessionId"),
-    ]);
-    if (joined || expectedAt === undefined || !sessionId || Date.now() - expectedAt >= FORGET_AFTER_MS) return false;
+    const kept = await this.ctx.storage.get(["joined", "expectedAt", "sessionId"]);
+    const expectedAt = kept.get("expectedAt") as number | undefined;
+    const sessionId = kept.get("sessionId") as string | undefined;
+    if (kept.get("joined") || expectedAt === undefined || !sessionId || Date.now() - expectedAt >= FORGET_AFTER_MS) return false;
     return (await findRemoteSession(openDb(this.env.DB), sessionId)) === undefined;
   }
 

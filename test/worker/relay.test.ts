@@ -8,6 +8,9 @@ import { mintTicket } from "../../worker/sessions/tickets";
 import { activeUser, api, sessionCookie } from "./helpers";
 import { isBinary, isText, openSocket, type TestSocket } from "./sockets";
 
+/** The history row's end time (null while the session runs). */
+const endedAt = (sessionId: string) => env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at");
+
 type Linked = { computerId: string; agentToken: string; owner: Awaited<ReturnType<typeof activeUser>> };
 
 async function linkComputer(): Promise<Linked> {
@@ -173,7 +176,7 @@ describe("SessionRelay", () => {
 
     viewer.ws.close(1000, "done");
     expect((await agent.closed).code).toBe(CloseCode.SessionEnded);
-    await expect.poll(async () => await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
+    await expect.poll(() => endedAt(sessionId)).not.toBeNull();
     control.ws.close();
   });
 
@@ -249,7 +252,7 @@ describe("SessionRelay", () => {
     expect((await late.closed).code).toBe(CloseCode.Busy);
     // Refused sessions count as ended: they hold none of the plan's concurrent sessions.
     for (const id of [first.sessionId, sessionId]) {
-      expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(id).first("ended_at")).not.toBeNull();
+      expect(await endedAt(id)).not.toBeNull();
     }
     control.ws.close();
   });
@@ -315,7 +318,6 @@ describe("SessionRelay", () => {
     const control = await connectControl(l);
     const { viewer, sessionId } = await startSession(l, control);
     const stub = env.SESSION_RELAY.getByName(sessionId);
-    const endedAt = () => env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at");
     await runInDurableObject(stub, async (relay: SessionRelay, state) => {
       // The object's own binding, failing for the length of one call.
       const own = relay as unknown as { env: Env };
@@ -329,7 +331,7 @@ describe("SessionRelay", () => {
     expect((await viewer.closed).code).toBe(CloseCode.SessionEnded);
     // The sockets' close events or the retry alarm, whichever comes first, try again.
     await runDurableObjectAlarm(stub);
-    await expect.poll(endedAt).not.toBeNull();
+    await expect.poll(() => endedAt(sessionId)).not.toBeNull();
     control.ws.close();
   });
 
@@ -343,7 +345,7 @@ describe("SessionRelay", () => {
     const relay = env.SESSION_RELAY.getByName(sessionId);
     expect(await runDurableObjectAlarm(relay)).toBe(true);
     expect((await viewer.closed).code).toBe(CloseCode.PeerTimeout);
-    expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
+    expect(await endedAt(sessionId)).not.toBeNull();
     // An ended session cannot be joined again, even with a fresh ticket.
     const fresh = await mintTicket(env, { sid: sessionId, cid: l.computerId, role: "viewer", uid: l.owner.id });
     const late = await openSocket(`/api/stream/viewer?ticket=${fresh}`, { Cookie: l.owner.cookie });
@@ -368,7 +370,7 @@ describe("SessionRelay", () => {
       expect(row).toMatchObject({ ended_at: null });
       const relay = env.SESSION_RELAY.getByName(row!.id);
       expect(await runDurableObjectAlarm(relay)).toBe(true);
-      expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(row!.id).first("ended_at")).not.toBeNull();
+      expect(await endedAt(row!.id)).not.toBeNull();
     } finally {
       await env.DB.prepare("DROP TRIGGER keep_sessions").run();
     }
@@ -413,7 +415,7 @@ describe("SessionRelay", () => {
       .bind(sessionId, l.computerId, l.owner.id, Date.now())
       .run();
     expect(await runDurableObjectAlarm(relay)).toBe(true);
-    expect(await env.DB.prepare("SELECT ended_at FROM remote_sessions WHERE id = ?").bind(sessionId).first("ended_at")).not.toBeNull();
+    expect(await endedAt(sessionId)).not.toBeNull();
   });
 
   it("ends a session for everyone on request (history's End)", async () => {

@@ -79,8 +79,9 @@ sessionRoutes.openapi(
     // finds no row and it forgets by itself).
     const relay = c.env.SESSION_RELAY.getByName(sessionId);
     await relay.expect(sessionId);
+    const forgetLater = () => c.executionCtx.waitUntil(relay.forget().catch(() => undefined));
     if (!(await insertRemoteSession(db, row, computer.ownerId, { onePerUser: computer.isDemo }))) {
-      c.executionCtx.waitUntil(relay.forget().catch(() => undefined));
+      forgetLater();
       if (computer.isDemo && (await liveSessionIds(db, computer.id, user.id)).length > 0) {
         throw new ApiError("conflict", "You are already connected to the demo computer in another window.");
       }
@@ -106,9 +107,7 @@ sessionRoutes.openapi(
     } catch (err) {
       // Taken back, the row is no session and the relay forgets it. Should the delete fail,
       // the relay's timer closes the row instead: the caller still learns the real reason.
-      if (await deleteRemoteSession(db, sessionId).then(() => true, () => false)) {
-        c.executionCtx.waitUntil(relay.forget().catch(() => undefined));
-      }
+      if (await deleteRemoteSession(db, sessionId).then(() => true, () => false)) forgetLater();
       throw err;
     }
     // Access taken away while this request ran (a share revoked, the computer removed, this
