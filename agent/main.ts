@@ -13,6 +13,7 @@ import { readPassword, takeEnvPassword } from "./password-input";
 import { loadDeflater } from "./native/deflate";
 import { jpegAddonUnavailable } from "./native/jpeg";
 import { addonError } from "./native/load";
+import { rowHashesUnavailable } from "./native/row-hashes";
 import type { ScreenSource } from "./screen/source";
 import { VirtualSource } from "./screen/virtual-source";
 import { platformSessionLock } from "./session-lock";
@@ -91,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
   const noJpeg = jpegAddonUnavailable();
   if (noJpeg) log("no jpeg addon: JPEGs are encoded with sharp, at several times the CPU", { why: noJpeg });
   if (!loadDeflater()) log("no deflate addon: the stream is deflated in node:zlib's thread pool", { why: addonError("deflate", "deflate") });
+  const noHashes = rowHashesUnavailable();
+  if (noHashes) log("no row-hashes addon: the scroll search hashes rows in JavaScript, at more CPU on video", { why: noHashes });
 
   runner = new AgentRunner({
     identity,

@@ -6,6 +6,7 @@ import { execSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { loadRowHasher } from "../agent/native/row-hashes";
 import { loadDeflater } from "../agent/native/deflate";
 import { loadJpegEncoder } from "../agent/native/jpeg";
 import { loadMapSegment } from "../agent/native/shm-map";
@@ -47,7 +48,7 @@ function machine() {
     chromium = execSync("chromium --version", { encoding: "utf8" }).trim();
   } catch {}
   // Which of the agent's native addons the measured agent had (agent/native; each has a slower fallback).
-  const agentAddons = Object.entries({ "shm-map": loadMapSegment(), jpeg: loadJpegEncoder(), deflate: loadDeflater() })
+  const agentAddons = Object.entries({ "shm-map": loadMapSegment(), jpeg: loadJpegEncoder(), deflate: loadDeflater(), "row-hashes": loadRowHasher() })
     .filter(([, loaded]) => loaded)
     .map(([name]) => name);
   return { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, debian, chromium, agentAddons };

@@ -10,12 +10,13 @@ import { classifyTile, TileKind } from "./classify";
 import { encodeLossless } from "./palette";
 import { mergeTiles, TILE, tileGrid, tileRect, type TileGrid } from "./damage";
 import { applyMove, guessDisplacement, type Move, moveBand } from "./motion";
-import { detectVerticalMove, rowHashes, type RowHashes } from "./scroll";
+import { detectVerticalMove, rowHashes, type RowHasher, type RowHashes } from "./scroll";
 import { BytePool } from "./byte-pool";
 import { packRgb } from "./pack-rgb";
 import { halfSize, halveRect } from "./halve";
 import { TileHistory } from "./tile-history";
 import { type EncodeJpeg, loadJpegEncoder } from "../native/jpeg";
+import { loadRowHasher } from "../native/row-hashes";
 
 /**
  * A tile that changed in this many updates in a row (one update without a change does not
@@ -87,6 +88,12 @@ export type EncoderOptions = {
    * uses sharp, as the agent does without the addon. The same JPEG bytes either way.
    */
   nativeJpeg?: boolean;
+  /**
+   * Hash rows for the vertical-move search with the row-hashes addon when it is built; false
+   * hashes them in JavaScript, as the agent does without the addon. Other hash values, the
+   * same moves.
+   */
+  nativeRowHashes?: boolean;
 };
 
 export class FrameEncoder {
@@ -117,6 +124,8 @@ export class FrameEncoder {
    */
   private screenHashes = new Map<string, RowHashes>();
   private shadowHashes = new Map<string, RowHashes>();
+  /** The vertical-move search's row hasher: the row-hashes addon's, or JavaScript's. */
+  private readonly hashRows: RowHasher;
   /** The jpeg addon, if built and not turned off: see encodeJpeg. */
   private readonly nativeJpeg: EncodeJpeg | undefined;
   /** sharp's input buffers, each as big as the largest JPEG rect (see maxRectTiles); made on first use. */
@@ -140,6 +149,7 @@ export class FrameEncoder {
     this.maxRows = opts.maxRectTiles?.rows ?? 4;
     this.bgr = opts.pixelFormat === "bgrx";
     this.nativeJpeg = opts.nativeJpeg === false ? undefined : loadJpegEncoder();
+    this.hashRows = (opts.nativeRowHashes === false ? undefined : loadRowHasher()) ?? rowHashes;
     this.screenBytes = Buffer.from(this.screen.buffer, this.screen.byteOffset, this.screen.byteLength);
     this.shadowBytes = Buffer.from(this.shadow.buffer, this.shadow.byteOffset, this.shadow.byteLength);
   }
@@ -335,9 +345,9 @@ export class FrameEncoder {
     };
     if (big && consider(guess(true))) return best;
     const key = `${r.x},${r.y},${r.w},${r.h}`;
-    const cur = rowHashes(this.screen32, this.width, r);
+    const cur = this.hashRows(this.screen32, this.width, r);
     this.screenHashes.set(key, cur);
-    const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r, {}, { prev: this.shadowHashes.get(key), cur });
+    const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r, { rowHashes: this.hashRows }, { prev: this.shadowHashes.get(key), cur });
     if (consider(v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY }) || !big) return best;
     // Every (dx, dy) is ~100x the axis search: only near moves (a dragged window between two updates).
     consider(guess(false));

@@ -11,6 +11,8 @@ export type ScrollOptions = {
   minRows?: number;
   /** Largest shift looked for, in rows. */
   maxShift?: number;
+  /** What hashes rows that `known` does not hold; known hashes must come from the same. */
+  rowHashes?: RowHasher;
 };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -20,6 +22,9 @@ const LANE2 = 0x9e3779b9;
 
 /** A hash per row segment of a rect; uniform rows (one colour) flagged: they match any shift. */
 export type RowHashes = { hash: Uint32Array; uniform: Uint8Array };
+
+/** rowHashes below, or the row-hashes addon's (other values: one search uses one of them). */
+export type RowHasher = (px: Uint32Array, stride: number, r: Rect) => RowHashes;
 
 /**
  * Hash of each row segment of r: FNV-1a in two interleaved lanes (even and odd pixels), so
@@ -81,8 +86,9 @@ export function detectVerticalMove(
   const minRows = opts.minRows ?? 16;
   const maxShift = Math.min(opts.maxShift ?? r.h - minRows, r.h - minRows);
   if (r.h < 2 * minRows || maxShift <= 0 || r.w < 16) return null;
-  const p = known.prev ?? rowHashes(prev, stride, r);
-  const c = known.cur ?? rowHashes(cur, stride, r);
+  const hashRows = opts.rowHashes ?? rowHashes;
+  const p = known.prev ?? hashRows(prev, stride, r);
+  const c = known.cur ?? hashRows(cur, stride, r);
 
   // Where each distinctive old row sits; a few positions per hash are plenty.
   const where = new Map<number, number[]>();

@@ -3,11 +3,13 @@
 // - jpeg: JPEGs with the machine's libjpeg-turbo (libjpeg62-turbo-dev) on the calling thread
 //   (without it: sharp, at several times the CPU);
 // - deflate: the stream's deflate on the calling thread, with the zlib inside Node (without
-//   it: node:zlib's thread pool).
+//   it: node:zlib's thread pool);
+// - row-hashes: the scroll search's row hashes (without it: in JavaScript, more CPU on video).
 // Node's headers come from npm's `nodedir` setting, the machine's own, or node-gyp's cache;
 // without any, nothing is built (never downloaded). A failed build does not fail the install:
 // the agent then takes the fallback and says so in its log. The tests expect all
-// three on Linux (test/agent/shm-map.test.ts, jpeg-addon.test.ts, deflate-addon.test.ts).
+// four on Linux (test/agent/shm-map.test.ts, jpeg-addon.test.ts, deflate-addon.test.ts,
+// row-hashes-addon.test.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
@@ -19,6 +21,7 @@ const addons = [
   { name: "shm-map", without: "the agent will read the SHM segment with pread" },
   { name: "jpeg", without: "the agent will encode JPEGs with sharp (is libjpeg62-turbo-dev installed?)" },
   { name: "deflate", without: "the agent will deflate with node:zlib" },
+  { name: "row-hashes", without: "the agent will hash rows for its scroll search in JavaScript" },
 ];
 
 if (process.platform !== "linux") {

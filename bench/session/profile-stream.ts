@@ -2,12 +2,13 @@
 // or the browser: Xvfb at 1920x1080, the bench's painter (pan or cuts, 30 fps), the agent's
 // X11 source and stream session in a child process, and a local viewer that acks each update
 // after a delay, the way a browser that draws at that pace would.
-//   npx tsx bench/session/profile-stream.ts [pan|cuts] [ack delay ms, default 200] [--prof DIR] [--pread] [--sharp] [--zlib] [--full-size]
+//   npx tsx bench/session/profile-stream.ts [pan|cuts] [ack delay ms, default 200] [--prof DIR] [--pread] [--sharp] [--zlib] [--js-hashes] [--full-size]
 // 200 ms with 3 updates in flight gives the ~14 updates/s the browser takes in the session
 // bench. --prof writes the child's V8 CPU profile to DIR. --pread reads the SHM segment with
 // pread instead of mapping it (the agent without its shm-map addon); --sharp encodes JPEGs with
 // sharp (the agent without its jpeg addon); --zlib deflates with node:zlib (without its deflate
-// addon); --full-size sends pictures in motion at full size (as at the Best level, without its
+// addon); --js-hashes hashes rows in JavaScript (without its row-hashes addon);
+// --full-size sends pictures in motion at full size (as at the Best level, without its
 // JPEG quality). Not part of the bench's figures:
 // it explains them (BENCHMARKS.md), and compares two versions of the agent run after another.
 import { fork, spawn } from "node:child_process";
@@ -24,9 +25,9 @@ const self = fileURLToPath(import.meta.url);
 const here = fileURLToPath(new URL(".", import.meta.url));
 
 /** The child: the agent's stream path, reporting its own CPU between "start" and "stop". */
-async function child(display: string, url: string, pread: boolean, sharp: boolean, zlib: boolean, fullSize: boolean): Promise<void> {
+async function child(display: string, url: string, pread: boolean, sharp: boolean, zlib: boolean, fullSize: boolean, jsHashes: boolean): Promise<void> {
   const source = await openX11Source({ display, mapShm: !pread });
-  const session = new StreamSession({ url, source, encoder: { nativeJpeg: !sharp, halveMoving: !fullSize }, nativeDeflate: !zlib });
+  const session = new StreamSession({ url, source, encoder: { nativeJpeg: !sharp, halveMoving: !fullSize, nativeRowHashes: !jsHashes }, nativeDeflate: !zlib });
   let start = process.cpuUsage();
   process.on("message", (m) => {
     if (m === "start") start = process.cpuUsage();
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   const zlib = zlibAt >= 0 && args.splice(zlibAt, 1).length > 0;
   const fullAt = args.indexOf("--full-size");
   const fullSize = fullAt >= 0 && args.splice(fullAt, 1).length > 0;
+  const jsAt = args.indexOf("--js-hashes");
+  const jsHashes = jsAt >= 0 && args.splice(jsAt, 1).length > 0;
   const mode = args[0] === "cuts" ? "cuts" : "pan";
   const ackDelayMs = Number(args[1] ?? 200);
   const xvfb = await startXvfb("1920x1080x24");
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   try {
     await new Promise<void>((resolve) => painter.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()));
     const execArgv = [...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), "--import", "tsx"];
-    const agent = fork(self, ["--child", xvfb.display, server.url, pread ? "pread" : "map", sharp ? "sharp" : "native", zlib ? "zlib" : "native", fullSize ? "full" : "half"], { execArgv });
+    const agent = fork(self, ["--child", xvfb.display, server.url, pread ? "pread" : "map", sharp ? "sharp" : "native", zlib ? "zlib" : "native", fullSize ? "full" : "half", jsHashes ? "js" : "native"], { execArgv });
     await new Promise<void>((resolve) => agent.once("message", () => resolve()));
     const viewer = await server.connection;
     let bytes = 0;
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "--child") await child(process.argv[3]!, process.argv[4]!, process.argv[5] === "pread", process.argv[6] === "sharp", process.argv[7] === "zlib", process.argv[8] === "full");
+if (process.argv[2] === "--child") await child(process.argv[3]!, process.argv[4]!, process.argv[5] === "pread", process.argv[6] === "sharp", process.argv[7] === "zlib", process.argv[8] === "full", process.argv[9] === "js");
 else {
   await main();
   process.exit(0);

@@ -3,12 +3,21 @@ import { describe, expect, it } from "vitest";
 import { FrameWriter } from "../../agent/stream/frame-writer";
 import { Encoding, FrameFlags } from "../../protocol/stream";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
-import { detectVerticalMove, rowHashes } from "../../agent/encode/scroll";
+import { detectVerticalMove, rowHashes, type RowHasher } from "../../agent/encode/scroll";
+import { loadRowHasher } from "../../agent/native/row-hashes";
 import { Canvas, firstDifference } from "./helpers/compose";
 import { terminalImage } from "./helpers/images";
 
 const [W, H] = [640, 480];
 const px = (a: Uint8Array) => new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
+// The row-hashes addon (agent/native/row-hashes) is built on Linux (test/agent/row-hashes-addon.test.ts
+// checks that); elsewhere its cases are skipped. Its hash values differ from JavaScript's, so
+// each case uses one hasher throughout, as the encoder does.
+const native = loadRowHasher();
+const hashers: { name: string; hash: RowHasher | undefined }[] = [
+  { name: "JavaScript", hash: rowHashes },
+  { name: "addon", hash: native },
+];
 
 describe("scroll detection", () => {
   it("finds a vertical scroll by whole text lines", () => {
@@ -20,7 +29,8 @@ describe("scroll detection", () => {
     expect(m!.h).toBeGreaterThanOrEqual(H - 39 - 13);
   });
 
-  it("takes known row hashes as given, and a stale one never makes a wrong move", () => {
+  it.each(hashers)("takes known row hashes as given, and a stale one never makes a wrong move ($name)", ({ hash }) => {
+    if (!hash) return expect(process.platform).not.toBe("linux");
     // The encoder hands over the last capture's hashes as the shadow's: the same move comes
     // out as when they are computed here. Hashes of another picture (here: the text two lines
     // further on) vote for a shift the pixels refute: no move rather than a wrong one.
@@ -29,30 +39,38 @@ describe("scroll detection", () => {
     const all = { x: 0, y: 0, w: W, h: H };
     const fresh = detectVerticalMove(before, after, W, all);
     expect(fresh).not.toBeNull();
-    expect(detectVerticalMove(before, after, W, all, {}, { prev: rowHashes(before, W, all), cur: rowHashes(after, W, all) })).toEqual(fresh);
-    expect(detectVerticalMove(before, after, W, all, {}, { prev: rowHashes(px(terminalImage(W, H, 5)), W, all) })).toBeNull();
+    const opts = { rowHashes: hash };
+    expect(detectVerticalMove(before, after, W, all, opts)).toEqual(fresh);
+    expect(detectVerticalMove(before, after, W, all, opts, { prev: hash(before, W, all), cur: hash(after, W, all) })).toEqual(fresh);
+    expect(detectVerticalMove(before, after, W, all, opts, { prev: hash(px(terminalImage(W, H, 5)), W, all) })).toBeNull();
   });
 
-  it("hashes equal row segments alike, tells each pixel apart and flags exactly the one-colour rows", () => {
-    // Rows of a 7-px-wide rect at x=1 (odd width: the last pixel has no pair): the same
-    // segment in other rows and other columns, each one-pixel change of it, uniform rows of two
-    // colours, and rows uniform but for their first or last pixel.
-    const stride = 9;
-    const base = [5, 6, 7, 8, 9, 10, 11];
-    const segments: number[][] = [base, base, ...base.map((_, i) => base.map((v, k) => (k === i ? v + 100 : v))), [3, 3, 3, 3, 3, 3, 3], [4, 4, 4, 4, 4, 4, 4], [3, 3, 3, 3, 3, 3, 3], [2, 3, 3, 3, 3, 3, 3], [3, 3, 3, 3, 3, 3, 2]];
+  it.each(hashers)("hashes equal row segments alike, tells each pixel apart and flags exactly the one-colour rows ($name)", ({ hash: rowHashes }) => {
+    if (!rowHashes) return expect(process.platform).not.toBe("linux");
+    // Rows of a 19-px-wide rect at x=1 (the addon hashes blocks of 8 pixels, then one at a
+    // time; JavaScript takes pairs, and 19 leaves one unpaired): the same segment in other rows
+    // and other columns, each one-pixel change of it, uniform rows of two colours, and rows
+    // uniform but for their first or last pixel.
+    const w = 19;
+    const stride = w + 2;
+    const base = Array.from({ length: w }, (_, k) => 5 + k);
+    const flat = (c: number) => new Array<number>(w).fill(c);
+    const changed = base.map((_, i) => base.map((v, k) => (k === i ? v + 100 : v)));
+    const segments: number[][] = [base, base, ...changed, flat(3), flat(4), flat(3), [2, ...flat(3).slice(1)], [...flat(3).slice(1), 2]];
     const screen = new Uint32Array(stride * segments.length).fill(0xdead);
     segments.forEach((seg, y) => screen.set(seg, y * stride + 1));
-    const { hash, uniform } = rowHashes(screen, stride, { x: 1, y: 0, w: 7, h: segments.length });
+    const { hash, uniform } = rowHashes(screen, stride, { x: 1, y: 0, w, h: segments.length });
     expect(hash[1]).toBe(hash[0]);
-    // Each single-pixel change, even and odd places and the unpaired last one, moves the hash.
-    expect(new Set([hash[0], ...hash.slice(2, 9)]).size).toBe(8);
-    expect([...uniform]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0]);
-    expect(hash[11]).toBe(hash[9]);
-    expect(new Set([hash[9], hash[10], hash[12], hash[13]]).size).toBe(4);
+    // Each single-pixel change, every place in a block and in the tail, moves the hash.
+    expect(new Set([hash[0], ...hash.slice(2, 2 + w)]).size).toBe(w + 1);
+    const u = 2 + w; // the first uniform row
+    expect([...uniform]).toEqual([...new Array<number>(u).fill(0), 1, 1, 1, 0, 0]);
+    expect(hash[u + 2]).toBe(hash[u]);
+    expect(new Set([hash[u], hash[u + 1], hash[u + 3], hash[u + 4]]).size).toBe(4);
     // The same segment elsewhere on the screen hashes the same (only the pixels count).
     const moved = new Uint32Array(stride * 2);
     moved.set(base, stride + 2);
-    expect(rowHashes(moved, stride, { x: 2, y: 1, w: 7, h: 1 }).hash[0]).toBe(hash[0]);
+    expect(rowHashes(moved, stride, { x: 2, y: 1, w, h: 1 }).hash[0]).toBe(hash[0]);
   });
 
   it("finds nothing when content changed without moving", () => {
@@ -61,8 +79,9 @@ describe("scroll detection", () => {
     expect(detectVerticalMove(px(before), px(after), W, { x: 0, y: 0, w: W, h: H })).toBeNull();
   });
 
-  it("sends a scroll as a Copy plus the exposed rows, and the viewer ends up exact", async () => {
-    const enc = new FrameEncoder(W, H);
+  it.each([true, false])("sends a scroll as a Copy plus the exposed rows, and the viewer ends up exact (addon: %s)", async (nativeRowHashes) => {
+    if (nativeRowHashes && !native) return expect(process.platform).not.toBe("linux");
+    const enc = new FrameEncoder(W, H, { nativeRowHashes });
     const canvas = new Canvas(W, H);
     const first = terminalImage(W, H, 0);
     enc.put({ x: 0, y: 0, w: W, h: H }, { width: W, height: H, data: first });

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "row_hashes",
+      "sources": ["row_hashes.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"]
+    }
+  ]
+}
