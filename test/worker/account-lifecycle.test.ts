@@ -4,7 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, it } from "vitest";
 import { CloseCode } from "../../protocol/stream";
 import { app } from "../../worker/app";
-import { activeUser, api, ORIGIN, outbox, sessionCookie, uniqueEmail } from "./helpers";
+import { activeUser, api, apiWith, failingNamespace, ORIGIN, outbox, sessionCookie, uniqueEmail } from "./helpers";
 import { isText, openSocket, type TestSocket } from "./sockets";
 
 const WEBP = Uint8Array.from(atob("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="), (ch) => ch.charCodeAt(0));
@@ -240,6 +240,35 @@ describe("account deletion (F1.9)", () => {
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(204);
     expect((await control.closed).code).toBe(4401);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE id = ?").bind(u.id).first("n")).toBe(0);
+  });
+
+  it("deletes the screenshots of more computers than one R2 call takes, and goes through when the tabs cannot be closed", async () => {
+    const u = await activeUser("delete-many");
+    // 1,001 computers with a screenshot each, as their agents would have left them.
+    await env.DB.prepare(`
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1001)
+      INSERT INTO computers (id, owner_id, name, os, screenshot_key, screenshot_at)
+      SELECT ?1 || '-' || i, ?1, 'pc-' || i, 'linux', 'screenshots/' || ?1 || '-' || i || '.webp', 1 FROM n`)
+      .bind(u.id)
+      .run();
+    // R2 as the platform's: at most 1,000 keys per delete() (the local emulation takes any number).
+    const deleted: string[] = [];
+    const files = {
+      delete: async (keys: string | string[]) => {
+        const list = typeof keys === "string" ? [keys] : keys;
+        if (list.length > 1000) throw new Error("delete() takes at most 1000 keys");
+        deleted.push(...list);
+      },
+    } as unknown as R2Bucket;
+    const res = await apiWith({ FILES: files, ACCOUNT_HUB: failingNamespace<"ACCOUNT_HUB">("account hub") }, "/api/me", {
+      method: "DELETE",
+      body: { password: u.password },
+      cookie: u.cookie,
+    });
+    expect(res.status).toBe(204);
+    expect(new Set(deleted).size).toBe(1001);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM computers WHERE owner_id = ?").bind(u.id).first("n")).toBe(0);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE id = ?").bind(u.id).first("n")).toBe(0);
   });
 });

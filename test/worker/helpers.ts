@@ -1,4 +1,5 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { app } from "../../worker/app";
 
 export const ORIGIN = "http://localhost";
 
@@ -15,6 +16,35 @@ export function api(path: string, init: { method?: string; body?: unknown; cooki
     headers,
     body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
   });
+}
+
+/**
+ * The same request as api(), handled by the app in this test's isolate with some bindings
+ * replaced (e.g. a Durable Object namespace whose calls fail): what a request does when a
+ * part it calls breaks.
+ */
+export async function apiWith(bindings: Partial<Env>, path: string, init: Parameters<typeof api>[1] = {}): Promise<Response> {
+  const headers: Record<string, string> = {
+    Origin: ORIGIN,
+    ...(init.body !== undefined ? { "Content-Type": "application/json" } : {}),
+    ...(init.cookie ? { Cookie: init.cookie } : {}),
+    ...init.headers,
+  };
+  const request = new Request(`${ORIGIN}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers,
+    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+  });
+  const ctx = createExecutionContext();
+  const res = await app.fetch(request, { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** A Durable Object namespace whose every object fails every call, as an object that errs would. */
+export function failingNamespace<T extends keyof Env>(what: string): Env[T] {
+  const fail = () => Promise.reject(new Error(`${what} unavailable`));
+  return { getByName: () => new Proxy({}, { get: () => fail }) } as unknown as Env[T];
 }
 
 export type Outbox = { id: number; to: string; subject: string; text: string }[];

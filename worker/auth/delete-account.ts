@@ -13,14 +13,17 @@ import { passwordIterations } from "./accounts";
 import { beginPasswordAttempt } from "./login-throttle";
 import { verifyPassword } from "./password";
 
+/** Keys one R2 delete() takes at most. */
+const R2_DELETE_MAX = 1000;
+
 export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string, ip: string): Promise<void> {
   const attempt = await beginPasswordAttempt(env, user.email, ip);
   const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
   if (!check.ok) throw new ApiError("wrong_password", "The password is not correct.");
   await attempt.succeeded();
 
-  const owned = await db.all<{ id: string; screenshot_key: string | null }>(
-    sql`SELECT id, screenshot_key FROM computers WHERE owner_id = ${user.id}`,
+  const owned = await db.all<{ id: string; screenshot_key: string | null; online: number }>(
+    sql`SELECT id, screenshot_key, online FROM computers WHERE owner_id = ${user.id}`,
   );
   const live = await db.all<{ id: string }>(sql`
     SELECT rs.id FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
@@ -30,14 +33,21 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   // (agents already told to stop for good, the account still there): what it left behind
   // cannot reach the account once its rows are gone. The screenshots must go: R2 stays strict.
   await settleAll("end sessions", live.map((s) => env.SESSION_RELAY.getByName(s.id).end("the account was deleted")));
-  await settleAll("disconnect agents", owned.map((c) => env.COMPUTER_HUB.getByName(c.id).disconnect("the account was deleted")));
+  // Only agents that are connected: waking a hub per computer would cost an account of
+  // thousands of computers as many Durable Object calls. An agent offline now is refused
+  // when it next connects (its computer's row, and with it its secret, is gone).
+  const connected = owned.filter((c) => c.online);
+  await settleAll("disconnect agents", connected.map((c) => env.COMPUTER_HUB.getByName(c.id).disconnect("the account was deleted")));
   const keys = owned.flatMap((c) => (c.screenshot_key ? [c.screenshot_key] : []));
-  if (keys.length > 0) await env.FILES.delete(keys);
+  // R2 deletes at most 1,000 keys per call; an account may own more computers than that.
+  for (let i = 0; i < keys.length; i += R2_DELETE_MAX) await env.FILES.delete(keys.slice(i, i + R2_DELETE_MAX));
 
   const sharedWith = await sharesOfOwner(db, user.id);
 
   await deleteUser(db, user.id);
-  await env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted");
+  // The account is gone: a hub that fails to close its tabs must not answer 500 for that (a
+  // closed tab's next request gets 401 anyway).
+  await settleAll("close the account's tabs", [env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted")]);
   // The cascade took the shares too: the people they were shared with see them go now.
   await settleAll("tell sharees", publishRemoved(env, sharedWith));
 }

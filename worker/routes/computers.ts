@@ -14,6 +14,7 @@ import { openDb, type Db } from "../db/client";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/bytes";
 import { seal } from "../lib/seal";
+import { settleAll } from "../lib/settle";
 import {
   deleteComputer,
   findScreenshotKey,
@@ -117,7 +118,8 @@ computerRoutes
         patch.credentialsSealed = body.credentials === null ? null : await seal(c.env, id, JSON.stringify(body.credentials));
       }
       await updateComputer(db, id, patch);
-      if (body.allowNonAdminConfig !== undefined) await c.env.COMPUTER_HUB.getByName(id).pushSettings(body.allowNonAdminConfig);
+      // The change is made: an agent that cannot be told now gets it with its next hello.
+      if (body.allowNonAdminConfig !== undefined) await settleAll("push settings to the agent", [c.env.COMPUTER_HUB.getByName(id).pushSettings(body.allowNonAdminConfig)]);
       await notifyComputerChanged(c.env, db, id);
       return c.json({ computer: toComputerDto((await findVisibleComputer(db, userId, id))!) }, 200);
     },
@@ -144,7 +146,10 @@ computerRoutes
         const screenshot = await findScreenshotKey(db, id);
         await cutOffComputer(c.env, db, id);
         await deleteComputer(db, id);
-        if (screenshot) await c.env.FILES.delete(screenshot);
+        // After the agent is cut off (it could upload a new one before) and the row is gone:
+        // nothing can reach the object any more, and an R2 failure now must not answer 500 for
+        // a deletion that happened; it is logged with the key, for the operator to remove.
+        if (screenshot) await settleAll(`delete screenshot ${screenshot}`, [c.env.FILES.delete(screenshot)]);
         await notifyComputerRemoved(c.env, audience, id);
       } else {
         await deleteShareOf(db, id, userId);
