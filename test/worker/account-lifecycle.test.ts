@@ -111,6 +111,38 @@ describe("password recovery (F1.5)", () => {
     expect((await api("/api/auth/login", { body: { email: u.email, password: "changed on purpose" } })).status).toBe(200);
   });
 
+  it("sets a new password together with signing the other browsers out, or neither", async () => {
+    // D1 refusing the statement that signs browsers out (here: a binding whose prepare throws
+    // for it) must not leave a new password with the old sign-ins still in: whoever a reset
+    // or a change is meant to lock out would stay in, unseen.
+    const refusingSignOut = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare")
+          return (query: string) => {
+            if (/delete from "auth_sessions"/i.test(query)) throw new Error("D1 unavailable");
+            return target.prepare(query);
+          };
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const u = await activeUser("reset-atomic");
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const token = decodeURIComponent((await link(u.email))!);
+    const reset = await apiWith({ DB: refusingSignOut }, "/api/auth/reset", { body: { token, newPassword: "a brand new password" } });
+    expect(reset.status).toBe(500);
+    expect((await api("/api/me", { cookie: u.cookie })).status).toBe(200);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: "a brand new password" } })).status).toBe(401);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: u.password } })).status).toBe(200);
+
+    const other = sessionCookie(await api("/api/auth/login", { body: { email: u.email, password: u.password } }));
+    const change = await apiWith({ DB: refusingSignOut }, "/api/me/password", { body: { currentPassword: u.password, newPassword: "changed on purpose" }, cookie: u.cookie });
+    expect(change.status).toBe(500);
+    expect((await api("/api/me", { cookie: other })).status).toBe(200);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: "changed on purpose" } })).status).toBe(401);
+    expect((await api("/api/auth/login", { body: { email: u.email, password: u.password } })).status).toBe(200);
+  });
+
   it("refuses an expired link", async () => {
     const u = await activeUser("late");
     await api("/api/auth/recover", { body: { email: u.email } });

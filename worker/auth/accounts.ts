@@ -6,8 +6,8 @@ import type { Language } from "../../protocol/languages";
 import { mailLanguage } from "../mail/language";
 import { mailTransport } from "../mail/transport";
 import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
-import { deleteOtherAuthSessions, insertAuthSession } from "../queries/auth-sessions";
-import { spendAllPasswordResets } from "../queries/password-resets";
+import { insertAuthSession } from "../queries/auth-sessions";
+import { replacePassword } from "../queries/passwords";
 import { grantDemoComputers } from "../queries/sharing";
 import { activateUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
 import { SESSION_TTL_MS } from "./session-cookie";
@@ -132,9 +132,8 @@ export async function changePassword(
   if (input.newPassword === input.currentPassword) {
     throw new ApiError("weak_password", "Choose a new password that differs from the current one.");
   }
-  await setPasswordHash(db, user.id, await hashPassword(input.newPassword, iterations), false);
-  // A recovery link asked for before the change would set the password again behind the user's back.
-  await spendAllPasswordResets(db, user.id, Date.now());
-  await deleteOtherAuthSessions(db, user.id, input.keepTokenHash);
+  // With it, in one write: recovery links asked for before (one would set the password again
+  // behind the user's back) spent, and the other browsers signed out.
+  await replacePassword(db, user.id, await hashPassword(input.newPassword, iterations), { now: Date.now(), keepTokenHash: input.keepTokenHash });
   await endSignIns(env, db, user.id, { except: input.keepTokenHash }, "the password was changed");
 }

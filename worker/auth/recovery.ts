@@ -7,9 +7,9 @@ import type { Language } from "../../protocol/languages";
 import { mailLanguage } from "../mail/language";
 import { mailTransport } from "../mail/transport";
 import { recoveryMail } from "../mail/templates";
-import { deleteAllAuthSessions } from "../queries/auth-sessions";
 import { insertPasswordReset, spendPasswordReset } from "../queries/password-resets";
-import { findUserByEmail, setPasswordHash } from "../queries/users";
+import { replacePassword } from "../queries/passwords";
+import { findUserByEmail } from "../queries/users";
 import { activateAccount, passwordIterations } from "./accounts";
 import { hashPassword } from "./password";
 import { endSignIns } from "./sign-out";
@@ -39,10 +39,10 @@ export async function resetPassword(env: Env, db: Db, token: string, newPassword
   // Spending the token is the check: only one request can flip used_at from NULL.
   const userId = await spendPasswordReset(db, await sha256Hex(token), now);
   if (!userId) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
-  await setPasswordHash(db, userId, await hashPassword(newPassword, passwordIterations(env)), false);
-  // Whoever knew the old password is signed out; a pending account is now proven, and
-  // gets what a first login would have given it.
+  // Whoever knew the old password is signed out with the same write that sets the new one.
+  await replacePassword(db, userId, await hashPassword(newPassword, passwordIterations(env)), { now });
+  // A pending account is now proven, and gets what a first login would have given it (a
+  // failure here is made up for by the first login, which activates too).
   await activateAccount(db, userId, now);
-  await deleteAllAuthSessions(db, userId);
   await endSignIns(env, db, userId, {}, "the password was reset");
 }

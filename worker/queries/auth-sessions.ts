@@ -1,4 +1,4 @@
-import { and, eq, gt, ne } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { authSessions, plans, users } from "../db/schema";
 import type { PlanRow } from "./plans";
@@ -38,10 +38,6 @@ export async function deleteAuthSession(db: Db, tokenHash: string): Promise<stri
 }
 
 /** Sign out every other browser, e.g. after a password change. */
-export async function deleteOtherAuthSessions(db: Db, userId: string, keepTokenHash: string): Promise<void> {
-  await db.delete(authSessions).where(and(eq(authSessions.userId, userId), ne(authSessions.tokenHash, keepTokenHash)));
-}
-
 export async function deleteAllAuthSessions(db: Db, userId: string): Promise<void> {
   await db.delete(authSessions).where(eq(authSessions.userId, userId));
 }

@@ -25,8 +25,3 @@ export async function spendPasswordReset(db: Db, tokenHash: string, now: number)
     .returning({ tokenHash: passwordResets.tokenHash, userId: passwordResets.userId });
   return spent.find((r) => r.tokenHash === tokenHash)?.userId;
 }
-
-/** Spends every unused link of a user, e.g. once the password was changed. */
-export async function spendAllPasswordResets(db: Db, userId: string, now: number): Promise<void> {
-  await db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
-}
