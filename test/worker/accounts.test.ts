@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openDb } from "../../worker/db/client";
 import { mailTransport } from "../../worker/mail/transport";
 import { cabinetUrl } from "../../worker/routes/auth";
-import { api, env, mailedPassword, outbox, sessionCookie, uniqueEmail } from "./helpers";
+import { activeUser, api, apiWith, env, mailedPassword, outbox, sessionCookie, uniqueEmail } from "./helpers";
 
 describe("registration and first login (F1.1, F1.2)", () => {
   it("e-mails a generated password, activates on first login and asks for a new password", async () => {
@@ -68,6 +68,38 @@ describe("registration and first login (F1.1, F1.2)", () => {
     expect(second).not.toBe(first);
     expect((await api("/api/auth/login", { body: { email, password: first } })).status).toBe(401);
     expect((await api("/api/auth/login", { body: { email, password: second } })).status).toBe(200);
+  });
+
+  it("answers 502 when the mail cannot be sent, and changes nothing: no account, no password replaced", async () => {
+    const noMail = { MAIL_TRANSPORT: "none" } as Partial<Env>; // a transport that refuses every send
+    // A new address: no account is left behind that nobody has the password of.
+    const email = uniqueEmail("nomail");
+    const failed = await apiWith(noMail, "/api/auth/register", { body: { email } });
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toMatchObject({ error: { code: "mail_failed" } });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(0);
+    expect((await api("/api/auth/register", { body: { email } })).status).toBe(202);
+    expect((await api("/api/auth/login", { body: { email, password: await mailedPassword(email) } })).status).toBe(200);
+    // A pending address: the password mailed last keeps working.
+    const pending = uniqueEmail("nomail-pending");
+    await api("/api/auth/register", { body: { email: pending } });
+    const first = await mailedPassword(pending);
+    expect((await apiWith(noMail, "/api/auth/register", { body: { email: pending } })).status).toBe(502);
+    expect((await api("/api/auth/login", { body: { email: pending, password: first } })).status).toBe(200);
+    // An active address answers the same as an unknown one.
+    const active = await activeUser("nomail-active");
+    expect((await apiWith(noMail, "/api/auth/register", { body: { email: active.email } })).status).toBe(502);
+  });
+
+  it("answers a recovery request the same for a known and an unknown address when the mail cannot be sent", async () => {
+    const noMail = { MAIL_TRANSPORT: "none" } as Partial<Env>;
+    const known = await activeUser("nomail-recover");
+    const emails = [known.email, uniqueEmail("nobody")];
+    const answers = await Promise.all(emails.map((email) => apiWith(noMail, "/api/auth/recover", { body: { email } })));
+    expect(answers.map((r) => r.status)).toEqual([202, 202]);
+    // The same words but for the address itself.
+    const [a, b] = await Promise.all(answers.map(async (r, i) => (await r.text()).replaceAll(emails[i]!, "ADDRESS")));
+    expect(a).toBe(b);
   });
 
   it("cannot reach the change-password route with a wrong current password or a short new one", async () => {

@@ -4,12 +4,14 @@ import { ApiError } from "../errors";
 import { newId, randomToken, sha256Hex } from "../lib/bytes";
 import type { Language } from "../../protocol/languages";
 import { mailLanguage } from "../mail/language";
+import type { MailMessage, MailTransport } from "../mail/message";
 import { mailTransport } from "../mail/transport";
 import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
 import { insertAuthSession } from "../queries/auth-sessions";
 import { replacePassword } from "../queries/passwords";
 import { grantDemoComputers } from "../queries/sharing";
-import { activateUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
+import { activateUser, deleteUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
+import { settleAll } from "../lib/settle";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
 import { beginPasswordAttempt } from "./login-throttle";
@@ -47,17 +49,39 @@ export async function register(env: Env, db: Db, email: string, cabinetUrl: stri
   const id = newId();
   if (await insertUser(db, { id, email, passwordHash })) {
     await updateProfile(db, id, { language });
-    await mail.send(welcomeMail(email, password, cabinetUrl, language));
+    try {
+      await send(mail, welcomeMail(email, password, cabinetUrl, language), "welcome");
+    } catch (err) {
+      // Nobody knows the password it was made with: without its mail the account is as if
+      // it had never been registered, and the next try starts afresh.
+      await settleAll("forget an account whose welcome mail failed", [deleteUser(db, id)]);
+      throw err;
+    }
     return;
   }
   const existing = await findUserByEmail(db, email);
   const existingLanguage = mailLanguage(existing?.language, language);
   if (existing?.status === "pending") {
-    // Never signed in: the first mail may be lost, so a new password replaces the old one.
+    // Never signed in: the first mail may be lost, so a new password replaces the old one,
+    // once its mail is on the way: a mail that fails leaves the last one mailed working.
+    await send(mail, welcomeMail(email, password, cabinetUrl, existingLanguage), "welcome");
     await setPasswordHash(db, existing.id, passwordHash, true);
-    await mail.send(welcomeMail(email, password, cabinetUrl, existingLanguage));
   } else {
-    await mail.send(alreadyRegisteredMail(email, cabinetUrl, existingLanguage));
+    await send(mail, alreadyRegisteredMail(email, cabinetUrl, existingLanguage), "already registered");
+  }
+}
+
+/**
+ * Sends, or answers 502 mail_failed: the person can try again later. Every branch of
+ * register() sends one mail, so a failing transport answers the same whether or not the
+ * address has an account. The cause is logged for the operator, without the address.
+ */
+async function send(mail: MailTransport, message: MailMessage, kind: string): Promise<void> {
+  try {
+    await mail.send(message);
+  } catch (err) {
+    console.error(JSON.stringify({ event: "mail_failed", kind, error: String(err) }));
+    throw new ApiError("mail_failed", "The e-mail could not be sent. Try again in a few minutes.");
   }
 }
 

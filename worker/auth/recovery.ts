@@ -27,7 +27,13 @@ export async function requestRecovery(env: Env, db: Db, email: string, cabinetUr
   const token = randomToken();
   await insertPasswordReset(db, { tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
   const link = `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`;
-  await mailTransport(env, db).send(recoveryMail(user.email, link, mailLanguage(user.language, requestLanguage)));
+  try {
+    await mailTransport(env, db).send(recoveryMail(user.email, link, mailLanguage(user.language, requestLanguage)));
+  } catch (err) {
+    // An unknown address sends no mail, so an error here would tell which addresses have an
+    // account: the answer stays the same, and the operator reads the cause in the log.
+    console.error(JSON.stringify({ event: "mail_failed", kind: "recovery", userId: user.id, error: String(err) }));
+  }
 }
 
 /**

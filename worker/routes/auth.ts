@@ -35,7 +35,7 @@ export const authRoutes = router()
       description:
         "Always answers the same, whether or not the address already has an account. An address takes 3 registrations an hour; later ones answer the same but send and change nothing. Addresses under .invalid are refused. A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
       request: { body: jsonBody(RegisterRequest) },
-      responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400] },
+      responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400], 502: errors[502] },
     }),
     async (c) => {
       const { email } = c.req.valid("json");

@@ -32,6 +32,7 @@ export const errors = {
   403: error("Not allowed."),
   404: error("Not found, or not yours."),
   429: error("Too many attempts; see Retry-After."),
+  502: error("The e-mail could not be sent; try again later."),
 } as const;
 
 export function jsonBody<T extends z.ZodType>(schema: T) {
