@@ -149,6 +149,31 @@ describe("sharing (F2.11) and favorites (F2.14)", () => {
     await api(`/api/computers/${computerId}/favorite`, { method: "PUT", body: { favorite: false }, cookie: friend.cookie });
     expect((await computer(friend.cookie, computerId)).favorite).toBe(false);
   });
+
+  it("forgets a user's favorite mark when the share ends, by the owner or by the user", async () => {
+    const owner = await activeUser("fav-end");
+    const friend = await activeUser("fav-end2");
+    const { computerId } = await link(owner);
+    const share = () => api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    const mark = () => api(`/api/computers/${computerId}/favorite`, { method: "PUT", body: { favorite: true }, cookie: friend.cookie });
+    const marks = () => env.DB.prepare("SELECT count(*) AS n FROM favorites WHERE computer_id = ?").bind(computerId).first("n");
+    await api(`/api/computers/${computerId}/favorite`, { method: "PUT", body: { favorite: true }, cookie: owner.cookie });
+    for (const end of [
+      () => api(`/api/computers/${computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie }),
+      () => api(`/api/computers/${computerId}`, { method: "DELETE", cookie: friend.cookie }),
+    ]) {
+      expect((await share()).status).toBe(201);
+      expect((await mark()).status).toBe(200);
+      expect(await marks()).toBe(2);
+      expect((await end()).status).toBe(204);
+      // Only the friend's mark went; shared again, the computer comes back unmarked.
+      expect(await marks()).toBe(1);
+      expect((await share()).status).toBe(201);
+      expect((await computer(friend.cookie, computerId)).favorite).toBe(false);
+      expect((await api(`/api/computers/${computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    }
+    expect((await computer(owner.cookie, computerId)).favorite).toBe(true);
+  });
 });
 
 describe("a part that fails after the change is made", () => {

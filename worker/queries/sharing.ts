@@ -24,11 +24,18 @@ export async function insertShare(db: Db, computerId: string, userId: string): P
   return rows.length === 1;
 }
 
+/**
+ * Ends a share, and the user's favorite mark on the computer with it in the same batch: a
+ * mark on a computer they no longer see would come back with a later share of it.
+ */
 export async function deleteShareOf(db: Db, computerId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .delete(shares)
-    .where(and(eq(shares.computerId, computerId), eq(shares.userId, userId)))
-    .returning({ u: shares.userId });
+  const [rows] = await db.batch([
+    db
+      .delete(shares)
+      .where(and(eq(shares.computerId, computerId), eq(shares.userId, userId)))
+      .returning({ u: shares.userId }),
+    db.delete(favorites).where(and(eq(favorites.computerId, computerId), eq(favorites.userId, userId))),
+  ]);
   return rows.length === 1;
 }
 
