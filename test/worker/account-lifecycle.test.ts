@@ -197,6 +197,27 @@ describe("connection history (F5)", () => {
     control.ws.close();
   });
 
+  it("shows a viewer whose share ended the computer's name from then, not the owner's later names", async () => {
+    const owner = await activeUser("hist-name");
+    const friend = await activeUser("hist-name2");
+    const { computerId, control } = await linkAndConnect(owner, "reception-pc");
+    await api(`/api/computers/${computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    const { sessionId, viewer } = await startSession(friend.cookie, computerId, control);
+    expect((await api(`/api/history/${sessionId}/end`, { method: "POST", cookie: friend.cookie })).status).toBe(204);
+    await viewer.closed;
+    const names = async (cookie: string) => ((await (await api("/api/history", { cookie })).json()) as { entries: { computerName: string }[] }).entries.map((e) => e.computerName);
+    // Renamed while shared: both see today's name.
+    expect((await api(`/api/computers/${computerId}`, { method: "PATCH", body: { name: "front-desk" }, cookie: owner.cookie })).status).toBe(200);
+    expect(await names(friend.cookie)).toEqual(["front-desk"]);
+    // The share ends, the owner renames again: the friend keeps the name the computer had
+    // when their session started; the owner sees today's.
+    expect((await api(`/api/computers/${computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect((await api(`/api/computers/${computerId}`, { method: "PATCH", body: { name: "payroll-server" }, cookie: owner.cookie })).status).toBe(200);
+    expect(await names(friend.cookie)).toEqual(["reception-pc"]);
+    expect(await names(owner.cookie)).toEqual(["payroll-server"]);
+    control.ws.close();
+  });
+
   it("validates the filters", async () => {
     const u = await activeUser("histbad");
     for (const q of ["page=0", "pageSize=1000", "from=yesterday", "computerId=nope"]) {

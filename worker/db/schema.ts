@@ -127,6 +127,11 @@ export const remoteSessions = sqliteTable(
     endedAt: integer("ended_at"),
     /** The viewer's sign-in (auth_sessions.token_hash) that started it: signing that browser out ends it. */
     signInHash: text("sign_in_hash"),
+    /**
+     * The computer's name when the session started: what the history shows a viewer who no
+     * longer sees the computer (a share ended), instead of whatever the owner named it since.
+     */
+    computerName: text("computer_name").notNull().default(""),
   },
   (t) => [index("remote_sessions_computer").on(t.computerId, t.startedAt), index("remote_sessions_user").on(t.userId, t.startedAt)],
 );

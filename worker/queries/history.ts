@@ -28,7 +28,12 @@ export async function listHistory(db: Db, userId: string, f: HistoryFilter): Pro
   if (f.to !== undefined) where.push(sql`rs.started_at < ${f.to}`);
   const cond = sql.join(where, sql` AND `);
   const rows = await db.all<HistoryRow>(sql`
-    SELECT rs.id, rs.computer_id, c.name AS computer_name, v.email AS viewer_email, rs.user_id, c.owner_id,
+    SELECT rs.id, rs.computer_id,
+           -- Today's name for whoever still sees the computer; for a viewer whose share ended,
+           -- the name it had then (the owner's later names are not theirs to read).
+           CASE WHEN c.owner_id = ${userId} OR EXISTS (SELECT 1 FROM shares s WHERE s.computer_id = rs.computer_id AND s.user_id = ${userId})
+                THEN c.name ELSE rs.computer_name END AS computer_name,
+           v.email AS viewer_email, rs.user_id, c.owner_id,
            rs.source, rs.viewer_ip, rs.viewer_agent, rs.started_at, rs.ended_at
     FROM remote_sessions rs
     JOIN computers c ON c.id = rs.computer_id

@@ -24,8 +24,9 @@ export type NewRemoteSession = {
  */
 export async function insertRemoteSession(db: Db, row: NewRemoteSession, ownerId: string, opts: { onePerUser?: boolean } = {}): Promise<boolean> {
   const inserted = await db.all<{ id: string }>(sql`
-    INSERT INTO remote_sessions (id, computer_id, user_id, sign_in_hash, source, viewer_ip, viewer_agent, started_at)
-    SELECT ${row.id}, ${row.computerId}, ${row.userId}, ${row.signInHash}, ${row.source}, ${row.viewerIp}, ${row.viewerAgent}, ${row.startedAt}
+    INSERT INTO remote_sessions (id, computer_id, user_id, sign_in_hash, source, viewer_ip, viewer_agent, started_at, computer_name)
+    SELECT ${row.id}, ${row.computerId}, ${row.userId}, ${row.signInHash}, ${row.source}, ${row.viewerIp}, ${row.viewerAgent}, ${row.startedAt},
+           (SELECT name FROM computers WHERE id = ${row.computerId})
     WHERE (SELECT count(*) FROM remote_sessions rs JOIN computers c ON c.id = rs.computer_id
            WHERE c.owner_id = ${ownerId} AND rs.ended_at IS NULL)
         < coalesce((SELECT p.max_concurrent_sessions FROM users u JOIN plans p ON p.id = u.plan_id WHERE u.id = ${ownerId}), ${Number.MAX_SAFE_INTEGER})
