@@ -170,6 +170,12 @@ export type Frame = { seq: number; flags: number; width: number; height: number;
 
 export class ProtocolError extends Error {}
 
+/**
+ * Pointer or wheel coordinates off the screen: a well-formed message from a viewer that may
+ * still be drawing an older size, which the agent drops rather than ending the stream for.
+ */
+export class OutsideScreen extends ProtocolError {}
+
 // ---- viewer -> agent ----
 
 export type ViewerInput =
@@ -258,7 +264,7 @@ export function decodeViewerInput(buf: Uint8Array, screen: { width: number; heig
   if (buf.byteLength !== size) throw new ProtocolError(`message type ${type} must be ${size} bytes, got ${buf.byteLength}`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const inScreen = (x: number, y: number) => {
-    if (x >= screen.width || y >= screen.height) throw new ProtocolError(`coordinates ${x},${y} outside the screen`);
+    if (x >= screen.width || y >= screen.height) throw new OutsideScreen(`coordinates ${x},${y} outside the screen`);
   };
   switch (type) {
     case ViewerMsg.Ack:

@@ -20,6 +20,7 @@ import {
   FrameFlags,
   MAX_AGENT_MSG_BYTES,
   MAX_VIEWER_MSG_BYTES,
+  OutsideScreen,
   ProtocolError,
   ViewerMsg,
   type Rect,
@@ -150,6 +151,12 @@ export class StreamSession {
   private readonly hands: ViewerHands;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly liveness: Liveness;
+  /**
+   * A viewer asked for a Refresh: the monitor list and the pointer's shape go out with the
+   * next update, once the socket has room (a viewer sending Refresh after Refresh must not
+   * pile messages up in the agent's memory faster than its uplink drains them).
+   */
+  private extrasOwed = false;
 
   constructor(opts: StreamSessionOptions) {
     this.source = opts.source;
@@ -286,6 +293,10 @@ export class StreamSession {
     try {
       msg = decodeViewerInput(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.inputBounds);
     } catch (err) {
+      // Off the screen: a watcher still drawing the size before a resize (only the first
+      // viewer's ack narrows the bounds) points where that screen was. Dropped, not a reason
+      // to end everyone's stream.
+      if (err instanceof OutsideScreen) return;
       if (err instanceof ProtocolError) return this.close(CloseCode.ProtocolViolation, err.message.slice(0, 120));
       throw err;
     }
@@ -314,13 +325,14 @@ export class StreamSession {
       case ViewerMsg.Key:
         return this.hands.key(msg.keysym, msg.down);
       case ViewerMsg.Ping:
-        this.ws.send(encodePong(msg.t));
+        // Only while the socket has room: a Pong waits behind everything queued anyway, and
+        // pings must not grow the queue (the viewer's round trip shows at its next ping).
+        if (this.ws.bufferedAmount <= this.maxBuffered) this.ws.send(encodePong(msg.t));
         return;
       case ViewerMsg.Refresh:
         // A viewer that joined after the stream opened (the relay keeps nothing) needs the list
-        // and the pointer's shape too.
-        this.sendMonitors();
-        this.sendCursor(this.source.cursor?.current());
+        // and the pointer's shape too: with the full update, when the socket has room.
+        this.extrasOwed = true;
         this.requestFull();
         return;
       case ViewerMsg.Clipboard:
@@ -445,6 +457,11 @@ export class StreamSession {
     // Resized and the source not ready for the new size yet: its resize event resumes the loop.
     if (this.sizeChanged || this.damage.isEmpty) return;
     if (!this.window.hasCredit || this.ws.bufferedAmount > this.maxBuffered) return; // an ack or a drain resumes
+    if (this.extrasOwed) {
+      this.extrasOwed = false;
+      this.sendMonitors();
+      this.sendCursor(this.source.cursor?.current());
+    }
     this.busy = true;
     try {
       const started = performance.now();

@@ -3,6 +3,9 @@
 // the same screen keeps what its own operator holds (each session has its own ViewerHands).
 import type { ScreenSource } from "../screen/source";
 
+/** Keys one viewer may hold down at once. */
+export const MAX_KEYS_HELD = 32;
+
 export class ViewerHands {
   private buttons = 0;
   private pointerAt = { x: 0, y: 0 };
@@ -25,6 +28,10 @@ export class ViewerHands {
   }
 
   key(keysym: number, down: boolean): void {
+    // More keys held at once than any keyboard can: a viewer pressing ever new keysyms
+    // without letting go would grow the set without end. The key is not pressed either
+    // (pressed and not held here, it could never be let go).
+    if (down && !this.keysHeld.has(keysym) && this.keysHeld.size >= MAX_KEYS_HELD) return;
     if (down) this.keysHeld.add(keysym);
     else this.keysHeld.delete(keysym);
     this.source.key(keysym, down);

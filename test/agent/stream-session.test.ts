@@ -235,13 +235,58 @@ describe("stream session", () => {
   it("closes with 4003 on a wrong length, an out-of-range value or a text message", async () => {
     for (const bad of [
       new Uint8Array([ViewerMsg.Ack, 1, 0, 0]),
-      new Uint8Array([ViewerMsg.Pointer, 0xff, 0xff, 0, 0, 0]),
+      new Uint8Array([ViewerMsg.Pointer, 10, 0, 10, 0, 0xff]), // buttons no mouse has
       "hello",
     ]) {
       const { viewer } = await setup();
       viewer.sendRaw(bad);
       expect((await viewer.closed).code).toBe(CloseCode.ProtocolViolation);
     }
+  });
+
+  it("drops a pointer off the screen (a watcher still drawing an older size) and keeps the stream", async () => {
+    const { source, viewer, session } = await setup();
+    await viewer.nextUpdate();
+    const moves: [number, number][] = [];
+    const pointer = source.pointer.bind(source);
+    source.pointer = (x, y, buttons) => (moves.push([x, y]), pointer(x, y, buttons));
+    viewer.sendRaw(new Uint8Array([ViewerMsg.Pointer, 0xff, 0xff, 0xff, 0xff, 0]));
+    viewer.send({ type: ViewerMsg.Pointer, x: 10, y: 20, buttons: 0 });
+    await until(() => moves.length > 0, "the pointer on the screen");
+    expect(moves).toEqual([[10, 20]]);
+    expect(session.isOpen).toBe(true);
+  });
+
+  it("keeps what it queues for a viewer that stops reading bounded, however many Refreshes and Pings it sends", async () => {
+    // A pointer shape as large as the protocol takes, of noise: ~64 KiB per message deflated.
+    const side = 128;
+    const rgba = new Uint8Array(side * side * 4);
+    for (let i = 0; i < rgba.length; i++) rgba[i] = (Math.imul(i + 1, 2654435761) >>> 24) & 0xff;
+    const source = Object.assign(new VirtualSource(), {
+      cursor: { current: () => ({ width: side, height: side, hotX: 0, hotY: 0, rgba }), onChange: () => () => {} },
+    });
+    const server = await startViewerServer();
+    const session = new StreamSession({ url: server.url, source, maxBufferedBytes: 256 * 1024 });
+    cleanups.push(() => server.close(), () => source.close(), () => session.close());
+    const viewer = await server.connection;
+    await viewer.nextUpdate();
+    const shapesBefore = viewer.cursors.length;
+    // The viewer's side stops reading: what the agent sends now waits in its own memory.
+    viewer.ws.pause();
+    for (let i = 0; i < 400; i++) {
+      viewer.send({ type: ViewerMsg.Refresh });
+      viewer.send({ type: ViewerMsg.Ping, t: i });
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    viewer.ws.resume();
+    // Everything queued arrives; then count what came: a few shapes and updates, not a shape
+    // per Refresh (before: ~64 KiB queued per Refresh, ~25 MB here).
+    let bytes = 0;
+    viewer.ws.on("message", (data: Buffer) => void (bytes += data.byteLength));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(viewer.cursors.length - shapesBefore).toBeLessThan(20);
+    expect(bytes).toBeLessThan(4 * 1024 * 1024);
+    expect(session.isOpen).toBe(true);
   });
 
   it("closes with 4004 on an oversized message", async () => {
