@@ -61,6 +61,8 @@ export class AgentRunner {
   /** Bumped per connection, so a tick from an earlier connection does not go on. */
   private shotGen = 0;
   private saving: Promise<void> = Promise.resolve();
+  /** The hub's word on sending the remote clipboard to viewers (false on the demo computer). */
+  private clipboardToViewers = true;
   private readonly halted = new AbortController();
 
   constructor(opts: AgentRunnerOptions) {
@@ -149,7 +151,7 @@ export class AgentRunner {
       this.log("refused a stream: too many sessions at once", { sessionId, max: MAX_STREAM_SESSIONS });
       return void refuseStream(url, this.log);
     }
-    const session = new StreamSession({ url, source: this.source, log: this.log });
+    const session = new StreamSession({ url, source: this.source, log: this.log, clipboardToViewer: this.clipboardToViewers });
     this.sessions.set(sessionId, session);
     this.log("stream opening", { sessionId, signIn: !!signIn });
     // The credentials live only in this closure, for this session: never logged or stored.
@@ -223,6 +225,10 @@ export class AgentRunner {
   }
 
   private applySettings(msg: AgentSettings): void {
+    if (msg.clipboardToViewers !== undefined && msg.clipboardToViewers !== this.clipboardToViewers) {
+      this.clipboardToViewers = msg.clipboardToViewers;
+      this.log("settings changed", { clipboardToViewers: msg.clipboardToViewers });
+    }
     if (this.identity.allowNonAdminConfig === msg.allowNonAdminConfig) return;
     this.identity = { ...this.identity, allowNonAdminConfig: msg.allowNonAdminConfig };
     this.log("settings changed", { allowNonAdminConfig: msg.allowNonAdminConfig });

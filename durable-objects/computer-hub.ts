@@ -78,7 +78,8 @@ export class ComputerHub extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(now + SWEEP_INTERVAL_MS);
     const db = openDb(this.env.DB);
     const secrets = await findComputerSecrets(db, computerId);
-    this.sendTo(server, { type: "settings", allowNonAdminConfig: secrets?.allowNonAdminConfig ?? false });
+    // The demo computer is every account's: one account's copy must not reach another's clipboard.
+    this.sendTo(server, { type: "settings", allowNonAdminConfig: secrets?.allowNonAdminConfig ?? false, clipboardToViewers: !secrets?.isDemo });
     await notifyComputerChanged(this.env, db, computerId);
     return new Response(null, { status: 101, webSocket: client });
   }

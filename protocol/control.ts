@@ -65,6 +65,12 @@ export type AgentSettings = {
   type: "settings";
   /** Whether users of the remote computer without administrator rights may change the agent's settings or quit it. */
   allowNonAdminConfig: boolean;
+  /**
+   * Whether text copied on the remote computer goes to the viewers' clipboards (F6.3); absent:
+   * unchanged (true until told). False for the demo computer: it is shared with every account,
+   * and what one account copies there must not land in strangers' clipboards. Sent at connect.
+   */
+  clipboardToViewers?: boolean;
 };
 
 export type HubToAgent = OpenStream | CloseStream | AgentSettings;

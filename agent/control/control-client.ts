@@ -270,7 +270,12 @@ function isCredentials(c: unknown): c is NonNullable<OpenStream["signIn"]> {
 
 function isSettings(m: unknown): m is AgentSettings {
   const o = m as Partial<AgentSettings> | null;
-  return !!o && o.type === "settings" && typeof o.allowNonAdminConfig === "boolean";
+  return (
+    !!o &&
+    o.type === "settings" &&
+    typeof o.allowNonAdminConfig === "boolean" &&
+    (o.clipboardToViewers === undefined || typeof o.clipboardToViewers === "boolean")
+  );
 }
 
 function isCloseStream(m: unknown): m is CloseStream {

@@ -66,6 +66,12 @@ export type StreamSessionOptions = {
    * viewer spamming Refresh (which resets the window) still cannot grow memory.
    */
   maxBufferedBytes?: number;
+  /**
+   * Send text copied on the remote computer to this viewer (F6.3); default true. False where
+   * the computer's sessions belong to unrelated accounts (the demo computer): text one of
+   * them copies must not land in another's clipboard.
+   */
+  clipboardToViewer?: boolean;
   /** How long the relay may take to answer the upgrade (default 15 s). */
   handshakeTimeoutMs?: number;
   /**
@@ -136,6 +142,7 @@ export class StreamSession {
   /** The stream's deflate context: every message of this socket is a chunk of it. */
   private readonly writer: FrameWriter;
   private readonly maxBuffered: number;
+  private readonly clipboardToViewer: boolean;
   private readonly log: Log;
   private unsubscribe: (() => void) | undefined;
   private seq = 0;
@@ -175,6 +182,7 @@ export class StreamSession {
     this.writer = new FrameWriter({ native: opts.nativeDeflate });
     this.window = new FlowWindow(opts.window ?? 3);
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
+    this.clipboardToViewer = opts.clipboardToViewer ?? true;
     // maxPayload well above the protocol's limit, so an oversized message reaches our
     // check and gets the documented TooLarge code rather than ws's generic 1009.
     // No permessage-deflate: frames carry their own deflate stream (protocol/frame-codec.ts)
@@ -248,7 +256,9 @@ export class StreamSession {
       this.schedule();
     });
     // Text copied on the remote computer goes to this viewer's clipboard (F6.3).
-    this.unsubscribeClipboard = this.source.clipboard?.onChange((text) => this.sendSafely(encodeClipboard(AgentMsg.Clipboard, text), "the clipboard"));
+    if (this.clipboardToViewer) {
+      this.unsubscribeClipboard = this.source.clipboard?.onChange((text) => this.sendSafely(encodeClipboard(AgentMsg.Clipboard, text), "the clipboard"));
+    }
     // The pointer's shape (F6.1): the one known now, then each change.
     this.unsubscribeCursor = this.source.cursor?.onChange((cursor) => this.sendCursor(cursor));
     this.sendCursor(this.source.cursor?.current());

@@ -14,7 +14,7 @@ import { registerAgent, ServerError } from "../../agent/control/register";
 import { takeEnvPassword } from "../../agent/password-input";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { AGENT_VERSION } from "../../agent/version";
-import { CloseCode, FrameFlags } from "../../protocol/stream";
+import { AgentMsg, CloseCode, FrameFlags, ViewerMsg } from "../../protocol/stream";
 import { ACCOUNT, AGENT_TOKEN, COMPUTER_ID, FakeServer } from "./helpers/fake-server";
 import { stopProcess } from "./helpers/xvfb";
 
@@ -120,6 +120,34 @@ describe("control socket", () => {
 
     server.send(c, { type: "close-stream", sessionId: "s1" });
     expect((await within(viewer.closed, "the stream to close")).code).toBe(CloseCode.SessionEnded);
+  });
+
+  it("keeps the remote clipboard from its viewers while the hub says so (the demo computer), and sends it again when told", async () => {
+    startRunner();
+    const c = await within(server.nextControl(), "a control connection");
+    await until(() => c.hellos.length > 0);
+    const copied = async (sessionId: string) => {
+      server.send(c, { type: "open-stream", sessionId, path: server.streamPath(sessionId) });
+      const viewer = await within(server.nextStream(), "a stream connection");
+      await viewer.nextUpdate();
+      // Types a letter into the demo's text field, then Ctrl+C copies it.
+      for (const [keysym, down] of [[0x61, true], [0x61, false], [0xffe3, true], [0x63, true], [0x63, false], [0xffe3, false]] as const) {
+        viewer.send({ type: ViewerMsg.Key, keysym, down });
+      }
+      const deadline = Date.now() + 1000;
+      while (Date.now() < deadline) {
+        const m = await viewer.next(Math.max(1, deadline - Date.now())).catch(() => undefined);
+        if (m?.[0] === AgentMsg.Clipboard) return true;
+      }
+      return false;
+    };
+    server.send(c, { type: "settings", allowNonAdminConfig: false, clipboardToViewers: false });
+    expect(await copied("demo-1")).toBe(false);
+    // A settings change without the field (the owner's other settings) changes nothing.
+    server.send(c, { type: "settings", allowNonAdminConfig: true });
+    expect(await copied("demo-2")).toBe(false);
+    server.send(c, { type: "settings", allowNonAdminConfig: true, clipboardToViewers: true });
+    expect(await copied("own-1")).toBe(true);
   });
 
   it("follows a stream path only on its own server", async () => {

@@ -373,6 +373,29 @@ describe("stream session", () => {
     expect(source.typedText).toBe("pasted here!"); // copied, not cut
   });
 
+  it("keeps the remote clipboard from a viewer told not to get it (the demo, whose sessions are different accounts')", async () => {
+    const { source, viewer } = await setup();
+    const other = await startViewerServer();
+    const stranger = new StreamSession({ url: other.url, source, clipboardToViewer: false });
+    cleanups.push(() => other.close(), () => stranger.close());
+    const strangerViewer = await other.connection;
+    await viewer.nextUpdate();
+    await strangerViewer.nextUpdate();
+    const CTRL = 0xffe3;
+    viewer.send({ type: ViewerMsg.Key, keysym: 0x41, down: true });
+    viewer.send({ type: ViewerMsg.Key, keysym: 0x41, down: false });
+    for (const [keysym, down] of [[CTRL, true], [0x63, true], [0x63, false], [CTRL, false]] as const) viewer.send({ type: ViewerMsg.Key, keysym, down });
+    // The one who copied gets it; the other session's viewer does not, then or later.
+    for (;;) {
+      const m = await viewer.next();
+      if (m[0] === AgentMsg.Clipboard) break;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const got: number[] = [];
+    while (strangerViewer.pending > 0) got.push((await strangerViewer.next())[0]!);
+    expect(got).not.toContain(AgentMsg.Clipboard);
+  });
+
   it("sends a full frame again on Refresh", async () => {
     const { viewer } = await setup();
     await viewer.nextUpdate();

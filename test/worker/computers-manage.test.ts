@@ -359,6 +359,18 @@ describe("the demo computer (F2.2)", () => {
     expect(computers.find((c) => c.id === computerId)).toMatchObject({ isDemo: true, access: "shared", ownerName: "Edgedesk demo" });
   });
 
+  it("tells its agent to keep the remote clipboard from viewers (every account shares it); an ordinary computer's agent sends it", async () => {
+    const settingsOf = async (l: { computerId: string; agentToken: string }) => {
+      const s = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+      const settings = JSON.parse((await s.next(isText)) as string) as { type: string; clipboardToViewers?: boolean };
+      s.ws.close();
+      return settings;
+    };
+    const demo = await api("/api/agent/register-demo", { body: { name: "Demo computer" }, headers: { "X-Demo-Key": "edgedesk-local-demo-agent-key" } });
+    expect(await settingsOf((await demo.json()) as { computerId: string; agentToken: string })).toMatchObject({ type: "settings", clipboardToViewers: false });
+    expect(await settingsOf(await link(await activeUser("clip-own")))).toMatchObject({ type: "settings", clipboardToViewers: true });
+  });
+
   it("gives each account one session on it at a time, the newest: one account cannot take all its streams", async () => {
     const res = await api("/api/agent/register-demo", { body: { name: "Demo computer" }, headers: { "X-Demo-Key": "edgedesk-local-demo-agent-key" } });
     const demo = (await res.json()) as { computerId: string; agentToken: string };

@@ -249,9 +249,12 @@ export async function touchLastConnected(db: Db, id: string, at: number): Promis
 }
 
 /** What a connection needs beyond what the viewer sees: the sealed credentials and the agent setting. */
-export async function findComputerSecrets(db: Db, computerId: string): Promise<Pick<ComputerRow, "credentialsSealed" | "allowNonAdminConfig"> | undefined> {
+export async function findComputerSecrets(
+  db: Db,
+  computerId: string,
+): Promise<Pick<ComputerRow, "credentialsSealed" | "allowNonAdminConfig" | "isDemo"> | undefined> {
   return db
-    .select({ credentialsSealed: computers.credentialsSealed, allowNonAdminConfig: computers.allowNonAdminConfig })
+    .select({ credentialsSealed: computers.credentialsSealed, allowNonAdminConfig: computers.allowNonAdminConfig, isDemo: computers.isDemo })
     .from(computers)
     .where(eq(computers.id, computerId))
     .get();
