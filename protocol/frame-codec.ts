@@ -12,6 +12,7 @@ import {
   FrameFlags,
   type FrameRect,
   MAX_AGENT_MSG_BYTES,
+  MAX_SCREEN_PIXELS,
   ProtocolError,
   RECT_HEADER_BYTES,
 } from "./stream";
@@ -159,6 +160,8 @@ export { SYNC_FLUSH_TRAILER } from "./stream-inflater";
 export class FrameReader {
   private inflater: StreamInflater | undefined;
   private midUpdate = false;
+  /** The size the stream's last key frame declared: every update until the next has it. */
+  private size: { width: number; height: number } | undefined;
 
   /**
    * Forgets the stream after a message it could not read: frames are ignored (read returns
@@ -167,6 +170,7 @@ export class FrameReader {
   resync(): void {
     this.inflater = undefined;
     this.midUpdate = false;
+    this.size = undefined;
   }
 
   /** Whether a key frame has started the stream for this reader. */
@@ -192,6 +196,15 @@ export class FrameReader {
     if (next + clen > buf.byteLength) throw new ProtocolError("truncated frame section");
     const section = this.inflater.push(buf.subarray(next, next + clen));
     const frame = parseSection(section, flags, buf, next + clen);
+    // The viewer sizes its canvas by what frames declare: a size no screen has, or a new one
+    // outside a key frame (the agent sends a key frame at every new size) or a new deflate
+    // stream (where a reader may start), would have it allocate whatever an agent claims.
+    if (flags & (FrameFlags.full | FrameFlags.reset)) {
+      if (frame.width * frame.height > MAX_SCREEN_PIXELS) throw new ProtocolError(`a ${frame.width}x${frame.height} screen is larger than viewers draw`);
+      this.size = { width: frame.width, height: frame.height };
+    } else if (frame.width !== this.size?.width || frame.height !== this.size.height) {
+      throw new ProtocolError("a new screen size outside a key frame");
+    }
     this.midUpdate = (flags & FrameFlags.final) === 0;
     return frame;
   }

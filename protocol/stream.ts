@@ -113,6 +113,15 @@ export function viewerMsgSizeOk(type: number, length: number): boolean {
  */
 export const MAX_AGENT_MSG_BYTES = 1024 * 1024;
 
+/**
+ * The largest screen (or monitor) a stream carries, in pixels: 48 Mi, e.g. three 5K monitors
+ * side by side (15360x2880) or four 4K ones in a square (7680x4320). A viewer refuses a key
+ * frame larger than this rather than allocate a canvas of whatever size a frame declares
+ * (16384x16384 would be 1 GiB). On a larger screen the whole-screen view shows nothing and
+ * the viewer's monitor choice (F6.2) shows one monitor at a time.
+ */
+export const MAX_SCREEN_PIXELS = 48 * 1024 * 1024;
+
 export const FrameFlags = {
   /** Set on the last message of an update: the viewer acks only then. */
   final: 0x01,

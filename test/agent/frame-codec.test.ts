@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { encodeLossless } from "../../agent/encode/palette";
 import { FrameWriter } from "../../agent/stream/frame-writer";
 import { FrameReader, unpackPixels } from "../../protocol/frame-codec";
-import { AgentMsg, Encoding, type Frame, FrameFlags, type FrameRect, ProtocolError, type Rect } from "../../protocol/stream";
+import { AgentMsg, Encoding, type Frame, FrameFlags, type FrameRect, MAX_SCREEN_PIXELS, ProtocolError, type Rect } from "../../protocol/stream";
 
 /** A w x h screen (u32 RGBA) of `colours` distinct colours in a noisy pattern. */
 function screen(w: number, h: number, colours: number, seed = 7): Uint32Array {
@@ -191,6 +191,23 @@ describe.each([true, false])("frame codec (deflate addon: %s)", (native) => {
     // A rect outside the screen it declares.
     const [outside] = await new FrameWriter({ native }).write(frame(1, [{ encoding: Encoding.Fill, x: 190, y: 0, w: 20, h: 10, r: 0, g: 0, b: 0 }], true));
     expect(() => new FrameReader().read(outside!)).toThrow(/outside the screen/);
+    writer.close();
+  });
+
+  it("refuses a key frame larger than any screen, and a new size outside a key frame", async () => {
+    const writer = new FrameWriter({ native });
+    const reader = new FrameReader();
+    // 16384x16384: a 1 GiB canvas for a few bytes.
+    const [huge] = await writer.write(frame(1, [{ encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: 0, g: 0, b: 0 }], true, 16384, 16384));
+    expect(() => reader.read(huge!)).toThrow(/larger than viewers draw/);
+    reader.resync();
+    // As large as allowed, then an update at another size that is not a key frame.
+    const side = Math.floor(Math.sqrt(MAX_SCREEN_PIXELS));
+    const fill = { encoding: Encoding.Fill, x: 0, y: 0, w: 10, h: 10, r: 0, g: 0, b: 0 } as const;
+    expect(reader.read((await writer.write(frame(2, [fill], true, side, side)))[0]!)).toMatchObject({ width: side, height: side });
+    expect(reader.read((await writer.write(frame(3, [fill], false, side, side)))[0]!)).toMatchObject({ seq: 3 });
+    const [resized] = await writer.write(frame(4, [fill], false, side - 1, side));
+    expect(() => reader.read(resized!)).toThrow(/outside a key frame/);
     writer.close();
   });
 

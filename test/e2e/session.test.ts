@@ -7,11 +7,11 @@ import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import WebSocket from "ws";
-import { CloseCode } from "../../protocol/stream";
+import { AgentMsg, CloseCode } from "../../protocol/stream";
 import { browserCookies, connectAgent, createAccount, linkComputer, listHistory, signIn, waitForComputer, type Account } from "./backend";
 import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-process";
 import { launchBrowser, screenshot } from "./harness";
@@ -63,9 +63,10 @@ const RECORD_SENT = `
 async function connectFromCabinet(
   cookie: string,
   computerId: string,
-  options: { recordSent?: boolean; permissions?: string[]; initScript?: string } = {},
+  options: { recordSent?: boolean; permissions?: string[]; initScript?: string; beforeConnect?: (context: BrowserContext) => Promise<void> } = {},
 ): Promise<{ context: BrowserContext; viewer: Page }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: options.permissions });
+  await options.beforeConnect?.(context);
   await context.addCookies(browserCookies(baseUrl, cookie));
   if (options.recordSent) await context.addInitScript(RECORD_SENT);
   if (options.initScript) await context.addInitScript(options.initScript);
@@ -84,7 +85,7 @@ async function takeSent(viewer: Page): Promise<number[][]> {
 }
 
 /** A new account, its --virtual agent online as "e2e-<prefix>", and a connection window to it from the cabinet. */
-async function connectVirtual(prefix: string, options: { recordSent?: boolean; initScript?: string } = {}) {
+async function connectVirtual(prefix: string, options: { recordSent?: boolean; initScript?: string; beforeConnect?: (context: BrowserContext) => Promise<void> } = {}) {
   const account = await createAccount(baseUrl, prefix);
   const cookie = await signIn(baseUrl, account);
   const agent = startAgent(account, `e2e-${prefix}`, ["--virtual"]);
@@ -340,6 +341,40 @@ describe("a live session with the virtual screen", () => {
     await viewer.getByRole("button", { name: "Retry" }).waitFor();
     await context.close();
   });
+  test("shows its own round trip only: a Pong the relay hands on from another viewer of the session is ignored", { timeout: 120_000 }, async () => {
+    // The relay gives every viewer of a session every Pong; another tab's stamp, from its own
+    // clock, made this one show round trips of up to ~4e9 ms. The page's stream socket is
+    // routed through the test, which adds such a Pong on the way in.
+    let stream: WebSocketRoute | undefined;
+    const { agent, context, viewer } = await connectVirtual("rtt", {
+      beforeConnect: (ctx) =>
+        ctx.routeWebSocket(
+          (url) => url.pathname === "/api/stream/viewer",
+          (ws) => {
+            stream = ws;
+            ws.connectToServer(); // everything else passes both ways untouched
+          },
+        ),
+    });
+    await firstPicture(viewer);
+    const rtt = async () => Number(/RTT (\d+) ms/.exec((await viewer.getByTestId("viewer-stats").textContent()) ?? "")?.[1] ?? NaN);
+    await expect.poll(rtt, { timeout: 10_000 }).toBeLessThan(10_000);
+    // The last one, from a clock ahead of this page's, would read as ~4.29e9 ms.
+    for (const t of [1, 0xfffffff0, 123_456]) {
+      const pong = Buffer.alloc(5);
+      pong[0] = AgentMsg.Pong;
+      pong.writeUInt32LE(t, 1);
+      stream!.send(pong);
+    }
+    await viewer.waitForTimeout(300);
+    expect(await rtt()).toBeLessThan(10_000);
+    // And its own pings (every 2 s) still show.
+    await viewer.waitForTimeout(2500);
+    expect(await rtt()).toBeLessThan(10_000);
+    await stopProcess(agent.proc);
+    await context.close();
+  });
+
   test("nothing stays held on the remote, and a trackpad scrolls in steps", { timeout: 120_000 }, async () => {
     const { context, viewer } = await connectVirtual("held", { recordSent: true });
     const canvas = viewer.getByTestId("remote-screen");

@@ -64,6 +64,9 @@ export class ViewerSession {
   readonly message = signal(t("viewer.starting"));
   readonly fps = signal(0);
   readonly rttMs: Signal<number | null> = signal(null);
+  /** Stamps of this viewer's Pings not yet answered, oldest first. */
+  private readonly pingsOut: number[] = [];
+  private readonly stampBase = crypto.getRandomValues(new Uint32Array(1))[0]!;
   readonly remoteSize = signal({ width: 0, height: 0 });
   readonly computerName = signal("");
   /** Seconds the stream has been live, for the session bar; it stops when the stream does. */
@@ -225,13 +228,27 @@ export class ViewerSession {
         if (!(err instanceof ProtocolError)) throw err; // not UTF-8: nothing to paste
       }
     } else if (type === AgentMsg.Pong) {
+      // The relay hands every viewer every Pong: another tab's stamp (its own clock) says
+      // nothing about this one's round trip.
       const t = new DataView(data).getUint32(1, true);
-      this.rttMs.value = ((Math.floor(performance.now()) >>> 0) - t) >>> 0;
+      const mine = this.pingsOut.indexOf(t);
+      if (mine < 0) return;
+      this.pingsOut.splice(0, mine + 1);
+      this.rttMs.value = (this.stamp() - t) >>> 0;
     }
   }
 
+  /** Now in ms, offset by this viewer's own random base, so two tabs' stamps never coincide. */
+  private stamp(): number {
+    return (Math.floor(performance.now()) + this.stampBase) >>> 0;
+  }
+
   private ping(): void {
-    this.send({ type: ViewerMsg.Ping, t: Math.floor(performance.now()) >>> 0 });
+    const t = this.stamp();
+    // The last few only: a Pong older than that is late enough to say nothing new.
+    this.pingsOut.push(t);
+    if (this.pingsOut.length > 8) this.pingsOut.shift();
+    this.send({ type: ViewerMsg.Ping, t });
   }
 
   send(m: ViewerInput): void {
