@@ -457,6 +457,24 @@ describe("a relay that goes silent", () => {
     expect({ ended, open: session.isOpen }).toEqual({ ended: false, open: true });
   });
 
+  it("ends the stream when no viewer says anything for a while, though the relay answers its pings", async () => {
+    // The relay stand-in answers WebSocket pings as the real relay does (the runtime answers
+    // them itself); the viewer behind it sends nothing: a laptop asleep with the window open.
+    const server = await startViewerServer();
+    const source = new VirtualSource();
+    const session = new StreamSession({ url: server.url, source, livenessMs: 50, viewerSilenceMs: 600 });
+    cleanups.push(() => server.close(), () => source.close(), () => session.close());
+    const viewer = await server.connection;
+    // A viewer that speaks keeps it: Pings for a while, well past the silence allowed.
+    for (let i = 0; i < 8; i++) {
+      viewer.send({ type: ViewerMsg.Ping, t: i });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(session.isOpen).toBe(true);
+    // Then silence.
+    expect((await viewer.closed).code).toBe(CloseCode.PeerTimeout);
+  });
+
   it("gives up on an upgrade the relay never answers", async () => {
     const source = new VirtualSource();
     const session = new StreamSession({ url: await silentPeer(false), source, handshakeTimeoutMs: 200 });
