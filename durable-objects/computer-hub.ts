@@ -44,8 +44,6 @@ const MESSAGES_PER_MINUTE = 20;
  * close, and relays "open a stream for session S" to the agent.
  */
 export class ComputerHub extends DurableObject<Env> {
-  /** Per socket: the current minute's start and its message count (reset by an eviction, which only an idle hub sees). */
-  private readonly budget = new WeakMap<WebSocket, { since: number; count: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -137,7 +135,7 @@ export class ComputerHub extends DurableObject<Env> {
     // flight; it no longer speaks for the computer (a late screenshot would recreate a
     // deleted computer's R2 object).
     if (ws.readyState !== WebSocket.OPEN) return;
-    if (!this.withinBudget(ws)) return;
+    if (!(await this.withinBudget())) return;
     const { computerId } = ws.deserializeAttachment() as AgentAttachment;
     const db = openDb(this.env.DB);
     if (typeof message !== "string") {
@@ -160,12 +158,17 @@ export class ComputerHub extends DurableObject<Env> {
     await notifyComputerChanged(this.env, db, computerId);
   }
 
-  /** Whether this message fits the socket's budget; beyond it messages are dropped (logged once a minute). */
-  private withinBudget(ws: WebSocket): boolean {
+  /**
+   * Whether this message fits the computer's budget; beyond it messages are dropped (logged
+   * once a minute). Kept in storage, per computer: a budget per socket, in memory, started
+   * afresh with every reconnect and every eviction of an idle hub.
+   */
+  private async withinBudget(): Promise<boolean> {
     const now = Date.now();
-    let b = this.budget.get(ws);
-    if (!b || now - b.since >= 60_000) this.budget.set(ws, (b = { since: now, count: 0 }));
+    let b = await this.ctx.storage.get<{ since: number; count: number }>("budget");
+    if (!b || now - b.since >= 60_000) b = { since: now, count: 0 };
     b.count++;
+    await this.ctx.storage.put("budget", b);
     if (b.count === MESSAGES_PER_MINUTE + 1) console.warn(JSON.stringify({ event: "agent_messages_dropped", limit: MESSAGES_PER_MINUTE }));
     return b.count <= MESSAGES_PER_MINUTE;
   }

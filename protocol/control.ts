@@ -86,6 +86,8 @@ export const ControlCloseCode = {
   Replaced: 4409,
   /** A message that is not valid JSON of a known type. */
   ProtocolViolation: 4003,
+  /** More connects for this computer in a minute than an agent makes: retry later (with backoff). */
+  TooManyConnects: 4429,
 } as const;
 
 /** Largest control message accepted, in bytes. */

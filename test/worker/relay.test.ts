@@ -26,7 +26,7 @@ async function linkComputer(): Promise<Linked> {
 async function connectControl(l: Linked): Promise<TestSocket> {
   const control = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
   // The hub greets every agent with its settings (F2.10).
-  expect(JSON.parse((await control.next(isText)) as string)).toEqual({ type: "settings", allowNonAdminConfig: false });
+  expect(JSON.parse((await control.next(isText)) as string)).toEqual({ type: "settings", allowNonAdminConfig: false, clipboardToViewers: true });
   control.ws.send(JSON.stringify({ type: "hello", name: "test-box", os: "linux", agentVersion: "0.1.0", installed: false, screen: { width: 640, height: 480 } }));
   return control;
 }
@@ -125,7 +125,27 @@ describe("agent control socket and presence (ComputerHub)", () => {
     hello("9.9.9"); // the 21st
     await new Promise((r) => setTimeout(r, 500));
     expect(await version()).toBe("0.2.20");
+    // A new socket gets no new budget: the minute's is the computer's.
     control.ws.close();
+    await control.closed;
+    const again = await openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+    await again.next(isText);
+    again.ws.send(JSON.stringify({ type: "hello", name: "test-box", os: "linux", agentVersion: "9.9.9", installed: false, screen: { width: 640, height: 480 } }));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await version()).toBe("0.2.20");
+    again.ws.close();
+  });
+
+  it("takes 10 control connects a minute for a computer and refuses more with 4429", async () => {
+    const l = await linkComputer();
+    const connect = () => openSocket(`/api/agent/connect?computer=${l.computerId}`, { Authorization: `Bearer ${l.agentToken}` });
+    for (let i = 0; i < 10; i++) {
+      const s = await connect();
+      expect(JSON.parse((await s.next(isText)) as string)).toMatchObject({ type: "settings" });
+      s.ws.close();
+      await s.closed;
+    }
+    expect((await (await connect()).closed).code).toBe(ControlCloseCode.TooManyConnects);
   });
 
   it("refuses an agent with a wrong token (4401) and never marks it online", async () => {

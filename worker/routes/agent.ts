@@ -11,6 +11,9 @@ import { clientIp } from "../lib/request";
 import { findAgentSecretHash, insertComputer } from "../queries/computers";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
+/** Control-socket connects one computer may make in a minute (an agent with backoff makes a few). */
+const CONNECTS_PER_MINUTE = 10;
+
 export const agentRoutes = router()
   .openapi(
     createRoute({
@@ -83,6 +86,12 @@ agentRoutes.get("/agent/connect", async (c) => {
   const enc = new TextEncoder();
   if (!stored || !timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(stored))) {
     return refuseSocket(ControlCloseCode.Unauthorized, "unknown computer or invalid agent token; sign in again");
+  }
+  // Each connect writes D1 and tells every open tab that sees the computer: an agent (or a
+  // stolen token) reconnecting in a loop would do that as fast as it can. A real agent
+  // reconnects with backoff, a few times a minute at most.
+  if ((await c.env.RATE_LIMITER.getByName(`agent-connect:${computerId}`).take(CONNECTS_PER_MINUTE, 60_000)) > 0) {
+    return refuseSocket(ControlCloseCode.TooManyConnects, "too many connects for this computer; retry in a minute");
   }
   // wrangler dev fills request.cf with a placeholder location; locally the place is unknown.
   const cf = c.env.DEV_MODE === "true" ? undefined : (c.req.raw.cf as { city?: string; country?: string } | undefined);
