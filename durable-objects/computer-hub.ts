@@ -168,7 +168,8 @@ export class ComputerHub extends DurableObject<Env> {
     let b = await this.ctx.storage.get<{ since: number; count: number }>("budget");
     if (!b || now - b.since >= 60_000) b = { since: now, count: 0 };
     b.count++;
-    await this.ctx.storage.put("budget", b);
+    // Past the limit the count no longer matters: a flood costs no storage write per message.
+    if (b.count <= MESSAGES_PER_MINUTE + 1) await this.ctx.storage.put("budget", b);
     if (b.count === MESSAGES_PER_MINUTE + 1) console.warn(JSON.stringify({ event: "agent_messages_dropped", limit: MESSAGES_PER_MINUTE }));
     return b.count <= MESSAGES_PER_MINUTE;
   }

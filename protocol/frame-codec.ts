@@ -15,6 +15,7 @@ import {
   MAX_SCREEN_PIXELS,
   ProtocolError,
   RECT_HEADER_BYTES,
+  ScreenTooLarge,
 } from "./stream";
 import { StreamInflater } from "./stream-inflater";
 
@@ -200,7 +201,7 @@ export class FrameReader {
     // outside a key frame (the agent sends a key frame at every new size) or a new deflate
     // stream (where a reader may start), would have it allocate whatever an agent claims.
     if (flags & (FrameFlags.full | FrameFlags.reset)) {
-      if (frame.width * frame.height > MAX_SCREEN_PIXELS) throw new ProtocolError(`a ${frame.width}x${frame.height} screen is larger than viewers draw`);
+      if (frame.width * frame.height > MAX_SCREEN_PIXELS) throw new ScreenTooLarge(`a ${frame.width}x${frame.height} screen is larger than viewers draw`);
       this.size = { width: frame.width, height: frame.height };
     } else if (frame.width !== this.size?.width || frame.height !== this.size.height) {
       throw new ProtocolError("a new screen size outside a key frame");

@@ -180,10 +180,10 @@ export type Frame = { seq: number; flags: number; width: number; height: number;
 export class ProtocolError extends Error {}
 
 /**
- * Pointer or wheel coordinates off the screen: a well-formed message from a viewer that may
- * still be drawing an older size, which the agent drops rather than ending the stream for.
+ * A key frame larger than MAX_SCREEN_PIXELS: asking for another key frame would bring the
+ * same again, so the viewer waits for a smaller picture (a monitor chosen) instead.
  */
-export class OutsideScreen extends ProtocolError {}
+export class ScreenTooLarge extends ProtocolError {}
 
 // ---- viewer -> agent ----
 
@@ -262,7 +262,7 @@ export function decodeClipboard(buf: Uint8Array): string {
 }
 
 /**
- * Reads a viewer message and checks it against the current screen size.
+ * Reads a viewer message; pointer and wheel coordinates are clamped to the screen's size.
  * Throws ProtocolError for unknown types, wrong lengths or out-of-range values.
  */
 export function decodeViewerInput(buf: Uint8Array, screen: { width: number; height: number }): ViewerInput {
@@ -272,27 +272,23 @@ export function decodeViewerInput(buf: Uint8Array, screen: { width: number; heig
   if (size === undefined) throw new ProtocolError(`unknown message type ${type}`);
   if (buf.byteLength !== size) throw new ProtocolError(`message type ${type} must be ${size} bytes, got ${buf.byteLength}`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const inScreen = (x: number, y: number) => {
-    if (x >= screen.width || y >= screen.height) throw new OutsideScreen(`coordinates ${x},${y} outside the screen`);
-  };
+  // Off the screen is clamped to its edge, not refused: a watcher still drawing the size
+  // before a resize points where that screen was, and a button it lets go there must still
+  // be let go (dropped, the button would stay held on the remote).
+  const clampX = (x: number) => Math.min(x, screen.width - 1);
+  const clampY = (y: number) => Math.min(y, screen.height - 1);
   switch (type) {
     case ViewerMsg.Ack:
       return { type, seq: v.getUint32(1, true) };
     case ViewerMsg.Pointer: {
-      const x = v.getUint16(1, true);
-      const y = v.getUint16(3, true);
-      inScreen(x, y);
       if (buf[5]! > 0x07) throw new ProtocolError("unknown pointer buttons");
-      return { type, x, y, buttons: buf[5]! };
+      return { type, x: clampX(v.getUint16(1, true)), y: clampY(v.getUint16(3, true)), buttons: buf[5]! };
     }
     case ViewerMsg.Wheel: {
-      const x = v.getUint16(1, true);
-      const y = v.getUint16(3, true);
-      inScreen(x, y);
       const dx = v.getInt16(5, true);
       const dy = v.getInt16(7, true);
       if (Math.abs(dx) > 100 || Math.abs(dy) > 100) throw new ProtocolError("wheel step out of range");
-      return { type, x, y, dx, dy };
+      return { type, x: clampX(v.getUint16(1, true)), y: clampY(v.getUint16(3, true)), dx, dy };
     }
     case ViewerMsg.Key: {
       if (buf[1]! > 1) throw new ProtocolError("key state must be 0 or 1");

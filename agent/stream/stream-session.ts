@@ -20,7 +20,6 @@ import {
   FrameFlags,
   MAX_AGENT_MSG_BYTES,
   MAX_VIEWER_MSG_BYTES,
-  OutsideScreen,
   ProtocolError,
   ViewerMsg,
   type Rect,
@@ -325,10 +324,6 @@ export class StreamSession {
     try {
       msg = decodeViewerInput(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.inputBounds);
     } catch (err) {
-      // Off the screen: a watcher still drawing the size before a resize (only the first
-      // viewer's ack narrows the bounds) points where that screen was. Dropped, not a reason
-      // to end everyone's stream.
-      if (err instanceof OutsideScreen) return;
       if (err instanceof ProtocolError) return this.close(CloseCode.ProtocolViolation, err.message.slice(0, 120));
       throw err;
     }

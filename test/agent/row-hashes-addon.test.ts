@@ -31,6 +31,9 @@ describe.skipIf(process.platform !== "linux")("row-hashes addon", () => {
     expect(call(px, 8, -1, 0, 4, 4, hash, uniform)).toThrow(RangeError);
     expect(call(px, 8, 0, 0, 0, 4, hash, uniform)).toThrow(RangeError);
     expect(call(px, 2 ** 32, 0, 0, 8, 1, hash, uniform)).toThrow(RangeError);
+    // A y so large that (y + h) * stride wraps around 2^64 to 65534: inside a screen's pixels
+    // (here 65,536 of them), while the rows it names are far outside.
+    expect(call(new Uint32Array(65536), 65535, 0, 2 ** 48 + 2 ** 32 + 2 ** 16, 8, 2, hash, uniform)).toThrow(RangeError);
     expect(call(px, 8, 0, 0, 8, 4, new Uint32Array(3), uniform)).toThrow(RangeError);
     expect(call(px, 8, 0, 0, 8, 4, hash, new Uint8Array(3))).toThrow(RangeError);
     expect([...hash, ...uniform].every((v) => v === 0)).toBe(true);

@@ -244,16 +244,20 @@ describe("stream session", () => {
     }
   });
 
-  it("drops a pointer off the screen (a watcher still drawing an older size) and keeps the stream", async () => {
+  it("takes a pointer off the screen (a watcher still drawing an older size) at the screen's edge, its buttons as sent", async () => {
     const { source, viewer, session } = await setup();
     await viewer.nextUpdate();
-    const moves: [number, number][] = [];
+    const moves: [number, number, number][] = [];
     const pointer = source.pointer.bind(source);
-    source.pointer = (x, y, buttons) => (moves.push([x, y]), pointer(x, y, buttons));
+    source.pointer = (x, y, buttons) => (moves.push([x, y, buttons]), pointer(x, y, buttons));
+    // A press on the screen, then its release where an older, larger screen was.
+    viewer.send({ type: ViewerMsg.Pointer, x: 10, y: 20, buttons: 1 });
     viewer.sendRaw(new Uint8Array([ViewerMsg.Pointer, 0xff, 0xff, 0xff, 0xff, 0]));
-    viewer.send({ type: ViewerMsg.Pointer, x: 10, y: 20, buttons: 0 });
-    await until(() => moves.length > 0, "the pointer on the screen");
-    expect(moves).toEqual([[10, 20]]);
+    await until(() => moves.length === 2, "both pointer messages");
+    expect(moves).toEqual([
+      [10, 20, 1],
+      [source.width - 1, source.height - 1, 0],
+    ]);
     expect(session.isOpen).toBe(true);
   });
 

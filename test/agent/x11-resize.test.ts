@@ -100,14 +100,14 @@ describe.skipIf(!haveXephyr()).each(setups)("a screen that changes size mid-sess
     await settle();
     expect([canvas.width, canvas.height]).toEqual([800, 600]);
     expect(session.isOpen).toBe(true);
-    // The viewer has acked the new size: a point off it now is dropped (a watcher may still
-    // show the old size; ending everyone's stream for it would be worse): the pointer stays
-    // where the last point on the screen put it, and the stream goes on.
+    // The viewer has acked the new size: a point off it now goes to the screen's edge (a
+    // watcher may still show the old size, and a button it lets go there must be let go;
+    // ending everyone's stream for it, as before, was worse), and the stream goes on.
     viewer.send({ type: ViewerMsg.Pointer, x: 700, y: 500, buttons: 0 });
     viewer.send({ type: ViewerMsg.Pointer, x: 1200, y: 1000, buttons: 0 });
     await new Promise((r) => setTimeout(r, 300));
     const at = execFileSync("xdotool", ["getmouselocation"], { env: { ...process.env, DISPLAY: xephyr.display }, encoding: "utf8" });
-    expect(at).toMatch(/^x:700 y:500 /);
+    expect(at).toMatch(/^x:799 y:599 /);
     expect(session.isOpen).toBe(true);
     // Done with this session: the next case needs the segment free to be lent again.
     session.close();

@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FrameEncoder } from "../../agent/encode/frame-encoder";
 import { FrameWriter } from "../../agent/stream/frame-writer";
-import { FrameFlags, isJpeg, type FrameRect } from "../../protocol/stream";
+import { Encoding, FrameFlags, isJpeg, type FrameRect } from "../../protocol/stream";
 import { Canvas, firstDifference, psnr } from "../agent/helpers/compose";
 import { posterImage } from "../agent/helpers/images";
 import { launchBrowser, repoRoot } from "./harness";
@@ -49,7 +49,8 @@ beforeAll(async () => {
       contents: `import { FrameRenderer } from "./web/src/viewer/frame-renderer";
         const canvas = document.createElement("canvas");
         document.body.append(canvas);
-        window.renderer = new FrameRenderer(canvas, () => window.drawn?.(), () => {}, () => { throw new Error("desync"); });`,
+        window.tooLarge = 0;
+        window.renderer = new FrameRenderer(canvas, () => window.drawn?.(), () => {}, () => { throw new Error("desync"); }, () => window.tooLarge++);`,
       resolveDir: repoRoot,
       loader: "ts",
     },
@@ -106,5 +107,23 @@ describe("the connection window's frame renderer", () => {
     // Held still: the refresh sends the poster losslessly, and the canvas is exact.
     await send(await encoder.encode(encoder.refreshRegions(0)), 7, false);
     expect(firstDifference(await canvasRgba(), posterImage(W, H, 5))).toBe(-1);
+  });
+
+  it("keeps its canvas and asks for no key frame when one is larger than any screen; a smaller one draws again", async () => {
+    // 16384x16384 declared in a few bytes: a 1 GiB canvas if taken at its word. Another key
+    // frame would be as large, so a Refresh (the desync path, which throws here) would loop.
+    const [huge] = await new FrameWriter().write({ seq: 1, flags: FrameFlags.full, width: 16384, height: 16384, rects: [{ encoding: Encoding.Fill, x: 0, y: 0, w: 8, h: 8, r: 1, g: 2, b: 3 }] });
+    const after = await page.evaluate((b64) => {
+      const w = window as unknown as { renderer: { push(m: ArrayBuffer): void }; tooLarge: number };
+      w.renderer.push(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+      const c = document.querySelector("canvas")!;
+      return { tooLarge: w.tooLarge, width: c.width, height: c.height };
+    }, Buffer.from(huge!).toString("base64"));
+    expect(after).toEqual({ tooLarge: 1, width: W, height: H });
+    // A monitor chosen: its key frame, a new stream, draws at its size.
+    const small = await new FrameWriter().write({ seq: 2, flags: FrameFlags.full, width: 320, height: 200, rects: [{ encoding: Encoding.Fill, x: 0, y: 0, w: 320, h: 200, r: 9, g: 8, b: 7 }] });
+    await draw(small);
+    const rgba = await canvasRgba();
+    expect([rgba.length, ...rgba.subarray(0, 3)]).toEqual([320 * 200 * 4, 9, 8, 7]);
   });
 });

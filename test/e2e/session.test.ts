@@ -368,9 +368,6 @@ describe("a live session with the virtual screen", () => {
     }
     await viewer.waitForTimeout(300);
     expect(await rtt()).toBeLessThan(10_000);
-    // And its own pings (every 2 s) still show.
-    await viewer.waitForTimeout(2500);
-    expect(await rtt()).toBeLessThan(10_000);
     await stopProcess(agent.proc);
     await context.close();
   });

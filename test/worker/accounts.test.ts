@@ -74,9 +74,12 @@ describe("registration and first login (F1.1, F1.2)", () => {
     const noMail = { MAIL_TRANSPORT: "none" } as Partial<Env>; // a transport that refuses every send
     // A new address: no account is left behind that nobody has the password of.
     const email = uniqueEmail("nomail");
-    const failed = await apiWith(noMail, "/api/auth/register", { body: { email } });
-    expect(failed.status).toBe(502);
-    expect(await failed.json()).toMatchObject({ error: { code: "mail_failed" } });
+    // As many failures as the hour's registrations: none of them uses one up.
+    for (let i = 0; i < 3; i++) {
+      const failed = await apiWith(noMail, "/api/auth/register", { body: { email } });
+      expect(failed.status).toBe(502);
+      expect(await failed.json()).toMatchObject({ error: { code: "mail_failed" } });
+    }
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(0);
     expect((await api("/api/auth/register", { body: { email } })).status).toBe(202);
     expect((await api("/api/auth/login", { body: { email, password: await mailedPassword(email) } })).status).toBe(200);

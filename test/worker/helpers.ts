@@ -3,19 +3,26 @@ import { app } from "../../worker/app";
 
 export const ORIGIN = "http://localhost";
 
-/** A JSON request to the Worker, as the cabinet sends it (same-origin, so CSRF checks pass). */
-export function api(path: string, init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}) {
+type ApiInit = { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> };
+
+/** A JSON request as the cabinet sends it (same-origin, so CSRF checks pass). */
+function apiRequest(path: string, init: ApiInit): Request {
   const headers: Record<string, string> = {
     Origin: ORIGIN,
     ...(init.body !== undefined ? { "Content-Type": "application/json" } : {}),
     ...(init.cookie ? { Cookie: init.cookie } : {}),
     ...init.headers,
   };
-  return SELF.fetch(`${ORIGIN}${path}`, {
+  return new Request(`${ORIGIN}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers,
     body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
   });
+}
+
+/** A JSON request to the Worker, as the cabinet sends it. */
+export function api(path: string, init: ApiInit = {}) {
+  return SELF.fetch(apiRequest(path, init));
 }
 
 /**
@@ -23,20 +30,9 @@ export function api(path: string, init: { method?: string; body?: unknown; cooki
  * replaced (e.g. a Durable Object namespace whose calls fail): what a request does when a
  * part it calls breaks.
  */
-export async function apiWith(bindings: Partial<Env>, path: string, init: Parameters<typeof api>[1] = {}): Promise<Response> {
-  const headers: Record<string, string> = {
-    Origin: ORIGIN,
-    ...(init.body !== undefined ? { "Content-Type": "application/json" } : {}),
-    ...(init.cookie ? { Cookie: init.cookie } : {}),
-    ...init.headers,
-  };
-  const request = new Request(`${ORIGIN}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers,
-    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-  });
+export async function apiWith(bindings: Partial<Env>, path: string, init: ApiInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(request, { ...env, ...bindings }, ctx);
+  const res = await app.fetch(apiRequest(path, init), { ...env, ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

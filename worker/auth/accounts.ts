@@ -10,7 +10,7 @@ import { alreadyRegisteredMail, welcomeMail } from "../mail/templates";
 import { insertAuthSession } from "../queries/auth-sessions";
 import { replacePassword } from "../queries/passwords";
 import { grantDemoComputers } from "../queries/sharing";
-import { activateUser, deleteUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
+import { activateUser, deleteUnusedUser, findUserByEmail, insertUser, normalizeEmail, setPasswordHash, updateProfile, type UserRow } from "../queries/users";
 import { settleAll } from "../lib/settle";
 import { SESSION_TTL_MS } from "./session-cookie";
 import { dummyPasswordHash, generatePassword, hashPassword, verifyPassword } from "./password";
@@ -31,7 +31,8 @@ export function passwordIterations(env: Env): number {
 
 /**
  * Registers an address and e-mails a generated password. The caller answers the same
- * whatever happened here, so nobody learns which addresses have accounts.
+ * whatever the address's state, so nobody learns which addresses have accounts; a mail that
+ * cannot be sent is a 502 mail_failed in every state alike (see send()).
  * `language` is the one the registering browser prefers: a new account keeps it as its
  * profile language (F1.7) and its mail is written in it; an existing account's mail is in
  * the language it chose, if any.
@@ -41,7 +42,18 @@ export async function register(env: Env, db: Db, email: string, cabinetUrl: stri
   // address takes only a few per hour; past that the call does nothing at all (the caller
   // still answers the same, so the limit reveals nothing about the address).
   const limiter = env.RATE_LIMITER.getByName(`register:${normalizeEmail(email)}`);
-  if ((await limiter.take(REGISTRATIONS_PER_HOUR, 3600_000)) > 0) return;
+  const takenAt = Date.now();
+  if ((await limiter.take(REGISTRATIONS_PER_HOUR, 3600_000, takenAt)) > 0) return;
+  try {
+    await registerTaken(env, db, email, cabinetUrl, language);
+  } catch (err) {
+    // A mail that did not go changed nothing: it must not use up one of the hour's tries.
+    if (err instanceof ApiError && err.code === "mail_failed") await settleAll("give back a registration", [limiter.giveBack(takenAt)]);
+    throw err;
+  }
+}
+
+async function registerTaken(env: Env, db: Db, email: string, cabinetUrl: string, language: Language): Promise<void> {
   const iterations = passwordIterations(env);
   const password = generatePassword();
   const passwordHash = await hashPassword(password, iterations);
@@ -53,8 +65,10 @@ export async function register(env: Env, db: Db, email: string, cabinetUrl: stri
       await send(mail, welcomeMail(email, password, cabinetUrl, language), "welcome");
     } catch (err) {
       // Nobody knows the password it was made with: without its mail the account is as if
-      // it had never been registered, and the next try starts afresh.
-      await settleAll("forget an account whose welcome mail failed", [deleteUser(db, id)]);
+      // it had never been registered, and the next try starts afresh. Only while it still
+      // has that password: a registration of the same address at the same moment may have
+      // mailed another one for it since.
+      await settleAll("forget an account whose welcome mail failed", [deleteUnusedUser(db, id, passwordHash)]);
       throw err;
     }
     return;

@@ -13,6 +13,7 @@ import { findUserByEmail } from "../queries/users";
 import { activateAccount, passwordIterations } from "./accounts";
 import { hashPassword } from "./password";
 import { endSignIns } from "./sign-out";
+import { settleAll } from "../lib/settle";
 
 export const RESET_TTL_MS = 60 * 60_000;
 /** Recovery mails per address per hour: enough for a typo, too few to flood a mailbox. */
@@ -47,8 +48,8 @@ export async function resetPassword(env: Env, db: Db, token: string, newPassword
   if (!userId) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
   // Whoever knew the old password is signed out with the same write that sets the new one.
   await replacePassword(db, userId, await hashPassword(newPassword, passwordIterations(env)), { now });
-  // A pending account is now proven, and gets what a first login would have given it (a
-  // failure here is made up for by the first login, which activates too).
-  await activateAccount(db, userId, now);
   await endSignIns(env, db, userId, {}, "the password was reset");
+  // A pending account is now proven, and gets what a first login would have given it. The
+  // reset itself is done: a failure here is logged, and the first login activates too.
+  await settleAll("activate the account after a reset", [activateAccount(db, userId, now)]);
 }

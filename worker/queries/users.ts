@@ -55,6 +55,11 @@ export async function deleteUser(db: Db, id: string): Promise<void> {
   await db.delete(users).where(eq(users.id, id));
 }
 
+/** Deletes an account that never signed in, if it still has this password hash. */
+export async function deleteUnusedUser(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.delete(users).where(and(eq(users.id, id), eq(users.passwordHash, passwordHash), eq(users.status, "pending")));
+}
+
 export async function setPasswordHash(db: Db, id: string, passwordHash: string, mustChangePassword: boolean): Promise<void> {
   await db.update(users).set({ passwordHash, mustChangePassword }).where(eq(users.id, id));
 }

@@ -83,9 +83,10 @@ static napi_value row_hashes(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "rowHashes(pixels: Uint32Array, stride, x, y, w, h, hash: Uint32Array, uniform: Uint8Array), all integers");
     return NULL;
   }
-  // Every value is below 1e15 in magnitude and checked positive before it is multiplied, and
-  // stride and the sides are capped, so none of this overflows.
-  if (stride <= 0 || stride > 65535 || x < 0 || y < 0 || w <= 0 || h <= 0 || h > 65535 || x + w > stride || (uint64_t)(y + h) * (uint64_t)stride > (uint64_t)length ||
+  // stride, y and h are capped at 65535 before they are multiplied, so (y + h) * stride stays
+  // below 2^33: no wrap-around can make a rect past the pixels look inside them.
+  if (stride <= 0 || stride > 65535 || x < 0 || y < 0 || y > 65535 || w <= 0 || h <= 0 || h > 65535 || x + w > stride ||
+      (uint64_t)(y + h) * (uint64_t)stride > (uint64_t)length ||
       (uint64_t)h > hashLength || (uint64_t)h > uniformLength) {
     napi_throw_range_error(env, NULL, "the rect is not inside the pixels, or the outputs are shorter than its rows");
     return NULL;

@@ -489,6 +489,7 @@ export const de: Catalog = {
     more: "Mehr",
     moreLabel: "Weitere Bedienelemente",
     clipboardTooLong: "Der kopierte Text ist zu lang für die Zwischenablage des entfernten Computers (über {{kib}} KiB) und wurde nicht übertragen.",
+    screenTooLarge: "Der entfernte Bildschirm ist zu groß, um ihn ganz anzuzeigen. Wählen Sie einen seiner Monitore.",
     monitorLabel: "Angezeigter Bildschirm",
     monitorAll: "Alle Bildschirme",
     monitorN: "Bildschirm {{n}} ({{width}}×{{height}})",

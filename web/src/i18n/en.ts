@@ -487,6 +487,7 @@ export const en = {
     more: "More",
     moreLabel: "More controls",
     clipboardTooLong: "The copied text is too long for the remote computer's clipboard (over {{kib}} KiB) and was not sent.",
+    screenTooLarge: "The remote screen is too large to show whole. Choose one of its monitors.",
     monitorLabel: "Monitor shown",
     monitorAll: "All monitors",
     monitorN: "Monitor {{n}} ({{width}}×{{height}})",

@@ -1,5 +1,5 @@
 import { FrameReader, unpackPixels } from "../../../protocol/frame-codec";
-import { Encoding, FrameFlags, ProtocolError, type Frame, type FrameRect } from "../../../protocol/stream";
+import { Encoding, FrameFlags, ProtocolError, ScreenTooLarge, type Frame, type FrameRect } from "../../../protocol/stream";
 
 const MIME: Record<number, string> = {
   [Encoding.Jpeg]: "image/jpeg",
@@ -35,6 +35,8 @@ export class FrameRenderer {
     private readonly onResize: (width: number, height: number) => void,
     /** Called after a message that could not be read: the stream waits for a key frame. */
     private readonly onDesync: () => void,
+    /** Called for a screen larger than a viewer draws (MAX_SCREEN_PIXELS): the stream waits for a smaller one. */
+    private readonly onTooLarge: () => void = () => {},
   ) {
     const ctx = canvas.getContext("2d", { alpha: false });
     if (!ctx) throw new Error("2D canvas is not available");
@@ -52,8 +54,10 @@ export class FrameRenderer {
       frame = this.reader.read(new Uint8Array(message));
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      console.warn("unreadable frame, asking for a key frame", err.message);
       this.reader.resync();
+      // Another key frame of the same screen would be as large: no Refresh (it would loop).
+      if (err instanceof ScreenTooLarge) return this.onTooLarge();
+      console.warn("unreadable frame, asking for a key frame", err.message);
       this.onDesync();
       return;
     }

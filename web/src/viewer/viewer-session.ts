@@ -116,6 +116,7 @@ export class ViewerSession {
       (seq) => this.send({ type: ViewerMsg.Ack, seq }),
       (width, height) => (this.remoteSize.value = { width, height }),
       () => this.send({ type: ViewerMsg.Refresh }),
+      () => this.say(t("viewer.screenTooLarge")),
     );
   }
 
@@ -238,7 +239,7 @@ export class ViewerSession {
     }
   }
 
-  /** Now in ms, offset by this viewer's own random base, so two tabs' stamps never coincide. */
+  /** Now in ms, offset by this viewer's own random base, so two tabs' stamps all but never coincide. */
   private stamp(): number {
     return (Math.floor(performance.now()) + this.stampBase) >>> 0;
   }
