@@ -1,6 +1,6 @@
 // F5: every session by this account and to its computers, newest first.
 import { useModel } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import type { HistoryEntry } from "../../../protocol/api";
 import { t } from "../i18n/i18n";
 import { HistoryIcon, RefreshIcon } from "../ui/icons";
@@ -56,8 +56,10 @@ function Connection({ entry }: { entry: HistoryEntry }) {
 function EndConfirm({ entry, history }: { entry: HistoryEntry; history: HistoryModel }) {
   // The End button that was clicked is gone: the focus moves to the safe choice, Cancel, and
   // Escape cancels, as in a dialog.
+  // Focused before the group is painted (a layout effect): with a plain effect, run after
+  // paint, an Escape pressed as soon as the group showed went to the page, not to it.
   const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
+  useLayoutEffect(() => cancel.current?.focus(), []);
   return (
     <div
       class="inline-confirm history-end-confirm"
