@@ -73,7 +73,7 @@ export class LinuxSessionLock implements SessionLock {
       this.log("loginctl unlock-session did not unlock", { code: r.code, stderr: r.stderr.trim().slice(0, 200) });
     }
     if (this.opts.typer && creds.password && (await this.isLocked()) === true) {
-      await this.typePassword(this.opts.typer, creds.password);
+      if (!(await this.typePassword(this.opts.typer, creds.password))) return (await this.isLocked()) === false;
       return this.settled(false);
     }
     return (await this.isLocked()) === false;
@@ -147,14 +147,26 @@ export class LinuxSessionLock implements SessionLock {
     }
   }
 
-  private async typePassword(typer: KeyTyper, password: string): Promise<void> {
-    this.log("typing the password into the lock screen");
+  /**
+   * Types the password and Return into the lock dialog; false, typing nothing, when the screen
+   * is no longer locked once the dialog has had time to wake. A desktop still finishing an
+   * unlock that logind took (it can take longer than settleMs) would otherwise get the
+   * password in whatever window has the focus, and Return would send it.
+   */
+  private async typePassword(typer: KeyTyper, password: string): Promise<boolean> {
     // A Shift tap wakes the lock dialog without typing anything into it.
     tap(typer, XK_Shift_L);
     await this.sleep(700);
+    // Checked last thing before the keys: the taps below take microseconds.
+    if ((await this.isLocked()) !== true) {
+      this.log("not typing the password: the screen is no longer locked");
+      return false;
+    }
+    this.log("typing the password into the lock screen");
     for (const ch of password) tap(typer, keysymFor(ch));
     tap(typer, XK_Return);
     await this.sleep(300);
+    return true;
   }
 
   private xEnv(): NodeJS.ProcessEnv {

@@ -218,6 +218,24 @@ describe("Linux session lock", () => {
     expect(keys).toEqual([0xffe1, ...[..."s3cret-"].map((ch) => ch.charCodeAt(0)), 0x010003a9, 0xff0d]);
   });
 
+  it("types nothing into a desktop that finishes an unlock logind took while the dialog wakes", async () => {
+    // logind takes the Unlock; the desktop reads locked for a while longer (past settleMs),
+    // then opens: the password must not land in whatever window then has the focus.
+    const d = new ScriptedDesktop();
+    d.honoursUnlock = false;
+    let reads = 0;
+    const run = d.run;
+    d.run = async (file, args, opts) => {
+      if (file === "loginctl" && args.includes("LockedHint") && d.log.includes("loginctl unlock-session 4") && ++reads >= 3) d.sessions[1]!.locked = false;
+      return run(file, args, opts);
+    };
+    const keys: number[] = [];
+    const typer = { key: (k: number, down: boolean) => void (down && keys.push(k)) };
+    const os = new LinuxSessionLock({ run: d.run, env: {}, display: ":0", typer, sleep: noSleep, settleMs: 0 });
+    expect(await os.unlock(creds)).toBe(true);
+    expect(keys.filter((k) => k !== 0xffe1)).toEqual([]); // a Shift tap at most
+  });
+
   it("falls back to xscreensaver without logind, and to xdg-screensaver to lock", async () => {
     const d = new ScriptedDesktop();
     d.logind = false;
