@@ -81,6 +81,11 @@ export class X11Keyboard {
       this.touch(known.keycode);
       return known;
     }
+    // Bound to a key, these act on the X server itself (XKB's compat map gives them their
+    // actions): Terminate_Server ends it, XF86Switch_VT_n switches consoles, the grab keys
+    // break other clients' grabs. A viewer types characters and presses ordinary keys; one of
+    // these that the layout has is the desktop's own choice, and no spare key is bound to one.
+    if (serverActionKeysym(keysym)) return undefined;
     const keycode = this.spare.find((k) => !inUse.has(k));
     if (keycode === undefined) return undefined;
     // Forget what this keycode typed before; bind the keysym in both columns so
@@ -106,4 +111,16 @@ export class X11Keyboard {
       this.spare.push(keycode);
     }
   }
+}
+
+/**
+ * Keysyms whose keys act on the X server rather than type (keysymdef.h): the AccessX toggles
+ * 0xfe70-0xfe7f (MouseKeys_Enable, StickyKeys_Enable, ...), the virtual-screen keys,
+ * Terminate_Server and the pointer keys 0xfed0-0xfeff, and XFree86's VT switches and server
+ * actions 0x1008fe01-0x1008fe2f (Switch_VT_1-12, Ungrab, ClearGrab, Next/Prev_VMode, ...).
+ * The rest of 0xfe00-0xfeff types or shifts (ISO_Level3_Shift is AltGr, ISO_Left_Tab is
+ * Shift+Tab, the dead keys compose accents) and stays allowed.
+ */
+export function serverActionKeysym(keysym: number): boolean {
+  return (keysym >= 0xfe70 && keysym <= 0xfe7f) || (keysym >= 0xfed0 && keysym <= 0xfeff) || (keysym >= 0x1008fe01 && keysym <= 0x1008fe2f);
 }

@@ -480,7 +480,8 @@ export class X11Source implements ScreenSource {
       return;
     }
     if (!place) {
-      this.log("no keycode free for keysym", { keysym: keysym.toString(16) });
+      // Not the keysym itself: while the lock-screen fallback types a password, it is one of its characters.
+      this.log("no keycode free or allowed for a keysym");
       return;
     }
     this.keysDown.set(keysym, place.keycode);

@@ -288,4 +288,17 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
     }, "the file the typed command writes");
     expect(text).toBe("HIx Hey\n");
   });
+
+  it("binds no key to a keysym that acts on the X server: Terminate_Server leaves it running", async () => {
+    // XKB gives a bound Terminate_Server its action: on Xvfb one press ended the server and
+    // every session on it. Likewise the VT switches and the AccessX toggles.
+    for (const keysym of [0xfed5, 0x1008fe01, 0xfe76]) {
+      source.key(keysym, true);
+      source.key(keysym, false);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(xvfb.process.exitCode).toBeNull();
+    await painter.client.sync();
+    expect((await source.capture({ x: 0, y: 0, w: 8, h: 8 })).width).toBe(8);
+  });
 });
