@@ -1,6 +1,7 @@
 // The agent's identity on disk: which server it belongs to, its computer id and its
 // agent token, plus the settings the server pushed (F2.10). The token is a credential, so
 // the file is private to its owner (0600); see protectFor for the installed agent.
+import { randomBytes } from "node:crypto";
 import { chmod, chown, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -59,9 +60,12 @@ export async function loadIdentity(path: string): Promise<AgentIdentity | undefi
 /** Writes the identity atomically (temp file + rename), readable by its owner only. */
 export async function saveIdentity(path: string, identity: AgentIdentity, opts: SaveOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
-  // writeFile's mode only applies to new files, and the umask may have widened it.
+  // A name nobody can guess, created new ("wx": O_CREAT | O_EXCL, which also refuses a
+  // symlink there): a predictable one could be made in advance by whoever may write in the
+  // directory, to read the token or have a root agent write through a link.
+  const tmp = `${path}.${randomBytes(8).toString("hex")}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  // writeFile's mode is filtered by the umask: 0600 whatever it is.
   await chmod(tmp, 0o600);
   await rename(tmp, path);
   await protectFor(path, identity, opts);

@@ -1,7 +1,7 @@
 // Registration, the identity file, the control socket and the agent command, against a
 // fake server that speaks the Worker's agent contract.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createHttpServer } from "node:http";
@@ -58,6 +58,21 @@ describe("registration and identity", () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(await loadIdentity(path)).toEqual({ server: server.origin, ...res });
     expect(await loadIdentity(join(dir, "missing.json"))).toBeUndefined();
+  });
+
+  it("writes through no file or link prepared beside the identity (the temp name was the pid's)", async () => {
+    // Whoever may write in the directory prepared the old temp name: a link to a file of
+    // theirs, to get the token written there (or, with a root agent, any file overwritten).
+    const path = join(dir, "agent.json");
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched");
+    symlinkSync(victim, `${path}.${process.pid}.tmp`);
+    await saveIdentity(path, { server: server.origin, computerId: COMPUTER_ID, agentToken: AGENT_TOKEN });
+    expect(readFileSync(victim, "utf8")).toBe("untouched");
+    expect(lstatSync(path).isSymbolicLink()).toBe(false);
+    expect(await loadIdentity(path)).toMatchObject({ agentToken: AGENT_TOKEN });
+    // No temp file left behind either.
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp") && !f.includes(String(process.pid)))).toEqual([]);
   });
 
   it("reports the server's message for wrong credentials", async () => {
