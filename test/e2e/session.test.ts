@@ -336,6 +336,11 @@ describe("a live session with the virtual screen", () => {
     await expect.poll(() => viewer.getByRole("status").textContent()).toContain("The remote computer disconnected.");
     // And the figures no longer pretend a stream runs.
     expect(await viewer.getByTestId("viewer-stats").textContent()).toBe("0 fps · RTT – ms");
+    // The keyboard is the page's again: Tab leaves the screen (it took every key while live,
+    // and kept them after, so a keyboard user could never reach Retry).
+    await viewer.getByRole("application", { name: /remote computer's screen/ }).focus();
+    await viewer.keyboard.press("Tab");
+    expect(await viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).not.toBe("remote-screen");
     await viewer.getByRole("button", { name: "Retry" }).click();
     await expect.poll(() => viewer.getByRole("status").textContent(), { timeout: 15_000 }).toContain("is offline. Start the Edgedesk agent");
     await viewer.getByRole("button", { name: "Retry" }).waitFor();

@@ -489,6 +489,8 @@ export const de: Catalog = {
     more: "Mehr",
     moreLabel: "Weitere Bedienelemente",
     clipboardTooLong: "Der kopierte Text ist zu lang für die Zwischenablage des entfernten Computers (über {{kib}} KiB) und wurde nicht übertragen.",
+    screenLabel: "Der Bildschirm des entfernten Computers: Tasten und Maus wirken hier auf ihn",
+    screenRole: "entfernter Bildschirm",
     screenTooLarge: "Der entfernte Bildschirm ist zu groß, um ihn ganz anzuzeigen. Wählen Sie einen seiner Monitore.",
     monitorLabel: "Angezeigter Bildschirm",
     monitorAll: "Alle Bildschirme",

@@ -487,6 +487,8 @@ export const en = {
     more: "More",
     moreLabel: "More controls",
     clipboardTooLong: "The copied text is too long for the remote computer's clipboard (over {{kib}} KiB) and was not sent.",
+    screenLabel: "The remote computer's screen: keys and the mouse here go to it",
+    screenRole: "remote screen",
     screenTooLarge: "The remote screen is too large to show whole. Choose one of its monitors.",
     monitorLabel: "Monitor shown",
     monitorAll: "All monitors",

@@ -186,8 +186,9 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
       return;
     }
     session?.flushClipboard(); // a gesture (see onPointer)
-    // View only: the browser keeps its own shortcuts, and nothing goes to the remote.
-    if (session?.viewOnly.peek()) return;
+    // View only, or no stream (ended, offline, connecting): the browser keeps its own keys,
+    // Tab among them, so the keyboard reaches Retry and the bar; nothing goes to the remote.
+    if (session?.viewOnly.peek() || session?.state.peek() !== "live") return;
     const keysym = keysymFor(e);
     if (keysym === undefined) return;
     e.preventDefault();
@@ -383,6 +384,9 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
         <canvas
           ref={canvasRef}
           tabIndex={0}
+          role="application"
+          aria-label={t("viewer.screenLabel")}
+          aria-roledescription={t("viewer.screenRole")}
           data-testid="remote-screen"
           style={{
             ...(zoomed ? { transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` } : {}),
