@@ -101,4 +101,15 @@ describe("social sign-in on the login page", () => {
     await expect(page.getByRole("link", { name: "Continue with Facebook" }).getAttribute("href")).resolves.toBe("/api/auth/oauth/facebook/start");
     await screenshot(page, "login-social-error");
   });
+
+  test("a crafted ?error= shows the general sign-in error, never its own words", async () => {
+    const page = fixture.page;
+    // Words of the link's author, alone or around a sentence the Worker really sends.
+    for (const crafted of ["Your account is locked. Call +1 555 0100 to unlock it.", "Call +1 555 0100 now. The sign-in was interrupted or expired. Try again."]) {
+      await page.goto(`/login?error=${encodeURIComponent(crafted)}`);
+      const alert = page.getByRole("alert").filter({ hasText: "The sign-in with the provider did not work." });
+      await alert.waitFor();
+      expect(await alert.textContent()).not.toContain("555");
+    }
+  });
 });

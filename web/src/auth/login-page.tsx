@@ -1,6 +1,6 @@
 import { useModel } from "@preact/signals";
-import { language, t, type Key } from "../i18n/i18n";
-import { translateServerText } from "../i18n/server-text";
+import { t, type Key } from "../i18n/i18n";
+import { knownServerText } from "../i18n/server-text";
 import { Trans } from "../i18n/trans";
 import { useTitle } from "../ui/use-title";
 import { Link } from "../router/link";
@@ -37,10 +37,9 @@ function FacebookMark() {
 }
 
 /** F1.3: plain links; the Worker redirects to the provider and back. */
-/** The Worker's words for a failed social sign-in are English: known sentences are translated, others become the general one. */
+/** A failed social sign-in, as the Worker's redirect words it: only its own known sentences are shown (translated). */
 function providerErrorText(message: string): string {
-  const { text, translated } = translateServerText(message);
-  return language.value === "en" || translated ? text : t("apiErrors.byCode.oauth_failed");
+  return knownServerText(message, t("apiErrors.byCode.oauth_failed"));
 }
 
 function SocialSignIn() {

@@ -75,6 +75,12 @@ export const de: Catalog = {
     ownComputer: "Das ist bereits Ihr eigener Computer.",
     signInInterrupted: "Die Anmeldung wurde unterbrochen oder ist abgelaufen. Versuchen Sie es erneut.",
     signInCancelled: "Die Anmeldung wurde beim Anbieter abgebrochen. Versuchen Sie es erneut, oder melden Sie sich mit Ihrer E-Mail-Adresse an.",
+    googleNotConfirmed: "Google hat die Anmeldung nicht bestätigt. Versuchen Sie es erneut.",
+    facebookNotConfirmed: "Facebook hat die Anmeldung nicht bestätigt. Versuchen Sie es erneut.",
+    googleNoIdentity: "Google hat uns nicht mitgeteilt, wer Sie sind. Versuchen Sie es erneut.",
+    facebookNoIdentity: "Facebook hat uns nicht mitgeteilt, wer Sie sind. Versuchen Sie es erneut.",
+    googleNoVerifiedEmail: "Google hat keine bestätigte E-Mail-Adresse übermittelt; melden Sie sich stattdessen mit Ihrer E-Mail-Adresse an.",
+    facebookNoVerifiedEmail: "Facebook hat keine bestätigte E-Mail-Adresse übermittelt; melden Sie sich stattdessen mit Ihrer E-Mail-Adresse an.",
   },
   auth: {
     loginTitle: "Bei Edgedesk anmelden",

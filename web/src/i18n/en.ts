@@ -76,6 +76,12 @@ export const en = {
     ownComputer: "This is your own computer already.",
     signInInterrupted: "The sign-in was interrupted or expired. Try again.",
     signInCancelled: "The sign-in was cancelled at the provider. Try again, or sign in with your e-mail address.",
+    googleNotConfirmed: "Google did not confirm the sign-in. Try again.",
+    facebookNotConfirmed: "Facebook did not confirm the sign-in. Try again.",
+    googleNoIdentity: "Google did not tell us who you are. Try again.",
+    facebookNoIdentity: "Facebook did not tell us who you are. Try again.",
+    googleNoVerifiedEmail: "Google gave no verified e-mail address; sign in with e-mail instead.",
+    facebookNoVerifiedEmail: "Facebook gave no verified e-mail address; sign in with e-mail instead.",
   },
   auth: {
     loginTitle: "Sign in to Edgedesk",

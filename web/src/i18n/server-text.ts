@@ -18,6 +18,19 @@ export function translateServerText(text: string): { text: string; translated: b
   return { text: out, translated };
 }
 
+/**
+ * A message for an alert the page shows from its own address (the login page's ?error=, which
+ * the Worker's sign-in redirects set): only if it is made of sentences the Worker sends,
+ * translated; anything else, `general`. Taken as written, a crafted link would show any words
+ * as an error on Edgedesk's own page ("Your account is locked, call ...").
+ */
+export function knownServerText(text: string, general: string): string {
+  let rest = text;
+  for (const [, english] of sentences) rest = rest.replaceAll(english, "");
+  if (rest.trim() !== "" || text.trim() === "") return general;
+  return translateServerText(text).text;
+}
+
 /** "name: A name cannot be empty. group: …" -> "A name cannot be empty. …" (field names are the API's, not words). */
 export function withoutFieldNames(message: string): string {
   return message.replace(/(^|\s)[A-Za-z][\w.]*: /g, "$1");
