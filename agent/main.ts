@@ -106,9 +106,11 @@ async function main(argv: string[]): Promise<number> {
       : platformSessionLock({ display: args.display ?? process.env.DISPLAY, typer: source, log }),
     log,
   });
+  // Every stop signal stops the agent the orderly way, the second as the first: a session's
+  // relock of the OS may be under way, and a process killed meanwhile (a second Ctrl+C, the
+  // terminal closing with SIGHUP) left the desktop unlocked.
   const stop = () => runner?.stop();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
   const why = await runner.run();
   await source.close();
   if (displayLost) {

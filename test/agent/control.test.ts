@@ -279,6 +279,20 @@ describe("agent command", () => {
     expect(server.registrations).toHaveLength(1);
     expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ server: server.origin, computerId: COMPUTER_ID });
   });
+
+  it("stops the orderly way on SIGHUP and on a second signal, not killed by it", async () => {
+    const config = join(dir, "signals.json");
+    await saveIdentity(config, { server: server.origin, computerId: COMPUTER_ID, agentToken: AGENT_TOKEN });
+    for (const signals of [["SIGHUP"], ["SIGINT", "SIGINT"]] as const) {
+      const child = run(["--virtual", "--config", config]);
+      const c = await within(server.nextControl(), "a control connection");
+      await until(() => c.hellos.length > 0);
+      const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+      for (const s of signals) child.kill(s);
+      // Exit code 0 from its own shutdown, not the signal's default (killed, no code).
+      expect(await within(exit, "the agent to stop", 10_000)).toEqual({ code: 0, signal: null });
+    }
+  });
 });
 
 describe("the account password on first start", () => {
