@@ -377,6 +377,27 @@ describe("a live session with the virtual screen", () => {
     await context.close();
   });
 
+  test("on a Mac, keys pressed with Command held go up with Command (the browser sends them no keyup)", { timeout: 120_000 }, async () => {
+    const mac = `Object.defineProperty(Navigator.prototype, "platform", { get: () => "MacIntel" });`;
+    const { agent, context, viewer } = await connectVirtual("mac", { recordSent: true, initScript: mac });
+    await expect.poll(() => viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("remote-screen");
+    await takeSent(viewer);
+    // What macOS Chrome does for Cmd+A: Meta down, A down, Meta up, and no keyup for A.
+    await viewer.keyboard.down("Meta");
+    await viewer.keyboard.down("KeyA");
+    await viewer.keyboard.up("Meta");
+    const keys = (await takeSent(viewer))
+      .filter((m) => m[0] === 0x84)
+      .map((m) => ({ down: m[1] === 1, keysym: new DataView(Uint8Array.from(m).buffer).getUint32(2, true) }));
+    const held = new Set<number>();
+    for (const k of keys) k.down ? held.add(k.keysym) : held.delete(k.keysym);
+    expect(keys).toContainEqual({ down: true, keysym: 0x61 });
+    expect([...held]).toEqual([]);
+    await viewer.keyboard.up("KeyA"); // (Chromium on Linux does send it: nothing is left to release)
+    await stopProcess(agent.proc);
+    await context.close();
+  });
+
   test("nothing stays held on the remote, and a trackpad scrolls in steps", { timeout: 120_000 }, async () => {
     const { context, viewer } = await connectVirtual("held", { recordSent: true });
     const canvas = viewer.getByTestId("remote-screen");

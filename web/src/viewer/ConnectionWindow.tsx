@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { t } from "../i18n/i18n";
-import { HeldKeys, keyId } from "./held-keys";
+import { commandSwallowsKeyups, HeldKeys, keyId } from "./held-keys";
 import { keysymFor } from "./keysyms";
 import { qualityOptions } from "./picture-quality";
 import { PictureQuality } from "../../../protocol/stream";
@@ -113,7 +113,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   );
 
   const keys = useMemo(() => session && new TextInputKeys((keysym) => session.keyPress(keysym)), [session]);
-  const held = useMemo(() => session && new HeldKeys((keysym, down) => session.key(keysym, down)), [session]);
+  const held = useMemo(() => session && new HeldKeys((keysym, down) => session.key(keysym, down), commandSwallowsKeyups()), [session]);
   const wheelRest = useRef({ x: { v: 0 }, y: { v: 0 } });
 
   /** The window lost the keyboard (focus moved, Alt+Tab, the tab hidden): nothing stays held on the remote. */

@@ -9,14 +9,32 @@ export function keyId(e: Pick<KeyboardEvent, "code" | "key">): string {
   return e.code || `key:${e.key.toLowerCase()}`;
 }
 
+const COMMAND_KEYS = new Set(["MetaLeft", "MetaRight", "OSLeft", "OSRight"]);
+
+/** Whether this browser runs on macOS, where a key pressed with Command held sends no keyup. */
+export function commandSwallowsKeyups(nav: Pick<Navigator, "platform"> = navigator): boolean {
+  return /^Mac/.test(nav.platform);
+}
+
 export class HeldKeys {
   /** Physical key -> the keysym its press sent. */
   private readonly held = new Map<string, number>();
+  /** Keys pressed while Command was down, on a Mac: their keyup never comes. */
+  private readonly underCommand = new Set<string>();
 
-  constructor(private readonly send: (keysym: number, down: boolean) => void) {}
+  constructor(
+    private readonly send: (keysym: number, down: boolean) => void,
+    /**
+     * macOS (commandSwallowsKeyups): Chrome and Safari send no keyup for a key pressed while
+     * Command is held, so after Cmd+V the V stayed down on the remote (and repeated there).
+     * Such keys go up with Command.
+     */
+    private readonly mac = false,
+  ) {}
 
   /** A key went down, or repeats while held. */
   press(id: string, keysym: number): void {
+    if (this.mac && !COMMAND_KEYS.has(id) && [...COMMAND_KEYS].some((k) => this.held.has(k))) this.underCommand.add(id);
     const before = this.held.get(id);
     // The same key now means another keysym (a modifier changed while it repeats): the old one goes up first.
     if (before !== undefined && before !== keysym) this.send(before, false);
@@ -29,12 +47,17 @@ export class HeldKeys {
     const keysym = this.held.get(id);
     if (keysym === undefined) return;
     this.held.delete(id);
+    this.underCommand.delete(id);
     this.send(keysym, false);
+    if (this.mac && COMMAND_KEYS.has(id) && ![...COMMAND_KEYS].some((k) => this.held.has(k))) {
+      for (const other of [...this.underCommand]) this.release(other);
+    }
   }
 
   /** Every key still down goes up (the window lost the keyboard). */
   releaseAll(): void {
     for (const keysym of this.held.values()) this.send(keysym, false);
     this.held.clear();
+    this.underCommand.clear();
   }
 }
