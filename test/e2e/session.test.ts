@@ -394,6 +394,13 @@ describe("a live session with the virtual screen", () => {
     expect(keys).toContainEqual({ down: true, keysym: 0x61 });
     expect([...held]).toEqual([]);
     await viewer.keyboard.up("KeyA"); // (Chromium on Linux does send it: nothing is left to release)
+    // Caps Lock: macOS sends a keydown as it turns on and a keyup as it turns off; each is
+    // one press and release on the remote (held, the remote never saw the second press).
+    await takeSent(viewer);
+    await viewer.keyboard.down("CapsLock");
+    await viewer.keyboard.up("CapsLock");
+    const caps = (await takeSent(viewer)).filter((m) => m[0] === 0x84).map((m) => (m[1] === 1 ? "down" : "up"));
+    expect(caps).toEqual(["down", "up", "down", "up"]);
     await stopProcess(agent.proc);
     await context.close();
   });

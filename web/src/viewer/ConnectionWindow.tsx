@@ -182,7 +182,8 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   const onKey = (e: KeyboardEvent) => {
     if (!held) return;
     if (e.type === "keyup") {
-      held.release(keyId(e));
+      const toRemote = !session?.viewOnly.peek() && session?.state.peek() === "live";
+      held.release(keyId(e), toRemote ? keysymFor(e) : undefined);
       return;
     }
     session?.flushClipboard(); // a gesture (see onPointer)

@@ -34,6 +34,9 @@ export class HeldKeys {
 
   /** A key went down, or repeats while held. */
   press(id: string, keysym: number): void {
+    // macOS reports Caps Lock as a keydown when it turns on and a keyup when it turns off:
+    // each is one press of the key on the remote (held, the second press never came).
+    if (this.mac && id === "CapsLock") return this.tap(keysym);
     if (this.mac && !COMMAND_KEYS.has(id) && [...COMMAND_KEYS].some((k) => this.held.has(k))) this.underCommand.add(id);
     const before = this.held.get(id);
     // The same key now means another keysym (a modifier changed while it repeats): the old one goes up first.
@@ -42,8 +45,16 @@ export class HeldKeys {
     this.send(keysym, true);
   }
 
-  /** A key came up. One pressed before this window had the keyboard was never sent: nothing to release. */
-  release(id: string): void {
+  /**
+   * A key came up. One pressed before this window had the keyboard was never sent: nothing to
+   * release. `capsKeysym`: what a Mac's Caps Lock keyup (it turning off) taps on the remote,
+   * given only while input may go there.
+   */
+  release(id: string, capsKeysym?: number): void {
+    if (this.mac && id === "CapsLock") {
+      if (capsKeysym !== undefined) this.tap(capsKeysym);
+      return;
+    }
     const keysym = this.held.get(id);
     if (keysym === undefined) return;
     this.held.delete(id);
@@ -52,6 +63,11 @@ export class HeldKeys {
     if (this.mac && COMMAND_KEYS.has(id) && ![...COMMAND_KEYS].some((k) => this.held.has(k))) {
       for (const other of [...this.underCommand]) this.release(other);
     }
+  }
+
+  private tap(keysym: number): void {
+    this.send(keysym, true);
+    this.send(keysym, false);
   }
 
   /** Every key still down goes up (the window lost the keyboard). */
