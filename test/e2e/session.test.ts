@@ -331,7 +331,12 @@ describe("a live session with the virtual screen", () => {
     await screenshot(viewer, "session-virtual");
 
     // The agent goes away: the window says so and offers a retry, which reports the computer offline.
+    // Said in the live region that was there while connected (a screen reader announces a
+    // change in it; a region that appears already filled it does not).
+    const status = await viewer.getByRole("status").elementHandle();
+    expect(await status!.textContent()).toContain("Connected");
     await stopProcess(agent.proc);
+    await expect.poll(() => status!.textContent(), { timeout: 15_000 }).toContain("The remote computer disconnected.");
     await expect.poll(() => viewer.getByTestId("viewer-state").textContent(), { timeout: 15_000 }).toBe("Offline");
     await expect.poll(() => viewer.getByRole("status").textContent()).toContain("The remote computer disconnected.");
     // And the figures no longer pretend a stream runs.

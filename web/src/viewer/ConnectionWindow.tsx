@@ -376,8 +376,16 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           {t("viewer.end")}
         </button>
       </header>
+      {/* Live regions present from the start: a screen reader reads what changes in one, not
+          one that appears already filled (as the overlay and the notice below do). */}
+      <p class="visually-hidden" role="status" data-testid="viewer-status">
+        {session?.message.value ?? t("viewer.starting")}
+      </p>
+      <p class="visually-hidden" aria-live="polite">
+        {session?.notice.value ?? ""}
+      </p>
       {session?.notice.value && (
-        <p class="viewer-notice" aria-live="polite" data-testid="viewer-notice">
+        <p class="viewer-notice" data-testid="viewer-notice">
           {session.notice.value}
         </p>
       )}
@@ -405,7 +413,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           onContextMenu={(e) => e.preventDefault()}
         />
         {showOverlay && (
-          <div class="viewer-overlay" role="status">
+          <div class="viewer-overlay">
             <p>{session?.message.value ?? t("viewer.starting")}</p>
             {canRetry && (
               <button type="button" class="primary" onClick={() => void session?.retry()}>
