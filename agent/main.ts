@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { AgentRunner } from "./agent-runner";
 import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
-import { osName, registerAgent, ServerError } from "./control/register";
+import { assertSecureServer, osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
 import { readPassword, takeEnvPassword } from "./password-input";
 import { loadDeflater } from "./native/deflate";
@@ -146,6 +146,8 @@ async function signIn(o: {
   const saved = await loadIdentity(o.configPath);
   const server = o.server ? new URL(o.server).origin : saved?.server;
   if (!server) throw new UsageError("No saved identity: give --server, --email and --password-stdin to sign in.");
+  // A saved identity too: its token goes to the server on every connect.
+  assertSecureServer(server);
   if (saved && saved.server === server) return saved;
   const password = o.email ? await o.password() : undefined;
   if (!o.email || !password) throw new UsageError(`Not signed in to ${server}: give --email and --password-stdin.`);

@@ -24,7 +24,23 @@ export class ServerError extends Error {
   }
 }
 
+/**
+ * Refuses a server the agent would talk to in the clear: the account's password at sign-in,
+ * the agent token on every connect and a computer's stored OS credentials with each session
+ * travel to it. https:// only, but for this computer's own loopback (a server run locally,
+ * as `npm start` does) or with EDGEDESK_ALLOW_INSECURE_SERVER=1 set on purpose.
+ */
+export function assertSecureServer(server: string, env: NodeJS.ProcessEnv = process.env): void {
+  const url = new URL(server);
+  if (url.protocol === "https:") return;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (url.protocol === "http:" && (loopback || env.EDGEDESK_ALLOW_INSECURE_SERVER === "1")) return;
+  throw new ServerError(0, "insecure_server", `${url.origin} is not https: the password and the agent's token would cross the network readable. Use the server's https:// address.`);
+}
+
 export async function registerAgent(server: string, req: RegisterRequest, fetchImpl: typeof fetch = fetch): Promise<RegisterResponse> {
+  assertSecureServer(server);
   const url = new URL("/api/agent/register", server);
   let res: Response;
   try {

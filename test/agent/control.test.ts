@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentRunner, MAX_STREAM_SESSIONS } from "../../agent/agent-runner";
 import { Backoff } from "../../agent/control/backoff";
 import { defaultConfigPath, loadIdentity, saveIdentity } from "../../agent/control/config";
-import { registerAgent, ServerError } from "../../agent/control/register";
+import { assertSecureServer, registerAgent, ServerError } from "../../agent/control/register";
 import { takeEnvPassword } from "../../agent/password-input";
 import { VirtualSource } from "../../agent/screen/virtual-source";
 import { AGENT_VERSION } from "../../agent/version";
@@ -79,6 +79,21 @@ describe("registration and identity", () => {
     const err = await registerAgent(server.origin, { ...registration, password: "nope" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ status: 401, code: "invalid_credentials", message: "Wrong e-mail or password." });
+  });
+
+  it("talks only to an https:// server, but for this computer's loopback or when allowed on purpose", async () => {
+    let fetched = 0;
+    const counting = (async () => {
+      fetched++;
+      return new Response("{}");
+    }) as unknown as typeof fetch;
+    // Over plain http to another host the password would cross the network readable: refused
+    // before any request.
+    await expect(registerAgent("http://example.com", registration, counting)).rejects.toMatchObject({ code: "insecure_server" });
+    expect(fetched).toBe(0);
+    for (const ok of ["https://edgedesk.example", "http://localhost:8787", "http://127.0.0.1:9", "http://[::1]:8787"]) expect(() => assertSecureServer(ok, {})).not.toThrow();
+    for (const bad of ["http://192.168.1.5", "http://example.com", "http://127.0.0.1.example.com"]) expect(() => assertSecureServer(bad, {}), bad).toThrow(ServerError);
+    expect(() => assertSecureServer("http://192.168.1.5", { EDGEDESK_ALLOW_INSECURE_SERVER: "1" })).not.toThrow();
   });
 
   it("never follows a redirect with the password", async () => {
