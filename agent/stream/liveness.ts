@@ -11,18 +11,33 @@ import type WebSocket from "ws";
 export class Liveness {
   private timer: NodeJS.Timeout | undefined;
   private unanswered = 0;
+  /** When the other side last sent a message (not a pong), or the start. */
+  private lastMessageAt = 0;
 
   constructor(
     private readonly ws: WebSocket,
     /** Called just before the silent socket is terminated. */
     private readonly onSilent: () => void,
+    /**
+     * Optional: a limit on how long the other side may send no message at all, pongs or not
+     * (a relay answers pings itself while the viewer behind it is gone), checked at each beat;
+     * called once when it is passed, instead of terminating.
+     */
+    private readonly quiet?: { ms: number; onQuiet: (silentMs: number) => void },
   ) {
     ws.on("pong", () => this.heard());
   }
 
   start(intervalMs: number): void {
     this.stop();
+    this.lastMessageAt = Date.now();
     this.timer = setInterval(() => {
+      const silentMs = Date.now() - this.lastMessageAt;
+      if (this.quiet && silentMs > this.quiet.ms) {
+        this.stop();
+        this.quiet.onQuiet(silentMs);
+        return;
+      }
       if (this.unanswered >= 2) {
         this.stop();
         this.onSilent();
@@ -37,6 +52,12 @@ export class Liveness {
   /** Something arrived from the other side. */
   heard(): void {
     this.unanswered = 0;
+  }
+
+  /** A message arrived from the other side (which also answers for the path). */
+  heardMessage(): void {
+    this.heard();
+    this.lastMessageAt = Date.now();
   }
 
   stop(): void {

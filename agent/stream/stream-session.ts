@@ -81,7 +81,8 @@ export type StreamSessionOptions = {
    */
   livenessMs?: number;
   /**
-   * The stream ends when no viewer has said anything for this long (default 3 minutes).
+   * The stream ends when no viewer has said anything for this long (default 3 minutes;
+   * checked at each liveness beat).
    * Liveness proves the path to the relay, which answers pings itself; a viewer that vanished
    * without a close (a laptop put to sleep with the window open) would otherwise keep the
    * session, a plan's session slot and any unlocked OS session for good. A connection window
@@ -165,10 +166,6 @@ export class StreamSession {
   private readonly hands: ViewerHands;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly liveness: Liveness;
-  private readonly viewerSilenceMs: number;
-  /** When a viewer last said anything (or the stream opened). */
-  private lastHeardFromViewer = 0;
-  private silenceTimer: NodeJS.Timeout | undefined;
   /**
    * A viewer asked for a Refresh: the monitor list and the pointer's shape go out with the
    * next update, once the socket has room (a viewer sending Refresh after Refresh must not
@@ -194,7 +191,6 @@ export class StreamSession {
     this.window = new FlowWindow(opts.window ?? 3);
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * MAX_AGENT_MSG_BYTES;
     this.clipboardToViewer = opts.clipboardToViewer ?? true;
-    this.viewerSilenceMs = opts.viewerSilenceMs ?? 180_000;
     // maxPayload well above the protocol's limit, so an oversized message reaches our
     // check and gets the documented TooLarge code rather than ws's generic 1009.
     // No permessage-deflate: frames carry their own deflate stream (protocol/frame-codec.ts)
@@ -220,7 +216,13 @@ export class StreamSession {
         resolve({ code, reason: reason.toString() });
       });
     });
-    this.liveness = new Liveness(this.ws, () => this.log("stream socket silent, closing it"));
+    this.liveness = new Liveness(this.ws, () => this.log("stream socket silent, closing it"), {
+      ms: opts.viewerSilenceMs ?? 180_000,
+      onQuiet: (silentMs) => {
+        this.log("no word from any viewer, ending the stream", { silentMs });
+        this.close(CloseCode.PeerTimeout, "no word from any viewer");
+      },
+    });
     this.ws.on("open", () => this.onOpen(opts.livenessMs ?? 15_000));
     this.ws.on("message", (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.ws.on("error", (err) => this.log("stream socket error", { error: err.message }));
@@ -259,12 +261,6 @@ export class StreamSession {
   private onOpen(livenessMs: number): void {
     this.open = true;
     this.liveness.start(livenessMs);
-    this.lastHeardFromViewer = Date.now();
-    this.silenceTimer = setInterval(() => {
-      if (Date.now() - this.lastHeardFromViewer <= this.viewerSilenceMs) return;
-      this.log("no word from any viewer, ending the stream", { silentMs: Date.now() - this.lastHeardFromViewer });
-      this.close(CloseCode.PeerTimeout, "no word from any viewer");
-    }, Math.min(30_000, Math.max(50, this.viewerSilenceMs / 4)));
     this.unsubscribe = this.source.onDamage((rects) => {
       this.view.toView(rects, this.addDamage);
       this.schedule();
@@ -290,8 +286,6 @@ export class StreamSession {
 
   private stop(): void {
     this.liveness.stop();
-    clearInterval(this.silenceTimer);
-    this.silenceTimer = undefined;
     if (!this.open) return;
     this.open = false;
     this.unsubscribe?.();
@@ -316,8 +310,7 @@ export class StreamSession {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (!this.open) return;
-    this.liveness.heard();
-    this.lastHeardFromViewer = Date.now();
+    this.liveness.heardMessage();
     if (!isBinary) return this.close(CloseCode.ProtocolViolation, "viewer messages are binary");
     if (data.byteLength > MAX_VIEWER_MSG_BYTES) return this.close(CloseCode.TooLarge, "message too large");
     let msg: ViewerInput;

@@ -37,7 +37,7 @@ export async function deleteAuthSession(db: Db, tokenHash: string): Promise<stri
   return row?.userId;
 }
 
-/** Sign out every other browser, e.g. after a password change. */
+/** Signs out every browser of a user. */
 export async function deleteAllAuthSessions(db: Db, userId: string): Promise<void> {
   await db.delete(authSessions).where(eq(authSessions.userId, userId));
 }

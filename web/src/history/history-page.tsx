@@ -105,10 +105,10 @@ function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel })
         </div>
       </td>
       <td class="history-actions">
-        {entry.active && history.confirmingEnd.value === entry.id ? (
-          <EndConfirm entry={entry} history={history} />
-        ) : (
-          entry.active && (
+        {entry.active &&
+          (history.confirmingEnd.value === entry.id ? (
+            <EndConfirm entry={entry} history={history} />
+          ) : (
             <button
               type="button"
               class="button button-secondary button-small button-danger-text"
@@ -126,8 +126,7 @@ function Row({ entry, history }: { entry: HistoryEntry; history: HistoryModel })
             >
               {ending ? t("history.ending") : t("history.end")}
             </button>
-          )
-        )}
+          ))}
       </td>
     </tr>
   );

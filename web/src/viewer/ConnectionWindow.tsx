@@ -181,15 +181,15 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
 
   const onKey = (e: KeyboardEvent) => {
     if (!held) return;
+    // View only, or no stream (ended, offline, connecting): the browser keeps its own keys,
+    // Tab among them, so the keyboard reaches Retry and the bar; nothing goes to the remote.
+    const live = !session?.viewOnly.peek() && session?.state.peek() === "live";
     if (e.type === "keyup") {
-      const toRemote = !session?.viewOnly.peek() && session?.state.peek() === "live";
-      held.release(keyId(e), toRemote ? keysymFor(e) : undefined);
+      held.release(keyId(e), live ? keysymFor(e) : undefined);
       return;
     }
     session?.flushClipboard(); // a gesture (see onPointer)
-    // View only, or no stream (ended, offline, connecting): the browser keeps its own keys,
-    // Tab among them, so the keyboard reaches Retry and the bar; nothing goes to the remote.
-    if (session?.viewOnly.peek() || session?.state.peek() !== "live") return;
+    if (!live) return;
     const keysym = keysymFor(e);
     if (keysym === undefined) return;
     e.preventDefault();

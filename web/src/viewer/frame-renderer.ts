@@ -36,7 +36,7 @@ export class FrameRenderer {
     /** Called after a message that could not be read: the stream waits for a key frame. */
     private readonly onDesync: () => void,
     /** Called for a screen larger than a viewer draws (MAX_SCREEN_PIXELS): the stream waits for a smaller one. */
-    private readonly onTooLarge: () => void = () => {},
+    private readonly onTooLarge: () => void,
   ) {
     const ctx = canvas.getContext("2d", { alpha: false });
     if (!ctx) throw new Error("2D canvas is not available");

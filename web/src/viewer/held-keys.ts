@@ -37,7 +37,7 @@ export class HeldKeys {
     // macOS reports Caps Lock as a keydown when it turns on and a keyup when it turns off:
     // each is one press of the key on the remote (held, the second press never came).
     if (this.mac && id === "CapsLock") return this.tap(keysym);
-    if (this.mac && !COMMAND_KEYS.has(id) && [...COMMAND_KEYS].some((k) => this.held.has(k))) this.underCommand.add(id);
+    if (this.mac && !COMMAND_KEYS.has(id) && this.commandHeld()) this.underCommand.add(id);
     const before = this.held.get(id);
     // The same key now means another keysym (a modifier changed while it repeats): the old one goes up first.
     if (before !== undefined && before !== keysym) this.send(before, false);
@@ -60,9 +60,14 @@ export class HeldKeys {
     this.held.delete(id);
     this.underCommand.delete(id);
     this.send(keysym, false);
-    if (this.mac && COMMAND_KEYS.has(id) && ![...COMMAND_KEYS].some((k) => this.held.has(k))) {
+    if (this.mac && COMMAND_KEYS.has(id) && !this.commandHeld()) {
       for (const other of [...this.underCommand]) this.release(other);
     }
+  }
+
+  private commandHeld(): boolean {
+    for (const k of COMMAND_KEYS) if (this.held.has(k)) return true;
+    return false;
   }
 
   private tap(keysym: number): void {
