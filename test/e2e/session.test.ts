@@ -399,6 +399,34 @@ describe("a live session with the virtual screen", () => {
     expect(keys).toContainEqual({ down: true, keysym: 0x61 });
     expect([...held]).toEqual([]);
     await viewer.keyboard.up("KeyA"); // (Chromium on Linux does send it: nothing is left to release)
+    // The remote is not a Mac (the virtual agent registers as this machine's Linux): Command
+    // with a key is Control there (Cmd+A selects all), never the Windows/Super key.
+    expect(keys.map((k) => k.keysym)).not.toContain(0xffeb);
+    expect(keys.slice(0, 2)).toEqual([
+      { down: true, keysym: 0xffe3 },
+      { down: true, keysym: 0x61 },
+    ]);
+    // Command pressed alone is the Windows key there: one press and release when it comes up.
+    await viewer.keyboard.down("Meta");
+    expect((await takeSent(viewer)).filter((m) => m[0] === 0x84)).toEqual([]);
+    await viewer.keyboard.up("Meta");
+    const alone = (await takeSent(viewer)).filter((m) => m[0] === 0x84).map((m) => [m[1], new DataView(Uint8Array.from(m).buffer).getUint32(2, true)]);
+    expect(alone).toEqual([
+      [1, 0xffeb],
+      [0, 0xffeb],
+    ]);
+    // Cmd+click is Ctrl+click there: Control goes down before the press, up with Command.
+    await firstPicture(viewer);
+    const box = (await viewer.getByTestId("remote-screen").boundingBox())!;
+    await viewer.mouse.move(box.x + 50, box.y + 50);
+    await takeSent(viewer);
+    await viewer.keyboard.down("Meta");
+    await viewer.mouse.down();
+    await viewer.mouse.up();
+    await viewer.keyboard.up("Meta");
+    const click = (await takeSent(viewer)).filter((m) => m[0] === 0x84 || m[0] === 0x82).map((m) => (m[0] === 0x84 ? `key ${m[1]} ${new DataView(Uint8Array.from(m).buffer).getUint32(2, true).toString(16)}` : `pointer ${m[5]}`));
+    expect(click.filter((c) => c.startsWith("key"))).toEqual(["key 1 ffe3", "key 0 ffe3"]);
+    expect(click.indexOf("key 1 ffe3")).toBeLessThan(click.indexOf("pointer 1"));
     // Caps Lock: macOS sends a keydown as it turns on and a keyup as it turns off; each is
     // one press and release on the remote (held, the remote never saw the second press).
     await takeSent(viewer);

@@ -113,7 +113,11 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   );
 
   const keys = useMemo(() => session && new TextInputKeys((keysym) => session.keyPress(keysym)), [session]);
-  const held = useMemo(() => session && new HeldKeys((keysym, down) => session.key(keysym, down), commandSwallowsKeyups()), [session]);
+  const held = useMemo(() => {
+    if (!session) return null;
+    const mac = commandSwallowsKeyups();
+    return new HeldKeys((keysym, down) => session.key(keysym, down), mac, () => mac && session.remoteOs !== "macos");
+  }, [session]);
   const wheelRest = useRef({ x: { v: 0 }, y: { v: 0 } });
 
   /** The window lost the keyboard (focus moved, Alt+Tab, the tab hidden): nothing stays held on the remote. */
@@ -153,6 +157,8 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     if (touch?.handle(e)) return;
     e.preventDefault();
     if (e.type === "pointerdown") {
+      // Cmd+click on a remote that is not a Mac: Ctrl+click there (held-keys.ts).
+      held?.commandChord();
       canvasRef.current!.focus();
       // A drag that leaves the canvas still ends here: without the capture the release
       // outside was never seen and the remote kept the button down. Chromium throws when the
@@ -171,6 +177,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   const onWheel = (e: WheelEvent) => {
     if (!session) return;
     e.preventDefault();
+    held?.commandChord(); // Cmd+wheel: Ctrl+wheel (zoom) on a remote that is not a Mac
     const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? WHEEL_PAGE_PX : 1;
     const dx = wheelStep(wheelRest.current.x, e.deltaX * unit);
     const dy = wheelStep(wheelRest.current.y, e.deltaY * unit);

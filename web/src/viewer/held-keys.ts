@@ -10,6 +10,8 @@ export function keyId(e: Pick<KeyboardEvent, "code" | "key">): string {
 }
 
 const COMMAND_KEYS = new Set(["MetaLeft", "MetaRight", "OSLeft", "OSRight"]);
+/** Control_L, Control_R: what Command sends with another key to a remote that is not a Mac. */
+const CONTROL_FOR: Record<string, number> = { MetaLeft: 0xffe3, OSLeft: 0xffe3, MetaRight: 0xffe4, OSRight: 0xffe4 };
 
 /** Whether this browser runs on macOS, where a key pressed with Command held sends no keyup. */
 export function commandSwallowsKeyups(nav: Pick<Navigator, "platform"> = navigator): boolean {
@@ -21,6 +23,8 @@ export class HeldKeys {
   private readonly held = new Map<string, number>();
   /** Keys pressed while Command was down, on a Mac: their keyup never comes. */
   private readonly underCommand = new Set<string>();
+  /** Command keys down with nothing sent yet (commandAsControl): Control if a key or click follows, the Windows key if not. */
+  private readonly commandAlone = new Set<string>();
 
   constructor(
     private readonly send: (keysym: number, down: boolean) => void,
@@ -30,6 +34,14 @@ export class HeldKeys {
      * Such keys go up with Command.
      */
     private readonly mac = false,
+    /**
+     * A Mac's Command for a remote that is not a Mac: with a key or a click it is Control
+     * there (Cmd+C, Cmd+V, Cmd+click do what a Mac user means; sent as the Windows key,
+     * Cmd+V opened Windows' clipboard history instead of pasting), pressed alone it is the
+     * Windows key (the Start menu), which a Mac keyboard has no other way to reach. Asked at
+     * each key: the remote's system is known once the session started.
+     */
+    private readonly commandAsControl: () => boolean = () => false,
   ) {}
 
   /** A key went down, or repeats while held. */
@@ -37,6 +49,14 @@ export class HeldKeys {
     // macOS reports Caps Lock as a keydown when it turns on and a keyup when it turns off:
     // each is one press of the key on the remote (held, the second press never came).
     if (this.mac && id === "CapsLock") return this.tap(keysym);
+    if (COMMAND_KEYS.has(id) && !this.held.has(id) && this.commandAsControl()) {
+      // Nothing goes yet: what Command means depends on what comes next.
+      this.held.set(id, keysym);
+      this.commandAlone.add(id);
+      return;
+    }
+    if (this.commandAlone.has(id)) return; // it repeats, still alone
+    this.commandChord();
     if (this.mac && !COMMAND_KEYS.has(id) && this.commandHeld()) this.underCommand.add(id);
     const before = this.held.get(id);
     // The same key now means another keysym (a modifier changed while it repeats): the old one goes up first.
@@ -59,10 +79,24 @@ export class HeldKeys {
     if (keysym === undefined) return;
     this.held.delete(id);
     this.underCommand.delete(id);
+    if (this.commandAlone.delete(id)) return this.tap(keysym);
     this.send(keysym, false);
     if (this.mac && COMMAND_KEYS.has(id) && !this.commandHeld()) {
       for (const other of [...this.underCommand]) this.release(other);
     }
+  }
+
+  /**
+   * A key or a click comes while Command is down alone (commandAsControl): Command goes down
+   * on the remote as Control, and comes up as Control.
+   */
+  commandChord(): void {
+    for (const id of this.commandAlone) {
+      const control = CONTROL_FOR[id]!;
+      this.held.set(id, control);
+      this.send(control, true);
+    }
+    this.commandAlone.clear();
   }
 
   private commandHeld(): boolean {
@@ -77,8 +111,10 @@ export class HeldKeys {
 
   /** Every key still down goes up (the window lost the keyboard). */
   releaseAll(): void {
-    for (const keysym of this.held.values()) this.send(keysym, false);
+    // A Command alone was never sent: the window lost the keyboard before it meant anything.
+    for (const [id, keysym] of this.held) if (!this.commandAlone.has(id)) this.send(keysym, false);
     this.held.clear();
     this.underCommand.clear();
+    this.commandAlone.clear();
   }
 }

@@ -1,5 +1,5 @@
 import { signal, type Signal } from "@preact/signals";
-import type { StartSessionResponse } from "../../../protocol/api";
+import type { OperatingSystem, StartSessionResponse } from "../../../protocol/api";
 import {
   AgentMsg,
   agentTakesExtras,
@@ -68,6 +68,8 @@ export class ViewerSession {
   private readonly pingsOut: number[] = [];
   private readonly stampBase = crypto.getRandomValues(new Uint32Array(1))[0]!;
   readonly remoteSize = signal({ width: 0, height: 0 });
+  /** The remote computer's system, as its agent registered it; undefined until the session started. */
+  remoteOs: OperatingSystem | undefined;
   readonly computerName = signal("");
   /** Seconds the stream has been live, for the session bar; it stops when the stream does. */
   readonly duration = signal(0);
@@ -152,6 +154,7 @@ export class ViewerSession {
     }
     const session = (await res.json()) as StartSessionResponse;
     this.computerName.value = session.computer.name;
+    this.remoteOs = session.computer.os;
     this.sessionId = session.sessionId;
     this.agentExtras.value = agentTakesExtras(session.computer.agentVersion);
     this.open(session.viewerPath);
