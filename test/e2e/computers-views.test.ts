@@ -24,6 +24,7 @@ import {
   type LinkedComputer,
 } from "./backend";
 import { shownText, usePage } from "./browser-fixture";
+import { lowContrastText } from "./contrast";
 import { screenshot } from "./harness";
 
 const fixture = usePage({ viewport: { width: 1280, height: 860 } });
@@ -177,6 +178,30 @@ describe("the computers page", () => {
     await shot("computers-line");
   });
 
+  test("every text reads at WCAG AA contrast: the computers page in both views, history, profile, sign-in", async () => {
+    const page = fixture.page;
+    await openList();
+    await layout(); // every item there
+    expect(await lowContrastText(page)).toEqual([]);
+    await page.getByRole("button", { name: "Tile view" }).click();
+    await tile("reception").waitFor();
+    expect(await lowContrastText(page)).toEqual([]);
+    await page.getByRole("button", { name: "Line view" }).click();
+    await row("reception").waitFor();
+    // The other pages of the cabinet, with their menus and headings (history has a session).
+    for (const path of ["/history", "/profile"]) {
+      await page.goto(path);
+      await page.locator("main h1").first().waitFor();
+      await page.locator('[aria-busy="true"]').waitFor({ state: "detached" });
+      expect(await lowContrastText(page), path).toEqual([]);
+    }
+    // Signed out: the sign-in page.
+    const login = await fixture.newPage();
+    await login.goto("/login");
+    await login.getByRole("button", { name: "Sign in" }).first().waitFor();
+    expect(await lowContrastText(login)).toEqual([]);
+  });
+
   test("favorites come first; sorts and groupings reorder the list; the choices survive a reload", async () => {
     const page = fixture.page;
     await openList();
@@ -300,6 +325,18 @@ describe("the computers page", () => {
     await shot("computers-tile-mobile");
     await page.getByRole("button", { name: "Line view" }).click();
     await row("reception").waitFor();
+    // The other pages of the cabinet, with their menus and headings (history has a session).
+    for (const path of ["/history", "/profile"]) {
+      await page.goto(path);
+      await page.locator("main h1").first().waitFor();
+      await page.locator('[aria-busy="true"]').waitFor({ state: "detached" });
+      expect(await lowContrastText(page), path).toEqual([]);
+    }
+    // Signed out: the sign-in page.
+    const login = await fixture.newPage();
+    await login.goto("/login");
+    await login.getByRole("button", { name: "Sign in" }).first().waitFor();
+    expect(await lowContrastText(login)).toEqual([]);
   });
 
   test("system information opens from the OS icon and the actions menu, with General and Details tabs", async () => {

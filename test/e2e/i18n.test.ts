@@ -19,6 +19,8 @@ import {
 import { usePage } from "./browser-fixture";
 import { readPasswordFromOutbox, screenshot, uniqueEmail } from "./harness";
 import type { User } from "../../protocol/api";
+import { de } from "../../web/src/i18n/de";
+import { en } from "../../web/src/i18n/en";
 
 const fixture = usePage();
 const baseUrl = fixture.baseUrl;
@@ -32,6 +34,23 @@ async function newestMailTo(email: string, subject: string): Promise<OutboxMail>
 }
 
 const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+
+describe("the catalogs", () => {
+  // WCAG 2.5.3 (label in name): a button whose aria-label replaces its visible text must say
+  // those words too, or "click Mehr" (speech input) finds nothing: German's "Mehr" was named
+  // "Weitere Bedienelemente", its "Tastatur" "Bildschirmtastatur anzeigen".
+  test("a button's accessible name holds the words it shows, in every language", () => {
+    const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    for (const c of [en, de]) {
+      for (const [shown, name] of [
+        [c.viewer.more, c.viewer.moreLabel],
+        [c.viewer.keyboard, c.viewer.keyboardLabel],
+      ] as const) {
+        expect(words(name), `${name} names the button showing ${shown}`).toEqual(expect.arrayContaining(words(shown)));
+      }
+    }
+  });
+});
 
 describe("the cabinet in German", () => {
   test("switching the language in the profile switches the UI at once, and a reload keeps it", { timeout: 120_000 }, async () => {

@@ -14,6 +14,7 @@ import WebSocket from "ws";
 import { AgentMsg, CloseCode } from "../../protocol/stream";
 import { browserCookies, connectAgent, createAccount, linkComputer, listHistory, signIn, waitForComputer, type Account } from "./backend";
 import { startAgentProcess, onlineComputerId, type AgentProcess } from "./agent-process";
+import { lowContrastText } from "./contrast";
 import { launchBrowser, screenshot } from "./harness";
 import { psnr } from "../agent/helpers/compose";
 import { haveTool, startXvfb, stopProcess, type Xvfb } from "../agent/helpers/xvfb";
@@ -434,6 +435,36 @@ describe("a live session with the virtual screen", () => {
     await viewer.keyboard.up("CapsLock");
     const caps = (await takeSent(viewer)).filter((m) => m[0] === 0x84).map((m) => (m[1] === 1 ? "down" : "up"));
     expect(caps).toEqual(["down", "up", "down", "up"]);
+    await stopProcess(agent.proc);
+    await context.close();
+  });
+
+  test("full screen asks the browser to lock the keyboard to the page, keys still go to the remote, and the lock goes when full screen ends", { timeout: 120_000 }, async () => {
+    // The real Keyboard Lock API, watched: what the page asked the browser for, in order.
+    const watch = `{
+      const k = navigator.keyboard;
+      window.__lock = [];
+      const lock = k.lock.bind(k), unlock = k.unlock.bind(k);
+      k.lock = (codes) => { window.__lock.push("lock"); return lock(codes); };
+      k.unlock = () => { window.__lock.push("unlock"); unlock(); };
+    }`;
+    const { agent, context, viewer } = await connectVirtual("fullscreen", { recordSent: true, initScript: watch });
+    const calls = () => viewer.evaluate(() => (window as unknown as { __lock: string[] }).__lock);
+    // (The window's bar and notices read at WCAG AA contrast, like the cabinet's pages.)
+    await firstPicture(viewer);
+    expect(await lowContrastText(viewer)).toEqual([]);
+    await viewer.getByRole("button", { name: "Fullscreen" }).click();
+    await expect.poll(() => viewer.evaluate(() => document.fullscreenElement?.className)).toBe("viewer");
+    await expect.poll(calls).toEqual(["lock"]);
+    // In full screen the keys the browser would take go to the remote, and the screen keeps the keyboard.
+    expect(await viewer.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("remote-screen");
+    await takeSent(viewer);
+    await viewer.keyboard.press("Control+KeyW");
+    const keys = (await takeSent(viewer)).filter((m) => m[0] === 0x84).map((m) => new DataView(Uint8Array.from(m).buffer).getUint32(2, true));
+    expect(keys).toEqual([0xffe3, 0x77, 0x77, 0xffe3]);
+    // Left however it was left (here by the page, as Escape held down would): the lock goes.
+    await viewer.evaluate(() => document.exitFullscreen());
+    await expect.poll(calls).toEqual(["lock", "unlock"]);
     await stopProcess(agent.proc);
     await context.close();
   });

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { t } from "../i18n/i18n";
+import { toggleFullscreen, unlockOnFullscreenExit } from "./fullscreen";
 import { commandSwallowsKeyups, HeldKeys, keyId } from "./held-keys";
 import { keysymFor } from "./keysyms";
 import { qualityOptions } from "./picture-quality";
@@ -204,10 +205,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     held.press(keyId(e), keysym);
   };
 
-  const fullscreen = () => {
-    if (document.fullscreenElement) void document.exitFullscreen();
-    else void rootRef.current?.requestFullscreen();
-  };
+  useEffect(unlockOnFullscreenExit, []);
 
   const toggleKeyboard = () => {
     const input = keyboardRef.current;
@@ -372,7 +370,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           <button
             type="button"
             onClick={() => {
-              fullscreen();
+              void toggleFullscreen(rootRef.current!).catch(() => undefined); // refused: the window stays as it is
               focusScreen();
             }}
           >
