@@ -126,4 +126,31 @@ describe("the connection window's frame renderer", () => {
     const rgba = await canvasRgba();
     expect([rgba.length, ...rgba.subarray(0, 3)]).toEqual([320 * 200 * 4, 9, 8, 7]);
   });
+
+  it("after reset (a Retry's new connection) a new stream draws at once, though the old one stopped inside an update", async () => {
+    // The old stream: an update of several messages (split at 1 MiB), of which only the first came.
+    const noise = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 2654435761 + seed) >>> 24);
+    const rects: FrameRect[] = [0, 1, 2, 3].map((k) => ({ encoding: Encoding.Raw, x: (k % 2) * 320, y: (k >> 1) * 192, w: 320, h: 192, rgb: noise(320 * 192 * 3, k) }));
+    const old = await new FrameWriter().write({ seq: 1, flags: FrameFlags.full, width: 640, height: 384, rects: [...rects, ...rects, ...rects] });
+    expect(old.length).toBeGreaterThan(1);
+    // The new connection's stream: its key frame, a fill.
+    const fresh = await new FrameWriter().write({ seq: 1, flags: FrameFlags.full, width: 320, height: 200, rects: [{ encoding: Encoding.Fill, x: 0, y: 0, w: 320, h: 200, r: 4, g: 5, b: 6 }] });
+    const b64 = (m: Uint8Array) => Buffer.from(m).toString("base64");
+    await page.evaluate(
+      ([first, next]) =>
+        new Promise<void>((done, fail) => {
+          const w = window as unknown as { renderer: { push(m: ArrayBuffer): void; reset(): void }; drawn: (() => void) | undefined };
+          const bytes = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0)).buffer;
+          w.drawn = () => fail(new Error("the old stream's unfinished update was drawn"));
+          w.renderer.push(bytes(first!));
+          w.renderer.reset();
+          w.drawn = done;
+          // Without the reset, the reader refuses this key frame (a desync: the harness throws).
+          for (const m of next!) w.renderer.push(bytes(m));
+        }),
+      [b64(old[0]!), fresh.map(b64)] as const,
+    );
+    const rgba = await canvasRgba();
+    expect([rgba.length, ...rgba.subarray(0, 3)]).toEqual([320 * 200 * 4, 4, 5, 6]);
+  });
 });

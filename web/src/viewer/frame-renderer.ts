@@ -27,6 +27,8 @@ export class FrameRenderer {
   private pending = 0;
   /** Frames drawn since the last call of takeFrameCount(), for the fps figure. */
   private drawn = 0;
+  /** Which stream draws: updates still decoding when reset() came belong to the one before. */
+  private generation = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -67,9 +69,11 @@ export class FrameRenderer {
     // Start decoding now, in parallel with any earlier update still decoding.
     const decoded = Promise.all(images.map((r) => createImageBitmap(new Blob([new Uint8Array(r.data)], { type: MIME[r.encoding] }))));
     this.pending++;
+    const generation = this.generation;
     this.chain = this.chain
       .then(async () => {
         const bitmaps = await decoded;
+        if (generation !== this.generation) return bitmaps.forEach((b) => b.close());
         this.draw(frame, new Map(images.map((r, i) => [r, bitmaps[i]!])));
       })
       .catch((err) => {
@@ -79,6 +83,17 @@ export class FrameRenderer {
         this.onDesync();
       })
       .finally(() => this.pending--);
+  }
+
+  /**
+   * A new connection (Retry): its stream starts afresh. The old stream may have stopped inside
+   * an update, whose rest never comes (the new key frame was then refused as "a new stream
+   * inside an update", costing a Refresh round trip), and its JPEGs still decoding must not
+   * draw, nor ack into the new session.
+   */
+  reset(): void {
+    this.reader.resync();
+    this.generation++;
   }
 
   takeFrameCount(): number {

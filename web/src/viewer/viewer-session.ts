@@ -136,6 +136,9 @@ export class ViewerSession {
     this.duration.value = 0;
     this.monitors.value = null;
     this.monitorRestored = false;
+    // A new connection's stream and pointer start afresh (after End or a lost one, then Retry).
+    this.renderer.reset();
+    this.cursor.value = null;
     let res: Response;
     try {
       res = await fetch(`/api/computers/${encodeURIComponent(this.computerId)}/sessions`, {
