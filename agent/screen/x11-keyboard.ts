@@ -30,8 +30,11 @@ export class X11Keyboard {
   private places = new Map<number, KeyPlace>();
   /** Keycodes with no keysyms, ours to bind; least recently used first. */
   private spare: number[] = [];
-  /** Spare keycodes we have bound: still ours after a reload shows them non-empty. */
-  private readonly bound = new Set<number>();
+  /**
+   * Spare keycodes we have bound, and to what: still ours after a reload shows them holding
+   * it, but no longer once another client (a layout switch) put its own keys there.
+   */
+  private readonly bound = new Map<number, number>();
   private shiftKeycode = 0;
 
   constructor(private readonly X: XClient, private readonly range: { min: number; max: number }) {}
@@ -47,6 +50,7 @@ export class X11Keyboard {
     const spare: number[] = [];
     rows.forEach((row, i) => {
       const keycode = this.minKeycode + i;
+      if (this.bound.has(keycode) && row[0] !== this.bound.get(keycode)) this.bound.delete(keycode);
       if (this.bound.has(keycode) || row.every((k) => k === 0)) spare.push(keycode);
       // Column 0 (plain) wins over column 1 (Shift), and a lower keycode over a higher one.
       for (const col of [0, 1]) {
@@ -96,7 +100,7 @@ export class X11Keyboard {
     if (this.perKeycode > 1) row[1] = keysym;
     this.X.ChangeKeyboardMapping(keycode, this.perKeycode, row);
     this.rows[keycode - this.minKeycode] = row;
-    this.bound.add(keycode);
+    this.bound.set(keycode, keysym);
     const place = { keycode, shifted: false };
     this.places.set(keysym, place);
     this.touch(keycode);

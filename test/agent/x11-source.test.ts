@@ -301,4 +301,35 @@ describe.skipIf(!haveXvfb())("X11 source on Xvfb", () => {
     await painter.client.sync();
     expect((await source.capture({ x: 0, y: 0, w: 8, h: 8 })).width).toBe(8);
   });
+
+  it("leaves the keys of a layout switched to meanwhile alone: a keycode it bound and the new layout took is no longer its to bind", async () => {
+    const d = painter as unknown as { min_keycode: number; max_keycode: number };
+    const mapping = () => call<number[][]>(painter.client, "GetKeyboardMapping", d.min_keycode, d.max_keycode - d.min_keycode + 1);
+    const keycodeOf = async (keysym: number) => {
+      const at = (await mapping()).findIndex((row) => row[0] === keysym);
+      return at < 0 ? undefined : d.min_keycode + at;
+    };
+    const press = (keysym: number) => {
+      source.key(keysym, true);
+      source.key(keysym, false);
+    };
+    // A keysym no layout has: the agent binds a spare keycode to it.
+    const A_MACRON = 0x1000101;
+    press(A_MACRON);
+    const taken = await until(() => keycodeOf(A_MACRON), "the bound keycode");
+    // Another client's layout puts F13 there (as setxkbmap or xmodmap would); the agent reloads.
+    const F13 = 0xffca;
+    const perKeycode = (await mapping())[0]!.length;
+    painter.client.ChangeKeyboardMapping(taken, perKeycode, [F13, ...new Array<number>(perKeycode - 1).fill(0)]);
+    await painter.client.sync();
+    await new Promise((r) => setTimeout(r, 300));
+    // More new keysyms than there are spare keycodes: every spare one is bound again in turn.
+    const spare = (await mapping()).filter((row) => row.every((k) => k === 0)).length;
+    for (let i = 0; i < spare + 40; i++) {
+      press(0x1000400 + i); // Cyrillic and beyond
+      if (i % 8 === 7) await painter.client.sync();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await mapping())[taken - d.min_keycode]![0]).toBe(F13);
+  });
 });
