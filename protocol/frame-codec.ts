@@ -17,6 +17,7 @@ import {
   RECT_HEADER_BYTES,
   ScreenTooLarge,
 } from "./stream";
+import { imageSize } from "./image-size";
 import { StreamInflater } from "./stream-inflater";
 
 /** seq u32, width u16, height u16, rect count u16 at the start of each decompressed section. */
@@ -273,7 +274,13 @@ function parseSection(s: Uint8Array, flags: number, buf: Uint8Array, rawStart: n
         const len = v.getUint32(o, true);
         o += 4;
         if (raw + len > buf.byteLength) throw new ProtocolError("truncated image data");
-        rects.push({ encoding, x, y, w, h, data: buf.subarray(raw, raw + len) });
+        const data = buf.subarray(raw, raw + len);
+        // Drawn scaled to its rect (a picture in motion comes at half size): never larger,
+        // which is checked before the browser decodes it (a header can declare 16 GiB).
+        const size = imageSize(encoding, data);
+        const [rw, rh] = encoding === Encoding.JpegTransposed ? [h, w] : [w, h];
+        if (!size || size.width > rw || size.height > rh) throw new ProtocolError("image larger than its rect, or no image");
+        rects.push({ encoding, x, y, w, h, data });
         raw += len;
         break;
       }

@@ -1,6 +1,7 @@
 // The wire format of Frame messages: the agent's writer (Node zlib) against the viewer's
 // reader (fflate, the same code the web app runs), palettes of every index width, the
 // stream's shared dictionary, late joiners and malformed input.
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { encodeLossless } from "../../agent/encode/palette";
 import { FrameWriter } from "../../agent/stream/frame-writer";
@@ -192,6 +193,40 @@ describe.each([true, false])("frame codec (deflate addon: %s)", (native) => {
     const [outside] = await new FrameWriter({ native }).write(frame(1, [{ encoding: Encoding.Fill, x: 190, y: 0, w: 20, h: 10, r: 0, g: 0, b: 0 }], true));
     expect(() => new FrameReader().read(outside!)).toThrow(/outside the screen/);
     writer.close();
+  });
+
+  it("takes an image at its rect's size or smaller (transposed: turned), and refuses a larger one before anyone decodes it", async () => {
+    // WebP's three headers: VP8 (lossy), VP8L (lossless), VP8X (with alpha).
+    const img = async (w: number, h: number, format: "jpeg" | "png" | "webp" | "webp-lossless" | "webp-alpha") => {
+      const s = sharp({ create: { width: w, height: h, channels: format === "webp-alpha" ? 4 : 3, background: { r: 200, g: 10, b: 10, alpha: 0.5 } } });
+      const encoded = format === "jpeg" ? s.jpeg() : format === "png" ? s.png() : s.webp({ lossless: format === "webp-lossless" });
+      return new Uint8Array(await encoded.toBuffer());
+    };
+    const read = async (rect: FrameRect) => {
+      const [m] = await new FrameWriter({ native }).write(frame(1, [rect], true));
+      return new FrameReader().read(m!);
+    };
+    const at = { x: 0, y: 0, w: 40, h: 20 };
+    // What the agent sends: full size, half size (a picture in motion), transposed (h x w).
+    expect(await read({ ...at, encoding: Encoding.Jpeg, data: await img(40, 20, "jpeg") })).not.toBeNull();
+    expect(await read({ ...at, encoding: Encoding.Jpeg, data: await img(20, 10, "jpeg") })).not.toBeNull();
+    expect(await read({ ...at, encoding: Encoding.JpegTransposed, data: await img(20, 40, "jpeg") })).not.toBeNull();
+    expect(await read({ ...at, encoding: Encoding.Png, data: await img(40, 20, "png") })).not.toBeNull();
+    for (const webp of ["webp", "webp-lossless", "webp-alpha"] as const) {
+      expect(await read({ ...at, encoding: Encoding.Webp, data: await img(40, 20, webp) }), webp).not.toBeNull();
+      await expect(read({ ...at, encoding: Encoding.Webp, data: await img(40, 21, webp) }), webp).rejects.toThrow(/larger than its rect/);
+    }
+    // Larger than the rect, turned the wrong way, or no image at all.
+    for (const rect of [
+      { ...at, encoding: Encoding.Jpeg, data: await img(41, 20, "jpeg") },
+      { ...at, encoding: Encoding.Jpeg, data: await img(20, 40, "jpeg") },
+      { ...at, encoding: Encoding.JpegTransposed, data: await img(40, 20, "jpeg") },
+      { ...at, encoding: Encoding.Png, data: await img(40, 21, "png") },
+      { ...at, encoding: Encoding.Webp, data: await img(80, 40, "webp") },
+      { ...at, encoding: Encoding.Jpeg, data: await img(40, 20, "png") },
+    ] as FrameRect[]) {
+      await expect(read(rect), `${rect.encoding}`).rejects.toThrow(/larger than its rect/);
+    }
   });
 
   it("refuses a key frame larger than any screen, and a new size outside a key frame", async () => {
