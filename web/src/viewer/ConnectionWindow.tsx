@@ -9,32 +9,13 @@ import { PictureQuality } from "../../../protocol/stream";
 import { TextInputKeys } from "./text-input-keys";
 import { TouchInput, UNZOOMED, type View } from "./touch-input";
 import { ViewerSession } from "./viewer-session";
+import { wheelAxis, wheelSteps, wheelUnitPx } from "./wheel-steps";
 import "./viewer.css";
 
 /** Browser buttons (0 left, 1 middle, 2 right) -> protocol button bits. */
 function buttonMask(buttons: number): number {
   // MouseEvent.buttons: bit0 left, bit1 right, bit2 middle; the protocol: bit0 left, bit1 middle, bit2 right.
   return (buttons & 1) | ((buttons & 4) >> 1) | ((buttons & 2) << 1);
-}
-
-/**
- * Wheel movement per step sent to the remote: a mouse's notch (40-120 px, or 3 lines) is one
- * step, and a trackpad's stream of small deltas adds up rather than each becoming a notch.
- */
-const WHEEL_STEP_PX = 50;
-const WHEEL_LINE_PX = 40;
-const WHEEL_PAGE_PX = 800;
-
-/** Adds a wheel delta to what is left over; returns -1, 0 or 1 steps and keeps the rest. */
-function wheelStep(rest: { v: number }, delta: number): number {
-  // A change of direction starts afresh: what was left over went the other way.
-  if (Math.sign(delta) !== Math.sign(rest.v)) rest.v = 0;
-  rest.v += delta;
-  if (Math.abs(rest.v) < WHEEL_STEP_PX) return 0;
-  // One step per event at most (as a notch always was), and a fresh start for the next.
-  const step = Math.sign(rest.v);
-  rest.v = 0;
-  return step;
 }
 
 /** The session bar's duration: m:ss, or h:mm:ss from an hour on. */
@@ -119,7 +100,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     const mac = commandSwallowsKeyups();
     return new HeldKeys((keysym, down) => session.key(keysym, down), mac, () => mac && session.remoteOs !== "macos");
   }, [session]);
-  const wheelRest = useRef({ x: { v: 0 }, y: { v: 0 } });
+  const wheelAxes = useRef({ x: wheelAxis(), y: wheelAxis() });
 
   /** The window lost the keyboard (focus moved, Alt+Tab, the tab hidden): nothing stays held on the remote. */
   const letGo = () => {
@@ -179,9 +160,9 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     if (!session) return;
     e.preventDefault();
     held?.commandChord(); // Cmd+wheel: Ctrl+wheel (zoom) on a remote that is not a Mac
-    const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? WHEEL_PAGE_PX : 1;
-    const dx = wheelStep(wheelRest.current.x, e.deltaX * unit);
-    const dy = wheelStep(wheelRest.current.y, e.deltaY * unit);
+    const unit = wheelUnitPx(e.deltaMode);
+    const dx = wheelSteps(wheelAxes.current.x, e.deltaX * unit);
+    const dy = wheelSteps(wheelAxes.current.y, e.deltaY * unit);
     if (!dx && !dy) return;
     const { x, y } = toRemote(e.clientX, e.clientY);
     session.wheel(x, y, dx, dy);
