@@ -428,6 +428,19 @@ describe("a live session with the virtual screen", () => {
     const click = (await takeSent(viewer)).filter((m) => m[0] === 0x84 || m[0] === 0x82).map((m) => (m[0] === 0x84 ? `key ${m[1]} ${new DataView(Uint8Array.from(m).buffer).getUint32(2, true).toString(16)}` : `pointer ${m[5]}`));
     expect(click.filter((c) => c.startsWith("key"))).toEqual(["key 1 ffe3", "key 0 ffe3"]);
     expect(click.indexOf("key 1 ffe3")).toBeLessThan(click.indexOf("pointer 1"));
+    // Both Command keys: the left one became Control with A, the right one stayed alone; A
+    // (whose keyup a Mac never sends) goes up with the last of them.
+    await viewer.keyboard.down("MetaLeft");
+    await viewer.keyboard.down("KeyA");
+    await viewer.keyboard.down("MetaRight");
+    await viewer.keyboard.up("MetaLeft");
+    await viewer.keyboard.up("MetaRight");
+    const both = (await takeSent(viewer)).filter((m) => m[0] === 0x84).map((m) => ({ down: m[1] === 1, keysym: new DataView(Uint8Array.from(m).buffer).getUint32(2, true) }));
+    const stillDown = new Set<number>();
+    for (const k of both) k.down ? stillDown.add(k.keysym) : stillDown.delete(k.keysym);
+    expect(both).toContainEqual({ down: true, keysym: 0x61 });
+    expect([...stillDown]).toEqual([]);
+    await viewer.keyboard.up("KeyA");
     // Caps Lock: macOS sends a keydown as it turns on and a keyup as it turns off; each is
     // one press and release on the remote (held, the remote never saw the second press).
     await takeSent(viewer);

@@ -140,7 +140,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     e.preventDefault();
     if (e.type === "pointerdown") {
       // Cmd+click on a remote that is not a Mac: Ctrl+click there (held-keys.ts).
-      held?.commandChord();
+      held?.commandChord(e.metaKey);
       canvasRef.current!.focus();
       // A drag that leaves the canvas still ends here: without the capture the release
       // outside was never seen and the remote kept the button down. Chromium throws when the
@@ -159,7 +159,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
   const onWheel = (e: WheelEvent) => {
     if (!session) return;
     e.preventDefault();
-    held?.commandChord(); // Cmd+wheel: Ctrl+wheel (zoom) on a remote that is not a Mac
+    held?.commandChord(e.metaKey); // Cmd+wheel: Ctrl+wheel (zoom) on a remote that is not a Mac
     const unit = wheelUnitPx(e.deltaMode);
     const dx = wheelSteps(wheelAxes.current.x, e.deltaX * unit);
     const dy = wheelSteps(wheelAxes.current.y, e.deltaY * unit);
@@ -183,7 +183,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
     if (keysym === undefined) return;
     e.preventDefault();
     if (isPasteShortcut(e) && !e.repeat) session?.pasteFirst();
-    held.press(keyId(e), keysym);
+    held.press(keyId(e), keysym, e.metaKey);
   };
 
   useEffect(unlockOnFullscreenExit, []);

@@ -44,8 +44,12 @@ export class HeldKeys {
     private readonly commandAsControl: () => boolean = () => false,
   ) {}
 
-  /** A key went down, or repeats while held. */
-  press(id: string, keysym: number): void {
+  /**
+   * A key went down, or repeats while held. `commandDown`: whether the event says Command is
+   * held (KeyboardEvent.metaKey); a Command held back whose keyup this window missed is
+   * forgotten rather than turned into Control.
+   */
+  press(id: string, keysym: number, commandDown = true): void {
     // macOS reports Caps Lock as a keydown when it turns on and a keyup when it turns off:
     // each is one press of the key on the remote (held, the second press never came).
     if (this.mac && id === "CapsLock") return this.tap(keysym);
@@ -56,7 +60,7 @@ export class HeldKeys {
       return;
     }
     if (this.commandAlone.has(id)) return; // it repeats, still alone
-    this.commandChord();
+    this.commandChord(commandDown);
     if (this.mac && !COMMAND_KEYS.has(id) && this.commandHeld()) this.underCommand.add(id);
     const before = this.held.get(id);
     // The same key now means another keysym (a modifier changed while it repeats): the old one goes up first.
@@ -67,20 +71,23 @@ export class HeldKeys {
 
   /**
    * A key came up. One pressed before this window had the keyboard was never sent: nothing to
-   * release. `capsKeysym`: what a Mac's Caps Lock keyup (it turning off) taps on the remote,
-   * given only while input may go there.
+   * release. `liveKeysym`: the key's keysym, given only while input may go to the remote: what
+   * a Mac's Caps Lock keyup (it turning off) taps there, and the sign that a Command released
+   * alone may tap the Windows key (not after the session ended).
    */
-  release(id: string, capsKeysym?: number): void {
+  release(id: string, liveKeysym?: number): void {
     if (this.mac && id === "CapsLock") {
-      if (capsKeysym !== undefined) this.tap(capsKeysym);
+      if (liveKeysym !== undefined) this.tap(liveKeysym);
       return;
     }
     const keysym = this.held.get(id);
     if (keysym === undefined) return;
     this.held.delete(id);
     this.underCommand.delete(id);
-    if (this.commandAlone.delete(id)) return this.tap(keysym);
-    this.send(keysym, false);
+    if (!this.commandAlone.delete(id)) this.send(keysym, false);
+    else if (liveKeysym !== undefined) this.tap(keysym);
+    // Keys pressed under Command go up with the last Command, held back or not (with both
+    // Command keys, the left one can have become Control and the right one stayed alone).
     if (this.mac && COMMAND_KEYS.has(id) && !this.commandHeld()) {
       for (const other of [...this.underCommand]) this.release(other);
     }
@@ -88,9 +95,15 @@ export class HeldKeys {
 
   /**
    * A key or a click comes while Command is down alone (commandAsControl): Command goes down
-   * on the remote as Control, and comes up as Control.
+   * on the remote as Control, and comes up as Control. `commandDown` false (the event says
+   * Command is up): its keyup went elsewhere, and it is forgotten.
    */
-  commandChord(): void {
+  commandChord(commandDown: boolean): void {
+    if (!commandDown) {
+      for (const id of this.commandAlone) this.held.delete(id);
+      this.commandAlone.clear();
+      return;
+    }
     for (const id of this.commandAlone) {
       const control = CONTROL_FOR[id]!;
       this.held.set(id, control);
