@@ -16,7 +16,9 @@
 // costs ~16 MiB of such work at worst (~45 ms) and takes the one-shot path; a larger one (a
 // key frame, a big lossless update: rare, and large anyway) is inflated by fflate's streaming
 // Inflate in slices, checked against the cap after each: ~30-100 ms for the same bomb, and
-// ~1.5 ms more than one shot for 1 MiB of real output (bench numbers in decision 45).
+// ~1.5 ms more than one shot for 1 MiB of real output. This bounds one message, not many:
+// any section may inflate to the cap, so ~1000:1 is the protocol's own amplification
+// (decision 45, bench/session/profile-inflate.ts).
 import { Inflate, inflateSync } from "fflate";
 import { ProtocolError } from "./stream";
 
