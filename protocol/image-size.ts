@@ -41,7 +41,10 @@ function jpegSize(d: Uint8Array): ImageSize | undefined {
       // A height of 0 is set later by a DNL marker: not a size to draw.
       return size.width > 0 && size.height > 0 ? size : undefined;
     }
-    if (marker === 0xd9 || marker === 0xda) return undefined; // end of image, or scan data before any frame header
+    // End of image or scan data before any frame header; or a marker without a length (TEM,
+    // RSTn, another SOI), which a decoder would read differently from a length: none of these
+    // comes before the frame header in what an encoder writes.
+    if (marker === 0xd9 || marker === 0xda || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) return undefined;
     i += 2 + u16be(d, i + 2);
   }
   return undefined;

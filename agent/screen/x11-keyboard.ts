@@ -36,13 +36,20 @@ export class X11Keyboard {
    */
   private readonly bound = new Map<number, number>();
   private shiftKeycode = 0;
+  /** Bindings made so far: a reload whose reply may predate one of them does not judge `bound` by it. */
+  private bindings = 0;
 
   constructor(private readonly X: XClient, private readonly range: { min: number; max: number }) {}
 
   /** Reads the server's mapping; again after a MappingNotify from another client. */
   async load(): Promise<void> {
     const count = this.range.max - this.range.min + 1;
+    const bindingsBefore = this.bindings;
     const rows = await call<number[][]>(this.X, "GetKeyboardMapping", this.range.min, count);
+    // Bound while the request was out: the reply may show the keycode as it was, which would
+    // place the old keysym there and take the keycode for another client's. That binding's
+    // own MappingNotify brings a reload that reads it as it is.
+    if (this.bindings !== bindingsBefore) return;
     this.minKeycode = this.range.min;
     this.rows = rows;
     this.perKeycode = rows[0]?.length ?? 1;
@@ -99,6 +106,7 @@ export class X11Keyboard {
     row[0] = keysym;
     if (this.perKeycode > 1) row[1] = keysym;
     this.X.ChangeKeyboardMapping(keycode, this.perKeycode, row);
+    this.bindings++;
     this.rows[keycode - this.minKeycode] = row;
     this.bound.set(keycode, keysym);
     const place = { keycode, shifted: false };

@@ -9,6 +9,13 @@ const MIME: Record<number, string> = {
 };
 
 type ImageRect = FrameRect & { data: Uint8Array };
+
+/**
+ * Screens' worth of image pixels that may be decoding or waiting to be drawn at once. Flow
+ * control lets a well-behaved agent have 3 updates in flight, each covering the screen at
+ * most; past this, an agent is ignoring it, and each decode holds w x h x 4 bytes.
+ */
+const MAX_PENDING_SCREENS = 8;
 const isImage = (r: FrameRect): r is ImageRect => "data" in r;
 
 /**
@@ -29,6 +36,8 @@ export class FrameRenderer {
   private drawn = 0;
   /** Which stream draws: updates still decoding when reset() came belong to the one before. */
   private generation = 0;
+  /** Pixels of the images decoding or decoded and waiting their turn (MAX_PENDING_SCREENS). */
+  private pendingPixels = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -66,9 +75,18 @@ export class FrameRenderer {
     if (!frame) return; // joined mid-stream: the next key frame starts this viewer's picture
     const images = frame.rects.filter(isImage);
     if (images.length === 0 && this.pending === 0) return this.draw(frame, new Map());
+    // Each image is at most its rect (the reader checked its header): what its decode holds.
+    const pixels = images.reduce((n, r) => n + r.w * r.h, 0);
+    if (this.pendingPixels + pixels > MAX_PENDING_SCREENS * frame.width * frame.height) {
+      this.reader.resync();
+      console.warn("more pictures in flight than flow control allows, asking for a key frame");
+      this.onDesync();
+      return;
+    }
     // Start decoding now, in parallel with any earlier update still decoding.
     const decoded = Promise.all(images.map((r) => createImageBitmap(new Blob([new Uint8Array(r.data)], { type: MIME[r.encoding] }))));
     this.pending++;
+    this.pendingPixels += pixels;
     const generation = this.generation;
     this.chain = this.chain
       .then(async () => {
@@ -80,9 +98,12 @@ export class FrameRenderer {
         // An image that does not decode leaves this update undrawn and unacked: ask for a key
         // frame (which also resets the agent's flow window) rather than stall.
         console.error("frame failed", err);
-        this.onDesync();
+        if (generation === this.generation) this.onDesync(); // (an old stream's: nothing to ask its successor)
       })
-      .finally(() => this.pending--);
+      .finally(() => {
+        this.pending--;
+        this.pendingPixels -= pixels;
+      });
   }
 
   /**

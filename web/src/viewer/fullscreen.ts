@@ -28,5 +28,8 @@ export function unlockOnFullscreenExit(): () => void {
     if (!document.fullscreenElement) keyboardLock()?.unlock();
   };
   document.addEventListener("fullscreenchange", onChange);
-  return () => document.removeEventListener("fullscreenchange", onChange);
+  return () => {
+    document.removeEventListener("fullscreenchange", onChange);
+    keyboardLock()?.unlock(); // the window goes: its lock with it
+  };
 }
