@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { AgentRunner } from "./agent-runner";
-import { type AgentIdentity, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
+import { type AgentIdentity, ConfigError, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { assertSecureServer, osName, registerAgent, ServerError } from "./control/register";
 import { stderrLog } from "./log";
 import { readPassword, takeEnvPassword } from "./password-input";
@@ -185,6 +185,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
       process.exit(Exit.Usage);
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(Exit.Failure);
     }
     if (err instanceof ServerError) {
       process.stderr.write(`Sign-in failed: ${err.message}\n`);

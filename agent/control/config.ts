@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, chown, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { assertOnlyRootCanReplace } from "./root-path";
 
 export type AgentIdentity = {
   /** Base URL of the Edgedesk server, e.g. https://edgedesk.example. */
@@ -89,5 +90,7 @@ export async function protectFor(path: string, identity: AgentIdentity, opts: Sa
     await chown(dir, 0, 0);
     await chmod(dir, 0o700);
   }
+  // Root's file is only root's if no one else can put another directory in its place.
+  await assertOnlyRootCanReplace(dir);
   return "root-only";
 }

@@ -1,6 +1,6 @@
 // System information, screenshot thumbnails, settings and the installed flag, collected
 // and sent for real (systeminformation on this machine, sharp, a real local WebSocket).
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -263,5 +263,32 @@ describe("settings and the installed flag", () => {
     expect(statSync(config).mode & 0o777).toBe(0o600);
     expect(statSync(edir)).toMatchObject({ uid: 0 });
     expect(statSync(edir).mode & 0o777).toBe(0o700);
+  });
+
+  it.skipIf(!root)("an installed root agent refuses a configuration another user could replace on the way to it", async () => {
+    const identity = { server: server.origin, computerId: COMPUTER_ID, agentToken: AGENT_TOKEN, allowNonAdminConfig: false };
+    const configIn = (...parts: string[]) => {
+      const edir = join(dir, ...parts, "edgedesk");
+      mkdirSync(edir, { recursive: true });
+      const config = join(edir, "agent.json");
+      writeFileSync(config, JSON.stringify(identity), { mode: 0o600 });
+      return config;
+    };
+    // Under a user's home (~/.config/edgedesk): the user can rename .config and put their own.
+    const home = configIn("home", "user", ".config");
+    chownSync(join(dir, "home", "user"), 1234, 1234);
+    await expect(protectFor(home, identity, { installed: true })).rejects.toThrow(/belongs to uid 1234, who can replace .*\.config/);
+    // In a directory every user may write (not sticky): anyone can swap edgedesk/.
+    const open = configIn("open");
+    chmodSync(join(dir, "open"), 0o777);
+    await expect(protectFor(open, identity, { installed: true })).rejects.toThrow(/writable by other users/);
+    // Sticky (as /tmp): others cannot rename root's entries; they could their own.
+    const sticky = configIn("sticky");
+    chmodSync(join(dir, "sticky"), 0o1777);
+    expect(await protectFor(sticky, identity, { installed: true })).toBe("root-only");
+    // Root's all the way up (/etc/edgedesk, or the test's directory under /tmp): taken.
+    expect(await protectFor(configIn("etc"), identity, { installed: true })).toBe("root-only");
+    // Non-admins may configure it: the owner's file is theirs to change anyway.
+    expect(await protectFor(home, { ...identity, allowNonAdminConfig: true }, { installed: true })).toBe("owner-only");
   });
 });

@@ -1,0 +1,34 @@
+// Whether only root can change what a path leads to. An installed agent runs as root and
+// keeps its identity where non-administrators may not change it (protectFor); that holds
+// only if no other user can rename a directory on the way and put their own in its place
+// (~/.config/edgedesk under a user's home: the user renames ~/.config/edgedesk and the root
+// agent reads the user's file next). The rule is sshd's StrictModes: every directory from the
+// file up to / is root's and writable by nobody else, but for a sticky one (/tmp), whose
+// entries only their owner may rename, when the entry on the way is root's.
+import { lstat, realpath } from "node:fs/promises";
+import { dirname } from "node:path";
+import { ConfigError } from "./config";
+
+const STICKY = 0o1000;
+const GROUP_OR_OTHER_WRITE = 0o022;
+
+/** Throws ConfigError when a user other than root could replace `dir`, a directory above it, or a file in it. */
+export async function assertOnlyRootCanReplace(dir: string): Promise<void> {
+  // Symlinks on the way lead somewhere: the real directories are the ones to judge.
+  let path = await realpath(dir);
+  let st = await lstat(path);
+  if (st.uid !== 0) throw new ConfigError(`${path} belongs to uid ${st.uid}, who can change the installed agent's configuration in it`);
+  if (st.mode & GROUP_OR_OTHER_WRITE && !(st.mode & STICKY)) {
+    throw new ConfigError(`${path} is writable by other users, who can replace the installed agent's configuration in it`);
+  }
+  for (;;) {
+    const parent = dirname(path);
+    if (parent === path) return; // "/" is its own parent
+    const parentSt = await lstat(parent);
+    if (parentSt.uid !== 0) throw new ConfigError(`${parent} belongs to uid ${parentSt.uid}, who can replace ${path} and the agent's configuration under it`);
+    if (parentSt.mode & GROUP_OR_OTHER_WRITE && !(parentSt.mode & STICKY && st.uid === 0)) {
+      throw new ConfigError(`${parent} is writable by other users, who can replace ${path} and the agent's configuration under it`);
+    }
+    [path, st] = [parent, parentSt];
+  }
+}
