@@ -271,6 +271,22 @@ describe("the connection window on a phone", () => {
     await page.touchscreen.tap(at.x, at.y);
     expectNear(await waitForEvent(since, "ButtonPress", 1), { x: 200, y: 450 });
     await screenshot(page, "touch-bar");
+
+    // 1:1 on a phone is the zoom at which a remote pixel is a CSS pixel (a pinch pans it; a
+    // larger canvas could not be scrolled, as fingers on it are the remote's mouse); Fit undoes it.
+    const canvas = page.getByTestId("remote-screen");
+    const fitted = await canvas.evaluate((c) => (c as HTMLCanvasElement).offsetWidth);
+    await more.tap();
+    await page.getByRole("button", { name: "1:1" }).tap();
+    await expect.poll(async () => (await canvas.boundingBox())!.width).toBeCloseTo(SCREEN.width, 0);
+    expect(await canvas.evaluate((c) => (c as HTMLCanvasElement).style.transform)).toMatch(/scale\(/);
+    const zoomedTap = await clientPoint(page, { x: 100, y: 60 });
+    const before = xEvents().length;
+    await page.touchscreen.tap(zoomedTap.x, zoomedTap.y);
+    expectNear(await waitForEvent(before, "ButtonPress", 1), { x: 100, y: 60 }, 2);
+    await more.tap();
+    await page.getByRole("button", { name: "Fit" }).tap();
+    await expect.poll(async () => (await canvas.boundingBox())!.width).toBeCloseTo(fitted, 0);
   });
 
   test("the on-screen keyboard types text, Backspace and Enter on the remote computer", { timeout: 90_000 }, async () => {

@@ -7,7 +7,7 @@ import { keysymFor } from "./keysyms";
 import { qualityOptions } from "./picture-quality";
 import { PictureQuality } from "../../../protocol/stream";
 import { TextInputKeys } from "./text-input-keys";
-import { TouchInput, UNZOOMED, type View } from "./touch-input";
+import { clampView, TouchInput, UNZOOMED, type View } from "./touch-input";
 import { ViewerSession } from "./viewer-session";
 import { wheelAxis, wheelSteps, wheelUnitPx } from "./wheel-steps";
 import "./viewer.css";
@@ -340,13 +340,21 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           <button
             type="button"
             onClick={() => {
-              fit.value = !fit.value;
-              view.value = UNZOOMED;
+              if (hasTouch) {
+                // Fingers on the canvas are the remote's mouse, so a larger canvas could not be
+                // scrolled: on a touch screen 1:1 is the zoom at which one remote pixel is one
+                // CSS pixel, which a pinch pans like any zoom (and Fit undoes).
+                const c = canvasRef.current!;
+                view.value = zoomed ? UNZOOMED : clampView({ scale: c.width / c.offsetWidth, x: 0, y: 0 }, c.offsetWidth, c.offsetHeight);
+              } else {
+                fit.value = !fit.value;
+                view.value = UNZOOMED;
+              }
               focusScreen();
             }}
-            aria-pressed={!fit.value}
+            aria-pressed={hasTouch ? zoomed : !fit.value}
           >
-            {fit.value ? t("viewer.actualSize") : t("viewer.fit")}
+            {(hasTouch ? !zoomed : fit.value) ? t("viewer.actualSize") : t("viewer.fit")}
           </button>
           <button
             type="button"
