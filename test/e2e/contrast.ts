@@ -1,7 +1,8 @@
 // Text contrast as WCAG 2.x defines it (1.4.3, AA): 4.5:1 for text, 3:1 for large text
 // (24 px, or 18.66 px bold). Read from the page as the browser computed it: each element with
 // text of its own, its colour over the backgrounds behind it, composited down to the first
-// opaque one (white at the root). Disabled controls and text not shown are exempt, as in WCAG.
+// opaque one (white at the root), faded by its and its ancestors' opacity; an empty field's
+// placeholder counts as its text. Disabled controls and text not shown are exempt, as in WCAG.
 import type { Page } from "playwright-core";
 
 export type LowContrast = { text: string; ratio: number; color: string; background: string };
@@ -43,25 +44,37 @@ export function lowContrastText(page: Page): Promise<LowContrast[]> {
       }
       return base.map((b) => layers.reduceRight<Rgba>((below, top) => over(top, below), b));
     };
+    /** The element's opacity times its ancestors': text in a faded part of the page is that much fainter. */
+    const opacity = (el: Element): number => {
+      let o = 1;
+      for (let e: Element | null = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+      return o;
+    };
     const out: { text: string; ratio: number; color: string; background: string }[] = [];
     for (const el of Array.from(document.querySelectorAll("body *"))) {
-      const own = Array.from(el.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? "").join("").trim();
+      let own = Array.from(el.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? "").join("").trim();
+      // An empty field shows its placeholder, in the placeholder's colour.
+      const field = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el : null;
+      if (field && field.type !== "hidden") own = field.value || field.placeholder;
       // aria-hidden text is still seen: it counts.
       if (!own || !(el instanceof HTMLElement) || el.closest("script, style, noscript")) continue;
       if ((el as HTMLButtonElement).disabled || el.closest(":disabled")) continue;
       const style = getComputedStyle(el);
-      if (style.visibility !== "visible" || el.getClientRects().length === 0 || Number(style.opacity) === 0) continue;
+      const faded = opacity(el);
+      if (style.visibility !== "visible" || el.getClientRects().length === 0 || faded === 0) continue;
+      const color = parse(field && !field.value ? getComputedStyle(el, "::placeholder").color : style.color);
+      color[3] *= faded;
       // Visually hidden text (clipped to 1 px for screen readers) is not seen.
       const box = el.getBoundingClientRect();
       if (box.width <= 1 || box.height <= 1) continue;
       const size = parseFloat(style.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
       for (const bg of backgrounds(el) ?? []) {
-        const fg = over(parse(style.color), bg);
+        const fg = over(color, bg);
         const [l1, l2] = [luminance(fg), luminance(bg)].sort((a, b) => b - a) as [number, number];
         const ratio = (l1 + 0.05) / (l2 + 0.05);
         if (ratio < (large ? 3 : 4.5)) {
-          out.push({ text: own.slice(0, 40), ratio: Math.round(ratio * 100) / 100, color: style.color, background: `rgb(${bg.slice(0, 3).map(Math.round).join(", ")})` });
+          out.push({ text: own.slice(0, 40), ratio: Math.round(ratio * 100) / 100, color: `rgba(${color.map((c, i) => (i < 3 ? Math.round(c) : c.toFixed(2))).join(", ")})`, background: `rgb(${bg.slice(0, 3).map(Math.round).join(", ")})` });
           break;
         }
       }
