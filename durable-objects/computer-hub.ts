@@ -92,10 +92,6 @@ export class ComputerHub extends DurableObject<Env> {
     return this.sendToAgent({ type: "settings", allowNonAdminConfig });
   }
 
-  async closeStream(sessionId: string): Promise<boolean> {
-    return this.sendToAgent({ type: "close-stream", sessionId });
-  }
-
   /** Closes the agent's socket for good (the computer or its account was deleted): 4401 tells it to stop. */
   async disconnect(reason: string): Promise<void> {
     for (const ws of this.ctx.getWebSockets("agent")) ws.close(ControlCloseCode.Unauthorized, reason.slice(0, 100));
