@@ -137,21 +137,32 @@ export class ComputerHub extends DurableObject<Env> {
     if (typeof message !== "string") {
       const image = parseScreenshot(message);
       if (!image) return ws.close(ControlCloseCode.ProtocolViolation, "expected a WebP screenshot message");
-      // One object per computer: a new thumbnail replaces the old one.
+      // One object per computer: a new thumbnail replaces the old one. D1 first: a computer
+      // deleted meanwhile (its agent connecting as its account went) gets no new R2 object.
       const key = `screenshots/${computerId}.webp`;
+      if (!(await setScreenshot(db, computerId, key, Date.now()))) return this.deleted(ws);
       await this.env.FILES.put(key, image, { httpMetadata: { contentType: "image/webp" } });
-      await setScreenshot(db, computerId, key, Date.now());
       await notifyComputerChanged(this.env, db, computerId);
       return;
     }
     const m = parseAgentMessage(message);
     if (!m) return ws.close(ControlCloseCode.ProtocolViolation, "expected a hello or system-info message");
-    if (m.type === "hello") {
-      await setAgentFacts(db, computerId, { os: m.os, agentVersion: m.agentVersion, installed: m.installed });
-    } else {
-      await setSystemInfo(db, computerId, JSON.stringify({ collectedAt: new Date().toISOString(), info: m.info }));
-    }
+    const known =
+      m.type === "hello"
+        ? await setAgentFacts(db, computerId, { os: m.os, agentVersion: m.agentVersion, installed: m.installed })
+        : await setSystemInfo(db, computerId, JSON.stringify({ collectedAt: new Date().toISOString(), info: m.info }));
+    if (!known) return this.deleted(ws);
     await notifyComputerChanged(this.env, db, computerId);
+  }
+
+  /**
+   * The computer is gone from D1 while its agent is still connected: deleted, with its
+   * account, as the agent was connecting (the deletion wakes only the hubs D1 showed online).
+   * It is told to stop (4401), as a deleted computer's agent is, and the hub forgets it.
+   */
+  private async deleted(ws: WebSocket): Promise<void> {
+    ws.close(ControlCloseCode.Unauthorized, "this computer was removed");
+    await this.ctx.storage.deleteAll();
   }
 
   /**

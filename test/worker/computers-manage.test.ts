@@ -294,6 +294,24 @@ describe("agent reports: system info and screenshots (F2.6, F2.8)", () => {
     c.ws.send(Uint8Array.of(0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
     expect((await c.closed).code).toBe(4003);
   });
+
+  it.each(["screenshot", "system-info", "hello"] as const)(
+    "tells an agent whose computer is gone from D1 (deleted as it connected) to stop at its next message (%s), and stores nothing",
+    async (kind) => {
+      const u = await activeUser(`gone-${kind}`);
+      const l = await link(u);
+      const c = await control(l);
+      // What an account deletion leaves when D1 did not show the computer online yet: the
+      // row gone, the hub never told.
+      await env.DB.prepare("DELETE FROM computers WHERE id = ?").bind(l.computerId).run();
+      if (kind === "screenshot") c.ws.send(Uint8Array.of(0x01, ...WEBP));
+      else if (kind === "system-info") c.ws.send(JSON.stringify({ type: "system-info", info: sysinfo }));
+      else c.ws.send(JSON.stringify({ type: "hello", name: "box", os: "linux", agentVersion: "0.2.0", installed: false, screen: { width: 800, height: 600 } }));
+      expect((await c.closed).code).toBe(4401);
+      expect((await env.FILES.list({ prefix: `screenshots/${l.computerId}` })).objects).toEqual([]);
+      expect(await env.DB.prepare("SELECT id FROM computers WHERE id = ?").bind(l.computerId).first()).toBeNull();
+    },
+  );
 });
 
 describe("live events (AccountHub)", () => {

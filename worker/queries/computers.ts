@@ -240,8 +240,13 @@ export async function setAgentFacts(
   db: Db,
   id: string,
   facts: { os: ComputerRow["os"]; agentVersion: string; installed: boolean },
-): Promise<void> {
-  await db.update(computers).set(facts).where(eq(computers.id, id));
+): Promise<boolean> {
+  return updated(await db.update(computers).set(facts).where(eq(computers.id, id)));
+}
+
+/** Whether an UPDATE found its row: false once the computer is gone. */
+function updated(result: { meta: { changes?: number } }): boolean {
+  return (result.meta.changes ?? 0) > 0;
 }
 
 export async function touchLastConnected(db: Db, id: string, at: number): Promise<void> {
@@ -260,8 +265,8 @@ export async function findComputerSecrets(
     .get();
 }
 
-export async function setSystemInfo(db: Db, id: string, json: string): Promise<void> {
-  await db.update(computers).set({ systemInfo: json }).where(eq(computers.id, id));
+export async function setSystemInfo(db: Db, id: string, json: string): Promise<boolean> {
+  return updated(await db.update(computers).set({ systemInfo: json }).where(eq(computers.id, id)));
 }
 
 export async function findSystemInfo(db: Db, id: string): Promise<string | undefined> {
@@ -269,8 +274,8 @@ export async function findSystemInfo(db: Db, id: string): Promise<string | undef
   return row?.s ?? undefined;
 }
 
-export async function setScreenshot(db: Db, id: string, key: string, at: number): Promise<void> {
-  await db.update(computers).set({ screenshotKey: key, screenshotAt: at }).where(eq(computers.id, id));
+export async function setScreenshot(db: Db, id: string, key: string, at: number): Promise<boolean> {
+  return updated(await db.update(computers).set({ screenshotKey: key, screenshotAt: at }).where(eq(computers.id, id)));
 }
 
 export async function findScreenshotKey(db: Db, id: string): Promise<string | undefined> {
