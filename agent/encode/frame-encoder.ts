@@ -130,6 +130,12 @@ export class FrameEncoder {
   private readonly nativeJpeg: EncodeJpeg | undefined;
   /** sharp's input buffers, each as big as the largest JPEG rect (see maxRectTiles); made on first use. */
   private rgbPool: BytePool | undefined;
+  /** encode() calls so far. */
+  private updates = 0;
+  /** Near (2-D) move searches in a row over a moving picture that found nothing: see findMove. */
+  private fruitlessNearSearches = 0;
+  /** Near (2-D) move searches run so far, the costliest part of the move search (for tests and profiles). */
+  nearSearches = 0;
 
   constructor(width: number, height: number, opts: EncoderOptions = {}) {
     this.width = width;
@@ -201,6 +207,7 @@ export class FrameEncoder {
    */
   async encode(regions: readonly Rect[], full = false): Promise<FrameRect[]> {
     const moves: FrameRect[] = [];
+    this.updates++;
     this.shadowHashes = this.screenHashes;
     this.screenHashes = new Map();
     if (full) regions = [{ x: 0, y: 0, w: this.width, h: this.height }];
@@ -350,8 +357,27 @@ export class FrameEncoder {
     const v = detectVerticalMove(this.shadow32, this.screen32, this.width, r, { rowHashes: this.hashRows }, { prev: this.shadowHashes.get(key), cur });
     if (consider(v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY }) || !big) return best;
     // Every (dx, dy) is ~100x the axis search: only near moves (a dragged window between two updates).
-    consider(guess(false));
+    // Over a moving picture (most of r held as stand-ins) where it found nothing three times
+    // running, it is video, not a drag: it then looks every 4th update only (~2 ms of ~15 per
+    // 1920x1080 video update), and every update again once it finds a move. A picture panned
+    // is found every time and never skips; a window dragged is no stand-in and never skips.
+    if (this.fruitlessNearSearches >= 3 && this.updates % 4 !== 0 && this.mostlyStandIns(r)) return best;
+    this.nearSearches++;
+    const near = guess(false);
+    this.fruitlessNearSearches = near ? 0 : this.fruitlessNearSearches + 1;
+    consider(near);
     return best;
+  }
+
+  /** Whether most of r's tiles are held by the viewers as stand-ins of a moving picture. */
+  private mostlyStandIns(r: Rect): boolean {
+    let standIns = 0;
+    let tiles = 0;
+    this.forTiles(tileAligned(r, TILE), (i) => {
+      tiles++;
+      if (this.history.owesRefresh(i)) standIns++;
+    });
+    return standIns * 2 > tiles;
   }
 
   /**

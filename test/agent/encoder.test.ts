@@ -327,6 +327,31 @@ describe("frame encoder", () => {
     expect(firstDifference(canvas.data, scrolled)).toBe(-1);
   });
 
+  it("over video looks for near moves every 4th update only, and still finds a picture panned diagonally within 4 updates, then in every one", async () => {
+    const [w, h] = [640, 384];
+    const { enc, show } = screenStream(w, h);
+    await show(photoImage(w, h, 0), true);
+    // Video: after three fruitless looks the near search looks every 4th update only.
+    const before = enc.nearSearches;
+    for (let k = 1; k <= 12; k++) expect((await show(photoImage(w, h, k * 13))).some((r) => r.encoding === Encoding.Copy)).toBe(false);
+    expect(enc.owesRefresh).toBe(true);
+    expect(enc.nearSearches - before).toBeLessThanOrEqual(3 + 3);
+    // Then a picture panned 5 px right and 3 down per update (a near move: the 2-D search's).
+    const big = uiImage(w + 80, h + 50, 4);
+    const view = (k: number) => {
+      const out = new Uint8Array(w * h * 4);
+      for (let y = 0; y < h; y++) out.set(big.subarray(((y + 50 - 3 * k) * (w + 80) + 80 - 5 * k) * 4, ((y + 50 - 3 * k) * (w + 80) + 80 - 5 * k + w) * 4), y * w * 4);
+      return out;
+    };
+    await show(view(0));
+    const copies: boolean[] = [];
+    for (let k = 1; k <= 10; k++) copies.push((await show(view(k))).some((r) => r.encoding === Encoding.Copy && r.srcX - r.x === -5 && r.srcY - r.y === -3));
+    const first = copies.indexOf(true);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(4);
+    expect(copies.slice(first)).toEqual(new Array(10 - first).fill(true));
+  });
+
   it("keeps text that changes in every update lossless", async () => {
     const [w, h] = [640, 384];
     const enc = new FrameEncoder(w, h, { detectScroll: false });
