@@ -2,7 +2,8 @@
 // agent token, plus the settings the server pushed (F2.10). The token is a credential, so
 // the file is private to its owner (0600); see protectFor for the installed agent.
 import { randomBytes } from "node:crypto";
-import { chmod, chown, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { constants as fsConstants } from "node:fs";
+import { chmod, chown, lstat, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { assertOnlyRootCanReplace } from "./root-path";
@@ -78,19 +79,33 @@ export async function saveIdentity(path: string, identity: AgentIdentity, opts: 
  * agent is installed (runs as a root service) and non-administrators may not configure
  * it, the file and its edgedesk/ directory are made root's: a user who created them
  * before the install can then no longer edit, replace or delete them.
+ *
+ * An installed root agent's file must also lie where no other user can put another directory
+ * in its place (root-path.ts), whatever the setting: the setting is read from that very file,
+ * so a user who could swap the directory could also claim non-admins may configure it.
+ * Nothing is changed before that is checked, and the file is changed through a descriptor
+ * opened without following a link: root never chmods or chowns what a user pointed it at.
  */
 export async function protectFor(path: string, identity: AgentIdentity, opts: SaveOptions = {}): Promise<"root-only" | "owner-only"> {
   const uid = opts.uid ?? process.getuid?.() ?? -1;
-  await chmod(path, 0o600);
-  if (!opts.installed || uid !== 0 || identity.allowNonAdminConfig === true) return "owner-only";
-  await chown(path, 0, 0);
+  const rootService = opts.installed === true && uid === 0;
   const dir = dirname(path);
+  if (rootService) await assertOnlyRootCanReplace(dirname(dir));
+  const rootOnly = rootService && identity.allowNonAdminConfig !== true;
+  const file = await open(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  try {
+    await file.chmod(0o600);
+    if (rootOnly) await file.chown(0, 0);
+  } finally {
+    await file.close();
+  }
+  if (!rootOnly) return "owner-only";
   // Only our own directory: never a home or a shared config root.
   if (basename(dir) === "edgedesk") {
+    if ((await lstat(dir)).isSymbolicLink()) throw new ConfigError(`${dir} is a symbolic link: give --config the real path`);
     await chown(dir, 0, 0);
     await chmod(dir, 0o700);
   }
-  // Root's file is only root's if no one else can put another directory in its place.
   await assertOnlyRootCanReplace(dir);
   return "root-only";
 }

@@ -6,7 +6,7 @@
 // file up to / is root's and writable by nobody else, but for a sticky one (/tmp), whose
 // entries only their owner may rename, when the entry on the way is root's.
 import { lstat, realpath } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ConfigError } from "./config";
 
 const STICKY = 0o1000;
@@ -14,13 +14,14 @@ const GROUP_OR_OTHER_WRITE = 0o022;
 
 /** Throws ConfigError when a user other than root could replace `dir`, a directory above it, or a file in it. */
 export async function assertOnlyRootCanReplace(dir: string): Promise<void> {
-  // Symlinks on the way lead somewhere: the real directories are the ones to judge.
+  // A link on the way could be pointed elsewhere by whoever owns the directory it is in, and
+  // judging its target would not see that: the path must be real.
   let path = await realpath(dir);
+  if (path !== resolve(dir)) throw new ConfigError(`${resolve(dir)} leads through a symbolic link (to ${path}): give --config the real path`);
   let st = await lstat(path);
   if (st.uid !== 0) throw new ConfigError(`${path} belongs to uid ${st.uid}, who can change the installed agent's configuration in it`);
-  if (st.mode & GROUP_OR_OTHER_WRITE && !(st.mode & STICKY)) {
-    throw new ConfigError(`${path} is writable by other users, who can replace the installed agent's configuration in it`);
-  }
+  // Sticky or not: in /tmp another user could have made the file before the agent.
+  if (st.mode & GROUP_OR_OTHER_WRITE) throw new ConfigError(`${path} is writable by other users, who can put their own configuration there`);
   for (;;) {
     const parent = dirname(path);
     if (parent === path) return; // "/" is its own parent

@@ -1,6 +1,6 @@
 // System information, screenshot thumbnails, settings and the installed flag, collected
 // and sent for real (systeminformation on this machine, sharp, a real local WebSocket).
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, symlinkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -282,13 +282,23 @@ describe("settings and the installed flag", () => {
     const open = configIn("open");
     chmodSync(join(dir, "open"), 0o777);
     await expect(protectFor(open, identity, { installed: true })).rejects.toThrow(/writable by other users/);
-    // Sticky (as /tmp): others cannot rename root's entries; they could their own.
-    const sticky = configIn("sticky");
+    // Sticky (as /tmp) above root's own directory: others cannot rename root's entries.
+    const sticky = configIn("sticky", "inner");
     chmodSync(join(dir, "sticky"), 0o1777);
     expect(await protectFor(sticky, identity, { installed: true })).toBe("root-only");
+    // But not the directory the agent's own is in: another user could have made it first.
+    const tmpLike = configIn("tmp-like");
+    chmodSync(join(dir, "tmp-like"), 0o1777);
+    await expect(protectFor(tmpLike, identity, { installed: true })).rejects.toThrow(/writable by other users/);
     // Root's all the way up (/etc/edgedesk, or the test's directory under /tmp): taken.
-    expect(await protectFor(configIn("etc"), identity, { installed: true })).toBe("root-only");
-    // Non-admins may configure it: the owner's file is theirs to change anyway.
-    expect(await protectFor(home, { ...identity, allowNonAdminConfig: true }, { installed: true })).toBe("owner-only");
+    const etc = configIn("etc");
+    expect(await protectFor(etc, identity, { installed: true })).toBe("root-only");
+    // Through a symbolic link: its target is root's, but the link could be pointed elsewhere.
+    symlinkSync(join(dir, "etc"), join(dir, "via-link"));
+    await expect(protectFor(join(dir, "via-link", "edgedesk", "agent.json"), identity, { installed: true })).rejects.toThrow(/symbolic link/);
+    // "Non-admins may configure it" comes from the file judged: it does not let a user's home pass.
+    await expect(protectFor(home, { ...identity, allowNonAdminConfig: true }, { installed: true })).rejects.toThrow(/uid 1234/);
+    // Not installed (the agent runs as the user): nothing to judge.
+    expect(await protectFor(home, identity, { installed: false })).toBe("owner-only");
   });
 });
