@@ -130,10 +130,10 @@ export class FrameEncoder {
   private readonly nativeJpeg: EncodeJpeg | undefined;
   /** sharp's input buffers, each as big as the largest JPEG rect (see maxRectTiles); made on first use. */
   private rgbPool: BytePool | undefined;
-  /** encode() calls so far. */
-  private updates = 0;
   /** Near (2-D) move searches in a row over a moving picture that found nothing: see findMove. */
   private fruitlessNearSearches = 0;
+  /** Near searches left out since the last one that ran: see findMove. */
+  private skippedNearSearches = 0;
   /** Near (2-D) move searches run so far, the costliest part of the move search (for tests and profiles). */
   nearSearches = 0;
 
@@ -207,7 +207,6 @@ export class FrameEncoder {
    */
   async encode(regions: readonly Rect[], full = false): Promise<FrameRect[]> {
     const moves: FrameRect[] = [];
-    this.updates++;
     this.shadowHashes = this.screenHashes;
     this.screenHashes = new Map();
     if (full) regions = [{ x: 0, y: 0, w: this.width, h: this.height }];
@@ -337,6 +336,8 @@ export class FrameEncoder {
     let best: Move | null = null;
     let bestGain = 0;
     const consider = (m: Move | null): boolean => {
+      // Any move found (a scroll too) means this is not a still-running video: look near again.
+      if (m) this.fruitlessNearSearches = 0;
       const gain = m ? this.changedRows(m) : 0;
       if (gain > bestGain) {
         best = m;
@@ -358,10 +359,16 @@ export class FrameEncoder {
     if (consider(v && { x: v.x, y: v.y, w: v.w, h: v.h, srcX: v.x, srcY: v.srcY }) || !big) return best;
     // Every (dx, dy) is ~100x the axis search: only near moves (a dragged window between two updates).
     // Over a moving picture (most of r held as stand-ins) where it found nothing three times
-    // running, it is video, not a drag: it then looks every 4th update only (~2 ms of ~15 per
-    // 1920x1080 video update), and every update again once it finds a move. A picture panned
-    // is found every time and never skips; a window dragged is no stand-in and never skips.
-    if (this.fruitlessNearSearches >= 3 && this.updates % 4 !== 0 && this.mostlyStandIns(r)) return best;
+    // running, it is video, not a drag: it then runs once in 4 such searches only (~2 ms of
+    // ~12 per 1920x1080 video update), and every time again once any move is found. A picture
+    // panned is found every time and never skips; a window dragged over a still desktop is
+    // no stand-in and never skips. Skips are counted, not updates: updates between video
+    // frames (a cursor blink) must not keep it from ever running.
+    if (this.fruitlessNearSearches >= 3 && this.skippedNearSearches < 3 && this.mostlyStandIns(r)) {
+      this.skippedNearSearches++;
+      return best;
+    }
+    this.skippedNearSearches = 0;
     this.nearSearches++;
     const near = guess(false);
     this.fruitlessNearSearches = near ? 0 : this.fruitlessNearSearches + 1;

@@ -327,9 +327,21 @@ describe("frame encoder", () => {
     expect(firstDifference(canvas.data, scrolled)).toBe(-1);
   });
 
-  it("over video looks for near moves every 4th update only, and still finds a picture panned diagonally within 4 updates, then in every one", async () => {
+  it.each([false, true])("over video looks for near moves once in 4 only, and still finds a picture panned diagonally within 4 updates, then in every one (a small update between each: %s)", async (between) => {
     const [w, h] = [640, 384];
-    const { enc, show } = screenStream(w, h);
+    const stream = screenStream(w, h);
+    const { enc } = stream;
+    // Optionally a cursor's blink between any two updates: an update that searches for no move.
+    let blink = 0;
+    const show = async (img: Uint8Array, full = false) => {
+      const rects = await stream.show(img, full);
+      if (between && !full) {
+        const dot = new Uint8Array(8 * 8 * 4).fill(blink++ % 2 ? 255 : 0);
+        enc.put({ x: 0, y: 0, w: 8, h: 8 }, { width: 8, height: 8, data: dot });
+        await enc.encode([{ x: 0, y: 0, w: 8, h: 8 }]);
+      }
+      return rects;
+    };
     await show(photoImage(w, h, 0), true);
     // Video: after three fruitless looks the near search looks every 4th update only.
     const before = enc.nearSearches;
