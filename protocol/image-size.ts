@@ -41,13 +41,19 @@ function jpegSize(d: Uint8Array): ImageSize | undefined {
       // A height of 0 is set later by a DNL marker: not a size to draw.
       return size.width > 0 && size.height > 0 ? size : undefined;
     }
-    // End of image or scan data before any frame header; or a marker without a length (TEM,
-    // RSTn, another SOI), which a decoder would read differently from a length: none of these
-    // comes before the frame header in what an encoder writes.
-    if (marker === 0xd9 || marker === 0xda || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) return undefined;
+    // Before the frame header an encoder writes only segments with a length: tables (DHT,
+    // DAC, DQT, DRI, ...), APPn and comments. Anything else (a stuffed 00, TEM, RSTn, SOI, the
+    // scan, the end) a decoder would read otherwise than as a length to skip, and could find
+    // another frame header in what this skipped.
+    if (!hasLength(marker)) return undefined;
     i += 2 + u16be(d, i + 2);
   }
   return undefined;
+}
+
+/** Markers of segments that carry a length: C0-CF (frames, DHT, JPG, DAC), DB-DF, APPn, COM. */
+function hasLength(marker: number): boolean {
+  return (marker >= 0xc0 && marker <= 0xcf) || (marker >= 0xdb && marker <= 0xdf) || (marker >= 0xe0 && marker <= 0xef) || marker === 0xfe;
 }
 
 /** The IHDR chunk comes first, right after the signature. */

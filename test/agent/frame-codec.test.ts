@@ -224,8 +224,9 @@ describe.each([true, false])("frame codec (deflate addon: %s)", (native) => {
       { ...at, encoding: Encoding.Png, data: await img(40, 21, "png") },
       { ...at, encoding: Encoding.Webp, data: await img(80, 40, "webp") },
       { ...at, encoding: Encoding.Jpeg, data: await img(40, 20, "png") },
-      // A marker without a length (RST0) before the frame header: a decoder reads it otherwise than a length.
+      // A marker without a length (RST0, a stuffed 00) before the frame header: a decoder reads it otherwise than a length.
       { ...at, encoding: Encoding.Jpeg, data: Uint8Array.from([0xff, 0xd8, 0xff, 0xd0, ...(await img(16, 8, "jpeg")).subarray(2)]) },
+      { ...at, encoding: Encoding.Jpeg, data: Uint8Array.from([0xff, 0xd8, 0xff, 0x00, 0x00, 0x10, ...(await img(16, 8, "jpeg")).subarray(2)]) },
     ] as FrameRect[]) {
       await expect(read(rect), `${rect.encoding}`).rejects.toThrow(/larger than its rect/);
     }

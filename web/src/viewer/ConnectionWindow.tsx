@@ -33,6 +33,11 @@ function isPasteShortcut(e: KeyboardEvent): boolean {
 
 /** Phones and tablets get the on-screen keyboard button; a desktop has a real keyboard. */
 const hasTouch = typeof navigator !== "undefined" && navigator.maxTouchPoints > 0;
+/**
+ * The screen is worked with fingers (a phone, a tablet): the main pointer is coarse. A
+ * touchscreen laptop has touch points too, but its mouse must be able to scroll a 1:1 view.
+ */
+const fingers = typeof matchMedia !== "undefined" && matchMedia("(pointer: coarse)").matches;
 
 /**
  * The connection window (F6.1): the remote screen on a canvas, with mouse and keyboard, and
@@ -340,7 +345,7 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
           <button
             type="button"
             onClick={() => {
-              if (hasTouch) {
+              if (fingers) {
                 // Fingers on the canvas are the remote's mouse, so a larger canvas could not be
                 // scrolled: on a touch screen 1:1 is the zoom at which one remote pixel is one
                 // CSS pixel, which a pinch pans like any zoom (and Fit undoes).
@@ -352,9 +357,9 @@ export function ConnectionWindow({ computerId }: { computerId: string }) {
               }
               focusScreen();
             }}
-            aria-pressed={hasTouch ? zoomed : !fit.value}
+            aria-pressed={fingers ? zoomed : !fit.value}
           >
-            {(hasTouch ? !zoomed : fit.value) ? t("viewer.actualSize") : t("viewer.fit")}
+            {(fingers ? !zoomed : fit.value) ? t("viewer.actualSize") : t("viewer.fit")}
           </button>
           <button
             type="button"

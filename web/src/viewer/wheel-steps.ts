@@ -15,13 +15,13 @@ export function wheelUnitPx(deltaMode: number): number {
 }
 
 /**
- * What several notches merged into one event add up to, per notch: Chromium's notch on
- * Windows (100 px) and a little under its 120 px on Linux and macOS, so that five merged
- * notches of either count five. (Learning each mouse's notch from the smallest event would
+ * What several notches merged into one event add up to, per notch, rounded: between
+ * Chromium's 100 px (Windows) and 120 px (Linux, macOS; Firefox's 3 lines of 40), so that
+ * one to five merged notches of either count exactly. (Learning each mouse's notch from the smallest event would
  * take a trackpad's fling for a notch and double a mouse's steps on the same laptop.)
  */
-const NOTCH_PX = 100;
-/** Most steps one wheel event sends. */
+const NOTCH_PX = 110;
+/** Most steps one wheel event sends (a 53 px notch, older Chromium on Linux, still counts as one, and merged ones as fewer). */
 const MAX_STEPS = 10;
 
 /** Wheel movement on one axis not yet sent as steps. */
@@ -41,7 +41,7 @@ export function wheelSteps(axis: WheelAxis, delta: number): number {
   axis.rest += delta;
   const moved = Math.abs(axis.rest);
   if (moved < WHEEL_STEP_PX) return 0;
-  const steps = Math.min(MAX_STEPS, Math.max(1, Math.floor(moved / NOTCH_PX)));
+  const steps = Math.min(MAX_STEPS, Math.max(1, Math.round(moved / NOTCH_PX)));
   const sign = Math.sign(axis.rest);
   axis.rest = 0;
   return sign * steps;
