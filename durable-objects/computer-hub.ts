@@ -14,6 +14,7 @@ import {
 import { notifyComputerChanged } from "../worker/computers/notify";
 import { openDb } from "../worker/db/client";
 import { findComputerSecrets, markOfflineIfOnline, setAgentFacts, setComputerPresence, setScreenshot, setSystemInfo } from "../worker/queries/computers";
+import { screenshotKey } from "../worker/computers/screenshot-key";
 
 /** Headers the Worker sets when it forwards an authenticated agent socket here. */
 export const HUB_HEADERS = {
@@ -139,7 +140,7 @@ export class ComputerHub extends DurableObject<Env> {
       if (!image) return ws.close(ControlCloseCode.ProtocolViolation, "expected a WebP screenshot message");
       // One object per computer: a new thumbnail replaces the old one. D1 first: a computer
       // deleted meanwhile (its agent connecting as its account went) gets no new R2 object.
-      const key = `screenshots/${computerId}.webp`;
+      const key = screenshotKey(computerId);
       if (!(await setScreenshot(db, computerId, key, Date.now()))) return this.deleted(ws);
       await this.env.FILES.put(key, image, { httpMetadata: { contentType: "image/webp" } });
       await notifyComputerChanged(this.env, db, computerId);

@@ -234,6 +234,18 @@ describe("account deletion (F1.9)", () => {
     expect((await api("/api/me", { cookie: u.cookie })).status).toBe(200);
   });
 
+  it("leaves no screenshot that reached R2 after it listed the account's computers", async () => {
+    const u = await activeUser("late-shot");
+    const { computerId, control } = await linkAndConnect(u, "late-box");
+    // What an agent connecting as the deletion ran leaves (its screenshot stored after the
+    // deletion read the computers, so its key was not among theirs): the object, no key in D1.
+    await env.FILES.put(`screenshots/${computerId}.webp`, WEBP);
+    expect((await env.DB.prepare("SELECT screenshot_key FROM computers WHERE id = ?").bind(computerId).first())?.screenshot_key).toBeNull();
+    expect((await api("/api/me", { method: "DELETE", body: { password: u.password }, cookie: u.cookie })).status).toBe(204);
+    expect((await env.FILES.list({ prefix: `screenshots/${computerId}` })).objects).toEqual([]);
+    control.ws.close();
+  });
+
   it("removes every row, object and live socket of the account", async () => {
     const u = await activeUser("leaver");
     const other = await activeUser("stayer");

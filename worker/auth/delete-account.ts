@@ -12,6 +12,7 @@ import { deleteUser, type UserRow } from "../queries/users";
 import { passwordIterations } from "./accounts";
 import { beginPasswordAttempt } from "./login-throttle";
 import { verifyPassword } from "./password";
+import { screenshotKey } from "../computers/screenshot-key";
 
 /** Keys one R2 delete() takes at most. */
 const R2_DELETE_MAX = 1000;
@@ -45,6 +46,14 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   const sharedWith = await sharesOfOwner(db, user.id);
 
   await deleteUser(db, user.id);
+  // A screenshot that came in since the SELECT (an agent connecting as this ran, which D1 did
+  // not show online yet) went to R2 then; with the rows gone its hub stores no more (it checks
+  // the row first), so one more pass over the computers' keys leaves none. Settled: the
+  // account is already gone.
+  const late = owned.map((c) => screenshotKey(c.id));
+  const passes: Promise<void>[] = [];
+  for (let i = 0; i < late.length; i += R2_DELETE_MAX) passes.push(env.FILES.delete(late.slice(i, i + R2_DELETE_MAX)));
+  await settleAll("delete late screenshots", passes);
   // The account is gone: a hub that fails to close its tabs must not answer 500 for that (a
   // closed tab's next request gets 401 anyway).
   await settleAll("close the account's tabs", [env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted")]);
