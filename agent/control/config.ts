@@ -6,7 +6,7 @@ import { constants as fsConstants } from "node:fs";
 import { chmod, chown, lstat, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { assertOnlyRootCanReplace } from "./root-path";
+import { assertOnlyRootCanReplace, assertOnlyRootCanSwap } from "./root-path";
 
 export type AgentIdentity = {
   /** Base URL of the Edgedesk server, e.g. https://edgedesk.example. */
@@ -90,7 +90,7 @@ export async function protectFor(path: string, identity: AgentIdentity, opts: Sa
   const uid = opts.uid ?? process.getuid?.() ?? -1;
   const rootService = opts.installed === true && uid === 0;
   const dir = dirname(path);
-  if (rootService) await assertOnlyRootCanReplace(dirname(dir));
+  if (rootService) await assertOnlyRootCanSwap(dir);
   const rootOnly = rootService && identity.allowNonAdminConfig !== true;
   const file = await open(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
   try {

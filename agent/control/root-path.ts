@@ -14,22 +14,42 @@ const GROUP_OR_OTHER_WRITE = 0o022;
 
 /** Throws ConfigError when a user other than root could replace `dir`, a directory above it, or a file in it. */
 export async function assertOnlyRootCanReplace(dir: string): Promise<void> {
-  // A link on the way could be pointed elsewhere by whoever owns the directory it is in, and
-  // judging its target would not see that: the path must be real.
-  let path = await realpath(dir);
-  if (path !== resolve(dir)) throw new ConfigError(`${resolve(dir)} leads through a symbolic link (to ${path}): give --config the real path`);
-  let st = await lstat(path);
+  const path = await realDirectory(dir);
+  const st = await lstat(path);
   if (st.uid !== 0) throw new ConfigError(`${path} belongs to uid ${st.uid}, who can change the installed agent's configuration in it`);
   // Sticky or not: in /tmp another user could have made the file before the agent.
   if (st.mode & GROUP_OR_OTHER_WRITE) throw new ConfigError(`${path} is writable by other users, who can put their own configuration there`);
+  await assertWayIsRootOnly(path, st.uid);
+}
+
+/**
+ * Throws ConfigError when a user other than root could put another directory in the place
+ * of `dir` (what is inside it is not judged: see assertOnlyRootCanReplace).
+ */
+export async function assertOnlyRootCanSwap(dir: string): Promise<void> {
+  const path = await realDirectory(dir);
+  await assertWayIsRootOnly(path, (await lstat(path)).uid);
+}
+
+/** `dir` as an absolute path, which must be real. */
+async function realDirectory(dir: string): Promise<string> {
+  // A link on the way could be pointed elsewhere by whoever owns the directory it is in, and
+  // judging its target would not see that.
+  const path = await realpath(dir);
+  if (path !== resolve(dir)) throw new ConfigError(`${resolve(dir)} leads through a symbolic link (to ${path}): give --config the real path`);
+  return path;
+}
+
+/** Every directory above `path` is root's and writable by no one else, or sticky with root's entry on the way. */
+async function assertWayIsRootOnly(path: string, uid: number): Promise<void> {
   for (;;) {
     const parent = dirname(path);
     if (parent === path) return; // "/" is its own parent
     const parentSt = await lstat(parent);
     if (parentSt.uid !== 0) throw new ConfigError(`${parent} belongs to uid ${parentSt.uid}, who can replace ${path} and the agent's configuration under it`);
-    if (parentSt.mode & GROUP_OR_OTHER_WRITE && !(parentSt.mode & STICKY && st.uid === 0)) {
+    if (parentSt.mode & GROUP_OR_OTHER_WRITE && !(parentSt.mode & STICKY && uid === 0)) {
       throw new ConfigError(`${parent} is writable by other users, who can replace ${path} and the agent's configuration under it`);
     }
-    [path, st] = [parent, parentSt];
+    [path, uid] = [parent, parentSt.uid];
   }
 }

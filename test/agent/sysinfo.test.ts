@@ -286,10 +286,17 @@ describe("settings and the installed flag", () => {
     const sticky = configIn("sticky", "inner");
     chmodSync(join(dir, "sticky"), 0o1777);
     expect(await protectFor(sticky, identity, { installed: true })).toBe("root-only");
-    // But not the directory the agent's own is in: another user could have made it first.
-    const tmpLike = configIn("tmp-like");
+    // But not as the file's own directory (--config /tmp/agent.json): another user could have
+    // made the file first; nor a user's own directory in it (they may rename their entries).
+    mkdirSync(join(dir, "tmp-like"));
     chmodSync(join(dir, "tmp-like"), 0o1777);
+    const tmpLike = join(dir, "tmp-like", "agent.json");
+    writeFileSync(tmpLike, JSON.stringify(identity), { mode: 0o600 });
     await expect(protectFor(tmpLike, identity, { installed: true })).rejects.toThrow(/writable by other users/);
+    const usersOwn = configIn("sticky-too", "inner");
+    chmodSync(join(dir, "sticky-too", "inner"), 0o1777);
+    chownSync(join(dir, "sticky-too", "inner", "edgedesk"), 1234, 1234);
+    await expect(protectFor(usersOwn, identity, { installed: true })).rejects.toThrow(/inner is writable by other users, who can replace .*edgedesk/);
     // Root's all the way up (/etc/edgedesk, or the test's directory under /tmp): taken.
     const etc = configIn("etc");
     expect(await protectFor(etc, identity, { installed: true })).toBe("root-only");
