@@ -72,6 +72,17 @@ describe("failed logins are slowed", () => {
     expect(await locked.json()).toMatchObject({ error: { code: "rate_limited" } });
   });
 
+  it("lets the owner in with the password a reset just set, however locked the account was", async () => {
+    const { email } = await activeUser("locked-out");
+    for (let i = 0; i < 6; i++) await api("/api/auth/login", { body: { email, password: `guess-${i}` }, headers: { "CF-Connecting-IP": `10.7.0.${i}` } });
+    expect((await api("/api/auth/login", { body: { email, password: "anything at all" }, headers: { "CF-Connecting-IP": "10.7.1.1" } })).status).toBe(429);
+    expect((await api("/api/auth/recover", { body: { email } })).status).toBe(202);
+    const mail = ((await (await api("/dev/mail.json")).json()) as { to: string; text: string }[]).find((m) => m.to === email && m.text.includes("reset-password"))!;
+    const token = decodeURIComponent(/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(mail.text)![1]!);
+    expect((await api("/api/auth/reset", { body: { token, newPassword: "the owner's new password" } })).status).toBe(204);
+    expect((await api("/api/auth/login", { body: { email, password: "the owner's new password" }, headers: { "CF-Connecting-IP": "10.7.1.2" } })).status).toBe(200);
+  });
+
   it("limits one IP guessing across many accounts", async () => {
     const headers = { "CF-Connecting-IP": "203.0.113.7" };
     for (let i = 0; i < 20; i++) {

@@ -46,3 +46,12 @@ export async function beginPasswordAttempt(env: Env, email: string, ip: string):
   // must not unlock guessing others from the same address.
   return { succeeded: async () => void (await Promise.all([l.account.reset(), l.ip.giveBack(now)])) };
 }
+
+/**
+ * Forgets the account's failed sign-ins: its owner just proved they hold its mailbox (a
+ * password reset). Whoever kept it locked by guessing must not lock the owner out of the
+ * password they chose a moment ago.
+ */
+export async function clearAccountFailures(env: Env, email: string): Promise<void> {
+  await env.RATE_LIMITER.getByName(`login-account:${email}`).reset();
+}
