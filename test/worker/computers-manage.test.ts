@@ -137,6 +137,22 @@ describe("sharing (F2.11) and favorites (F2.14)", () => {
     expect((await api(`/api/computers/${computerId}`, { cookie: friend.cookie })).status).toBe(404);
   });
 
+  it("takes 30 share attempts an owner an hour: whether an address has an account cannot be tried at will", async () => {
+    const u = await activeUser("prober");
+    const l = await link(u);
+    for (let i = 0; i < 30; i++) {
+      const res = await api(`/api/computers/${l.computerId}/shares`, { body: { email: uniqueEmail(`probe${i}`) }, cookie: u.cookie });
+      expect(res.status).toBe(404);
+    }
+    const over = await api(`/api/computers/${l.computerId}/shares`, { body: { email: uniqueEmail("probe-last") }, cookie: u.cookie });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await over.json()).toMatchObject({ error: { code: "rate_limited" } });
+    // Another owner is not affected.
+    const other = await activeUser("sharer");
+    expect((await api(`/api/computers/${(await link(other)).computerId}/shares`, { body: { email: u.email }, cookie: other.cookie })).status).toBe(201);
+  });
+
   it("keeps favorites per user", async () => {
     const owner = await activeUser("fav");
     const friend = await activeUser("fav2");

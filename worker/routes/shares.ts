@@ -11,6 +11,9 @@ import { deleteShareOf, insertShare, listShares, type ShareRow } from "../querie
 import { assertOwner, security, visibleOr404 } from "./computers";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
+/** Share attempts per owner an hour: a team shares with a few people, not with a list of addresses. */
+const SHARES_PER_HOUR = 30;
+
 function toShareDto(s: ShareRow) {
   return { userId: s.userId, email: s.email, name: `${s.firstName} ${s.lastName}`.trim() || s.email, createdAt: iso(s.createdAt)! };
 }
@@ -62,6 +65,13 @@ shareRoutes
       const { id } = c.req.valid("param");
       assertOwner(await visibleOr404(db, user.id, id), "share this computer");
       const { email } = c.req.valid("json");
+      // Its answer says whether an address has an account (it must: see below), so it is
+      // limited like the other doors that could: else any owner could test addresses at will.
+      const wait = await c.env.RATE_LIMITER.getByName(`share:${user.id}`).take(SHARES_PER_HOUR, 3600_000);
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        throw new ApiError("rate_limited", `Too many shares in an hour. Try again in ${seconds} seconds.`, { "Retry-After": String(seconds) });
+      }
       const target = await findUserByEmail(db, email);
       // Sharing needs an account on the other side, so this much the product must say.
       if (!target) throw new ApiError("user_not_found", `No Edgedesk account uses ${email}. Ask them to register first.`);
