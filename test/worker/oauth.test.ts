@@ -125,6 +125,23 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(1);
   });
 
+  it("starts on the cabinet's own address, where the provider comes back to, when opened on another host name", async () => {
+    const start = async (publicUrl: string) => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(new Request(`${ORIGIN}/api/auth/oauth/google/start`, { redirect: "manual" }), { ...env, PUBLIC_URL: publicUrl }, ctx);
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const elsewhere = await start("https://cabinet.example");
+    expect(elsewhere.status).toBe(302);
+    expect(elsewhere.headers.get("Location")).toBe("https://cabinet.example/api/auth/oauth/google/start");
+    // No state cookie on the host the provider never comes back to.
+    expect(elsewhere.headers.get("Set-Cookie")).toBeNull();
+    const here = await start(ORIGIN);
+    expect(new URL(here.headers.get("Location")!).searchParams.get("redirect_uri")).toBe(`${ORIGIN}/api/auth/oauth/google/callback`);
+    expect(cookieOf(here, "edgedesk_oauth")).toBeTruthy();
+  });
+
   it("refuses an unknown provider as invalid input", async () => {
     expect((await SELF.fetch(`${ORIGIN}/api/auth/oauth/myspace/start`, { redirect: "manual" })).status).toBe(400);
   });

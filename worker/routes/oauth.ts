@@ -41,6 +41,13 @@ export const oauthRoutes = router()
     (c) => {
       const { provider: name } = c.req.valid("param");
       const provider = providerOr404(c, name);
+      // The provider comes back to the cabinet's address (PUBLIC_URL), and the state cookie
+      // must be there to meet it: started on another host name that reaches the same Worker
+      // (workers.dev), the browser first goes to the cabinet's, or every attempt ended
+      // "interrupted or expired".
+      const cabinet = cabinetUrl(c.env, c.req.url);
+      const here = new URL(c.req.url);
+      if (here.origin !== new URL(cabinet).origin) return c.redirect(`${cabinet}${here.pathname}${here.search}`, 302);
       const { url, state, codeVerifier } = startOAuth(provider, redirectUri(c, name));
       setCookie(c, STATE_COOKIE, `${state}.${codeVerifier}`, {
         httpOnly: true,
