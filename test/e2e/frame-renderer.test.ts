@@ -154,12 +154,12 @@ describe("the connection window's frame renderer", () => {
     expect([rgba.length, ...rgba.subarray(0, 3)]).toEqual([320 * 200 * 4, 4, 5, 6]);
   });
 
-  it("refuses more pictures in flight than flow control lets an agent send: the fifth screen of JPEGs still decoding asks for a key frame", async () => {
+  it("refuses more pictures in flight than flow control lets an agent send: the seventh screen of JPEGs still decoding asks for a key frame", async () => {
     const jpeg = new Uint8Array(await sharp({ create: { width: W, height: H, channels: 3, background: { r: 30, g: 90, b: 150 } } }).jpeg().toBuffer());
     const writer = new FrameWriter();
     const messages: Uint8Array[] = [];
-    for (let seq = 1; seq <= 5; seq++) messages.push(...(await writer.write({ seq, flags: seq === 1 ? FrameFlags.full : 0, width: W, height: H, rects: [{ encoding: Encoding.Jpeg, x: 0, y: 0, w: W, h: H, data: jpeg }] })));
-    expect(messages.length).toBe(5);
+    for (let seq = 1; seq <= 7; seq++) messages.push(...(await writer.write({ seq, flags: seq === 1 ? FrameFlags.full : 0, width: W, height: H, rects: [{ encoding: Encoding.Jpeg, x: 0, y: 0, w: W, h: H, data: jpeg }] })));
+    expect(messages.length).toBe(7);
     // All pushed at once, as a flood arrives: none has decoded yet.
     const taken = await page.evaluate(
       (parts) => {
@@ -178,8 +178,8 @@ describe("the connection window's frame renderer", () => {
       },
       messages.map((m) => Buffer.from(m).toString("base64")),
     );
-    expect(taken).toBe(4);
-    // The four draw (and free their room); the stream waits for its next key frame.
+    expect(taken).toBe(6);
+    // The six draw (and free their room); the stream waits for its next key frame.
     await expect
       .poll(async () => {
         const rgba = await canvasRgba();

@@ -13,10 +13,11 @@ type ImageRect = FrameRect & { data: Uint8Array };
 /**
  * Screens' worth of image pixels that may be decoding or waiting to be drawn at once. Flow
  * control lets a well-behaved agent have 3 updates in flight, each covering the screen at
- * most; past this, an agent is ignoring it, and each decode holds w x h x 4 bytes (a screen
- * of 48 Mi pixels, the most a stream may declare, is 192 MiB).
+ * most, and a Refresh (a quality or monitor change) empties its window while up to 3 may
+ * still be decoding here: 6. Past that, an agent is ignoring flow control, and each decode
+ * holds w x h x 4 bytes (a screen of 48 Mi pixels, the most a stream may declare, is 192 MiB).
  */
-const MAX_PENDING_SCREENS = 4;
+const MAX_PENDING_SCREENS = 6;
 const isImage = (r: FrameRect): r is ImageRect => "data" in r;
 
 /**
