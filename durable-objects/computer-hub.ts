@@ -38,6 +38,12 @@ const OS_VALUES = new Set(["windows", "macos", "linux", "other"]);
  * when it changes and a screenshot a minute, so 20 leaves ample room for bursts.
  */
 const MESSAGES_PER_MINUTE = 20;
+/**
+ * Why an agent is told to stop when its computer is gone from D1 while it is connected:
+ * deleted with its account as the agent was connecting (the deletion disconnects only the
+ * hubs D1 showed online). It is told as any deleted computer's agent is (4401).
+ */
+const GONE = "this computer was removed";
 
 /**
  * One per computer: holds the agent's long-lived control socket (hibernating, pings answered
@@ -141,7 +147,7 @@ export class ComputerHub extends DurableObject<Env> {
       // One object per computer: a new thumbnail replaces the old one. D1 first: a computer
       // deleted meanwhile (its agent connecting as its account went) gets no new R2 object.
       const key = screenshotKey(computerId);
-      if (!(await setScreenshot(db, computerId, key, Date.now()))) return this.deleted(ws);
+      if (!(await setScreenshot(db, computerId, key, Date.now()))) return this.disconnect(GONE);
       await this.env.FILES.put(key, image, { httpMetadata: { contentType: "image/webp" } });
       await notifyComputerChanged(this.env, db, computerId);
       return;
@@ -152,18 +158,8 @@ export class ComputerHub extends DurableObject<Env> {
       m.type === "hello"
         ? await setAgentFacts(db, computerId, { os: m.os, agentVersion: m.agentVersion, installed: m.installed })
         : await setSystemInfo(db, computerId, JSON.stringify({ collectedAt: new Date().toISOString(), info: m.info }));
-    if (!known) return this.deleted(ws);
+    if (!known) return this.disconnect(GONE);
     await notifyComputerChanged(this.env, db, computerId);
-  }
-
-  /**
-   * The computer is gone from D1 while its agent is still connected: deleted, with its
-   * account, as the agent was connecting (the deletion wakes only the hubs D1 showed online).
-   * It is told to stop (4401), as a deleted computer's agent is, and the hub forgets it.
-   */
-  private async deleted(ws: WebSocket): Promise<void> {
-    ws.close(ControlCloseCode.Unauthorized, "this computer was removed");
-    await this.ctx.storage.deleteAll();
   }
 
   /**

@@ -23,7 +23,10 @@ export function imageSize(encoding: number, data: Uint8Array): ImageSize | undef
 const u16be = (d: Uint8Array, i: number) => (d[i]! << 8) | d[i + 1]!;
 const u32be = (d: Uint8Array, i: number) => ((d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!) >>> 0;
 const u24le = (d: Uint8Array, i: number) => d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16);
-const ascii = (d: Uint8Array, i: number, s: string) => [...s].every((c, k) => d[i + k] === c.charCodeAt(0));
+function ascii(d: Uint8Array, i: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (d[i + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
 
 /** The frame header (SOF0-SOF15, not DHT/JPG/DAC) holds height, then width. */
 function jpegSize(d: Uint8Array): ImageSize | undefined {

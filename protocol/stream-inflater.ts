@@ -31,7 +31,7 @@ const SLICE = 4 * 1024;
 /** The empty stored block a sync flush ends with: left off the wire, added back before inflating. */
 export const SYNC_FLUSH_TRAILER: Readonly<Uint8Array> = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 /** What each chunk is inflated with after it: the sync-flush trailer, then an empty final block. */
-const CHUNK_END = new Uint8Array([...SYNC_FLUSH_TRAILER, 0x03, 0x00]);
+export const CHUNK_END: Readonly<Uint8Array> = new Uint8Array([...SYNC_FLUSH_TRAILER, 0x03, 0x00]);
 
 export class StreamInflater {
   private readonly window = new Uint8Array(WINDOW);

@@ -45,6 +45,12 @@ export class ApiError extends Error {
   }
 }
 
+/** A 429 for a limiter that asks to wait `waitMs`: the sentence, when to try again, and Retry-After. */
+export function rateLimited(waitMs: number, sentence: string): ApiError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new ApiError("rate_limited", `${sentence} Try again in ${seconds} seconds.`, { "Retry-After": String(seconds) });
+}
+
 export function errorBody(code: ErrorCode | string, message: string, requestId?: string) {
   return { error: { code, message, ...(requestId ? { requestId } : {}) } };
 }

@@ -3,10 +3,10 @@
 // the file is private to its owner (0600); see protectFor for the installed agent.
 import { randomBytes } from "node:crypto";
 import { constants as fsConstants } from "node:fs";
-import { chmod, chown, lstat, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { assertOnlyRootCanReplace, assertOnlyRootCanSwap } from "./root-path";
+import { assertOnlyRootCanSwap, assertOnlyRootWrites } from "./root-path";
 
 export type AgentIdentity = {
   /** Base URL of the Edgedesk server, e.g. https://edgedesk.example. */
@@ -102,10 +102,10 @@ export async function protectFor(path: string, identity: AgentIdentity, opts: Sa
   if (!rootOnly) return "owner-only";
   // Only our own directory: never a home or a shared config root.
   if (basename(dir) === "edgedesk") {
-    if ((await lstat(dir)).isSymbolicLink()) throw new ConfigError(`${dir} is a symbolic link: give --config the real path`);
     await chown(dir, 0, 0);
     await chmod(dir, 0o700);
   }
-  await assertOnlyRootCanReplace(dir);
+  // The way to it was judged above; now that it is root's, what is in it must stay root's.
+  await assertOnlyRootWrites(dir);
   return "root-only";
 }

@@ -12,19 +12,21 @@ import { ConfigError } from "./config";
 const STICKY = 0o1000;
 const GROUP_OR_OTHER_WRITE = 0o022;
 
-/** Throws ConfigError when a user other than root could replace `dir`, a directory above it, or a file in it. */
-export async function assertOnlyRootCanReplace(dir: string): Promise<void> {
-  const path = await realDirectory(dir);
-  const st = await lstat(path);
-  if (st.uid !== 0) throw new ConfigError(`${path} belongs to uid ${st.uid}, who can change the installed agent's configuration in it`);
+/**
+ * Throws ConfigError when a user other than root could change what is in `dir` (the way to
+ * it is assertOnlyRootCanSwap's).
+ */
+export async function assertOnlyRootWrites(dir: string): Promise<void> {
+  const st = await lstat(dir);
+  if (st.uid !== 0) throw new ConfigError(`${dir} belongs to uid ${st.uid}, who can change the installed agent's configuration in it`);
   // Sticky or not: in /tmp another user could have made the file before the agent.
-  if (st.mode & GROUP_OR_OTHER_WRITE) throw new ConfigError(`${path} is writable by other users, who can put their own configuration there`);
-  await assertWayIsRootOnly(path, st.uid);
+  if (st.mode & GROUP_OR_OTHER_WRITE) throw new ConfigError(`${dir} is writable by other users, who can put their own configuration there`);
 }
 
 /**
  * Throws ConfigError when a user other than root could put another directory in the place
- * of `dir` (what is inside it is not judged: see assertOnlyRootCanReplace).
+ * of `dir`, through a link on the way or a directory above it (what is inside it is
+ * assertOnlyRootWrites's).
  */
 export async function assertOnlyRootCanSwap(dir: string): Promise<void> {
   const path = await realDirectory(dir);

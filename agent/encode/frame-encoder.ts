@@ -371,7 +371,7 @@ export class FrameEncoder {
     this.skippedNearSearches = 0;
     this.nearSearches++;
     const near = guess(false);
-    this.fruitlessNearSearches = near ? 0 : this.fruitlessNearSearches + 1;
+    if (!near) this.fruitlessNearSearches++; // (one found resets it in consider)
     consider(near);
     return best;
   }

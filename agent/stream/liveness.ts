@@ -19,11 +19,11 @@ export class Liveness {
     /** Called just before the silent socket is terminated. */
     private readonly onSilent: () => void,
     /**
-     * Optional: a limit on how long the other side may send no message at all, pongs or not
-     * (a relay answers pings itself while the viewer behind it is gone), checked at each beat;
+     * How long the other side may send no message at all, pongs or not (a relay answers
+     * pings itself while the viewer behind it is gone), checked at each beat; `onQuiet` is
      * called once when it is passed, instead of terminating.
      */
-    private readonly quiet?: { ms: number; onQuiet: (silentMs: number) => void },
+    private readonly quiet: { ms: number; onQuiet: (silentMs: number) => void },
   ) {
     ws.on("pong", () => this.heard());
   }
@@ -33,7 +33,7 @@ export class Liveness {
     this.lastMessageAt = Date.now();
     this.timer = setInterval(() => {
       const silentMs = Date.now() - this.lastMessageAt;
-      if (this.quiet && silentMs > this.quiet.ms) {
+      if (silentMs > this.quiet.ms) {
         this.stop();
         this.quiet.onQuiet(silentMs);
         return;
@@ -50,7 +50,7 @@ export class Liveness {
   }
 
   /** Something arrived from the other side. */
-  heard(): void {
+  private heard(): void {
     this.unanswered = 0;
   }
 

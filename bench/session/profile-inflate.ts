@@ -6,10 +6,9 @@
 // Alternating, several rounds; prints each. Run: npx tsx bench/session/profile-inflate.ts
 import { constants, deflateRawSync } from "node:zlib";
 import { inflateSync } from "fflate";
-import { StreamInflater } from "../../protocol/stream-inflater";
+import { CHUNK_END as END, StreamInflater } from "../../protocol/stream-inflater";
 
 const CAP = 1024 * 1024 + 64;
-const END = new Uint8Array([0, 0, 0xff, 0xff, 3, 0]);
 
 /** A sync-flushed raw deflate section, trailer stripped (as the agent sends it), and the one-shot path's input. */
 function section(data: Uint8Array): { section: Uint8Array; oneShotInput: Uint8Array } {

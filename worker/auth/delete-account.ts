@@ -17,6 +17,13 @@ import { screenshotKey } from "../computers/screenshot-key";
 /** Keys one R2 delete() takes at most. */
 const R2_DELETE_MAX = 1000;
 
+/** `keys` in batches one R2 delete() takes: an account may own more computers than that. */
+function r2Batches(keys: string[]): string[][] {
+  const batches: string[][] = [];
+  for (let i = 0; i < keys.length; i += R2_DELETE_MAX) batches.push(keys.slice(i, i + R2_DELETE_MAX));
+  return batches;
+}
+
 export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string, ip: string): Promise<void> {
   const attempt = await beginPasswordAttempt(env, user.email, ip);
   const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
@@ -40,8 +47,7 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   const connected = owned.filter((c) => c.online);
   await settleAll("disconnect agents", connected.map((c) => env.COMPUTER_HUB.getByName(c.id).disconnect("the account was deleted")));
   const keys = owned.flatMap((c) => (c.screenshot_key ? [c.screenshot_key] : []));
-  // R2 deletes at most 1,000 keys per call; an account may own more computers than that.
-  for (let i = 0; i < keys.length; i += R2_DELETE_MAX) await env.FILES.delete(keys.slice(i, i + R2_DELETE_MAX));
+  for (const batch of r2Batches(keys)) await env.FILES.delete(batch);
 
   const sharedWith = await sharesOfOwner(db, user.id);
 
@@ -50,10 +56,7 @@ export async function deleteAccount(env: Env, db: Db, user: UserRow, password: s
   // not show online yet) went to R2 then; with the rows gone its hub stores no more (it checks
   // the row first), so one more pass over the computers' keys leaves none. Settled: the
   // account is already gone.
-  const late = owned.map((c) => screenshotKey(c.id));
-  const passes: Promise<void>[] = [];
-  for (let i = 0; i < late.length; i += R2_DELETE_MAX) passes.push(env.FILES.delete(late.slice(i, i + R2_DELETE_MAX)));
-  await settleAll("delete late screenshots", passes);
+  await settleAll("delete late screenshots", r2Batches(owned.map((c) => screenshotKey(c.id))).map((batch) => env.FILES.delete(batch)));
   // The account is gone: a hub that fails to close its tabs must not answer 500 for that (a
   // closed tab's next request gets 401 anyway).
   await settleAll("close the account's tabs", [env.ACCOUNT_HUB.getByName(user.id).closeAll("the account was deleted")]);

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors";
+import { rateLimited } from "../errors";
 
 /** Failed logins allowed per window before the next attempt must wait. */
 export const LOGIN_LIMITS = {
@@ -6,9 +6,14 @@ export const LOGIN_LIMITS = {
   perIp: { limit: 20, windowMs: 15 * 60_000 },
 } as const;
 
+/** An address's failed sign-ins. */
+function accountLimiter(env: Env, email: string) {
+  return env.RATE_LIMITER.getByName(`login-account:${email}`);
+}
+
 function limiters(env: Env, email: string, ip: string) {
   return {
-    account: env.RATE_LIMITER.getByName(`login-account:${email}`),
+    account: accountLimiter(env, email),
     ip: env.RATE_LIMITER.getByName(`login-ip:${ip}`),
   };
 }
@@ -37,10 +42,7 @@ export async function beginPasswordAttempt(env: Env, email: string, ip: string):
   if (a > 0 || i > 0) {
     // A refused attempt is not a failure: give back the slot the other limiter gave.
     await Promise.all([a === 0 && l.account.giveBack(now), i === 0 && l.ip.giveBack(now)]);
-    const seconds = Math.ceil(Math.max(a, i) / 1000);
-    throw new ApiError("rate_limited", `Too many failed attempts. Try again in ${seconds} seconds.`, {
-      "Retry-After": String(seconds),
-    });
+    throw rateLimited(Math.max(a, i), "Too many failed attempts.");
   }
   // Success clears the account's count but only gives back the IP's slot: one good password
   // must not unlock guessing others from the same address.
@@ -53,5 +55,5 @@ export async function beginPasswordAttempt(env: Env, email: string, ip: string):
  * password they chose a moment ago.
  */
 export async function clearAccountFailures(env: Env, email: string): Promise<void> {
-  await env.RATE_LIMITER.getByName(`login-account:${email}`).reset();
+  await accountLimiter(env, email).reset();
 }

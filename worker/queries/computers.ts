@@ -241,12 +241,8 @@ export async function setAgentFacts(
   id: string,
   facts: { os: ComputerRow["os"]; agentVersion: string; installed: boolean },
 ): Promise<boolean> {
-  return updated(await db.update(computers).set(facts).where(eq(computers.id, id)));
-}
-
-/** Whether an UPDATE found its row: false once the computer is gone. */
-function updated(result: { meta: { changes?: number } }): boolean {
-  return (result.meta.changes ?? 0) > 0;
+  // Whether the row was there: false once the computer is gone.
+  return (await db.update(computers).set(facts).where(eq(computers.id, id)).returning({ id: computers.id })).length > 0;
 }
 
 export async function touchLastConnected(db: Db, id: string, at: number): Promise<void> {
@@ -266,7 +262,7 @@ export async function findComputerSecrets(
 }
 
 export async function setSystemInfo(db: Db, id: string, json: string): Promise<boolean> {
-  return updated(await db.update(computers).set({ systemInfo: json }).where(eq(computers.id, id)));
+  return (await db.update(computers).set({ systemInfo: json }).where(eq(computers.id, id)).returning({ id: computers.id })).length > 0;
 }
 
 export async function findSystemInfo(db: Db, id: string): Promise<string | undefined> {
@@ -275,7 +271,7 @@ export async function findSystemInfo(db: Db, id: string): Promise<string | undef
 }
 
 export async function setScreenshot(db: Db, id: string, key: string, at: number): Promise<boolean> {
-  return updated(await db.update(computers).set({ screenshotKey: key, screenshotAt: at }).where(eq(computers.id, id)));
+  return (await db.update(computers).set({ screenshotKey: key, screenshotAt: at }).where(eq(computers.id, id)).returning({ id: computers.id })).length > 0;
 }
 
 export async function findScreenshotKey(db: Db, id: string): Promise<string | undefined> {

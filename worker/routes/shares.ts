@@ -4,7 +4,7 @@ import { requireUser } from "../auth/session-cookie";
 import { endLiveSessions } from "../computers/cut-off";
 import { notifyComputerChanged, notifyComputerRemoved } from "../computers/notify";
 import { openDb } from "../db/client";
-import { ApiError } from "../errors";
+import { ApiError, rateLimited } from "../errors";
 import { iso } from "../lib/request";
 import { findUserByEmail } from "../queries/users";
 import { deleteShareOf, insertShare, listShares, type ShareRow } from "../queries/sharing";
@@ -68,10 +68,7 @@ shareRoutes
       // Its answer says whether an address has an account (it must: see below), so it is
       // limited like the other doors that could: else any owner could test addresses at will.
       const wait = await c.env.RATE_LIMITER.getByName(`share:${user.id}`).take(SHARES_PER_HOUR, 3600_000);
-      if (wait > 0) {
-        const seconds = Math.ceil(wait / 1000);
-        throw new ApiError("rate_limited", `Too many shares in an hour. Try again in ${seconds} seconds.`, { "Retry-After": String(seconds) });
-      }
+      if (wait > 0) throw rateLimited(wait, "Too many shares in an hour.");
       const target = await findUserByEmail(db, email);
       // Sharing needs an account on the other side, so this much the product must say.
       if (!target) throw new ApiError("user_not_found", `No Edgedesk account uses ${email}. Ask them to register first.`);

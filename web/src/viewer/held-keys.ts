@@ -54,16 +54,12 @@ export class HeldKeys {
     // each is one press of the key on the remote (held, the second press never came).
     if (this.mac && id === "CapsLock") return this.tap(keysym);
     if (COMMAND_KEYS.has(id) && !this.held.has(id) && this.commandAsControl()) {
-      // The other Command already went as Control (a chord under way): this one joins it.
-      if (this.commandHeld() && this.commandAlone.size === 0) {
-        const control = CONTROL_FOR[id]!;
-        this.held.set(id, control);
-        this.send(control, true);
-        return;
-      }
-      // Nothing goes yet: what Command means depends on what comes next.
+      const chordUnderWay = this.commandHeld() && this.commandAlone.size === 0;
+      // Nothing goes yet: what Command means depends on what comes next...
       this.held.set(id, keysym);
       this.commandAlone.add(id);
+      // ...unless the other Command already went as Control (a chord under way): this one joins it.
+      if (chordUnderWay) this.commandChord(true);
       return;
     }
     if (this.commandAlone.has(id)) return; // it repeats, still alone
