@@ -108,8 +108,8 @@ export type SignIn = { user: UserRow; token: string };
  */
 export async function verifyCredentials(env: Env, db: Db, input: { email: string; password: string; ip: string }): Promise<UserRow> {
   const iterations = passwordIterations(env);
-  const attempt = await beginPasswordAttempt(env, input.email, input.ip);
   const user = await findUserByEmail(db, input.email);
+  const attempt = await beginPasswordAttempt(env, input.email, user?.passwordHash, input.ip);
   const check = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash(iterations)), iterations);
   if (!user || !check.ok) throw new ApiError("invalid_credentials", "The e-mail address or the password is not correct.");
   await attempt.succeeded();
@@ -163,7 +163,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string; keepTokenHash: string; ip: string },
 ): Promise<void> {
   const iterations = passwordIterations(env);
-  const attempt = await beginPasswordAttempt(env, user.email, input.ip);
+  const attempt = await beginPasswordAttempt(env, user.email, user.passwordHash, input.ip);
   const check = await verifyPassword(input.currentPassword, user.passwordHash, iterations);
   if (!check.ok) throw new ApiError("wrong_password", "The current password is not correct.");
   await attempt.succeeded();

@@ -25,7 +25,7 @@ function r2Batches(keys: string[]): string[][] {
 }
 
 export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string, ip: string): Promise<void> {
-  const attempt = await beginPasswordAttempt(env, user.email, ip);
+  const attempt = await beginPasswordAttempt(env, user.email, user.passwordHash, ip);
   const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
   if (!check.ok) throw new ApiError("wrong_password", "The password is not correct.");
   await attempt.succeeded();

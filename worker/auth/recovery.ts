@@ -9,10 +9,9 @@ import { mailTransport } from "../mail/transport";
 import { recoveryMail } from "../mail/templates";
 import { insertPasswordReset, spendPasswordReset } from "../queries/password-resets";
 import { replacePassword } from "../queries/passwords";
-import { findUserByEmail, findUserById } from "../queries/users";
+import { findUserByEmail } from "../queries/users";
 import { activateAccount, passwordIterations } from "./accounts";
 import { hashPassword } from "./password";
-import { clearAccountFailures } from "./login-throttle";
 import { endSignIns } from "./sign-out";
 import { settleAll } from "../lib/settle";
 
@@ -49,9 +48,9 @@ export async function resetPassword(env: Env, db: Db, token: string, newPassword
   if (!userId) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
   // Whoever knew the old password is signed out with the same write that sets the new one.
   await replacePassword(db, userId, await hashPassword(newPassword, passwordIterations(env)), { now });
+  // Failed sign-ins need no clearing: they count against the password they guessed at
+  // (login-throttle.ts), and that is gone.
   await endSignIns(env, db, userId, {}, "the password was reset");
-  const user = await findUserById(db, userId);
-  await settleAll("clear failed sign-ins after a reset", user ? [clearAccountFailures(env, user.email)] : []);
   // A pending account is now proven, and gets what a first login would have given it. The
   // reset itself is done: a failure here is logged, and the first login activates too.
   await settleAll("activate the account after a reset", [activateAccount(db, userId, now)]);
