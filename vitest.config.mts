@@ -26,6 +26,8 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
           DEV_MODE: "true",
+          // Every test comes from one client address; the limit's own test sets one.
+          MAIL_REQUESTS_PER_IP_PER_HOUR: "0",
           SMTP_TEST_PORT: String(inject("smtpPort")),
           SMTP_TEST_INBOX_PORT: String(inject("smtpInboxPort")),
           OIDC_TEST_CONTROL_PORT: String(inject("oidcControlPort")),

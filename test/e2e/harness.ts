@@ -125,6 +125,9 @@ export async function startWorker(options: { timeoutMs?: number; vars?: Record<s
       persist,
       "--var",
       "DEV_MODE:true",
+      // Every test and the bench come from 127.0.0.1: they register far more than 20 accounts an hour.
+      "--var",
+      "MAIL_REQUESTS_PER_IP_PER_HOUR:0",
       ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       "--show-interactive-dev-session=false",
       "--log-level",

@@ -49,6 +49,27 @@ export async function outbox(): Promise<Outbox> {
   return (await (await api("/dev/mail.json")).json()) as Outbox;
 }
 
+const RECOVERY_SUBJECTS = ["Reset your Edgedesk password", "Edgedesk-Passwort zurücksetzen"];
+
+/**
+ * The recovery mails to `to`, newest first, once there are at least `count`. A recovery link
+ * is mailed after the answer (waitUntil), so a test waits for it rather than reading at once.
+ */
+export async function recoveryMails(to: string, count = 1): Promise<Outbox> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mails = (await outbox()).filter((m) => m.to === to && RECOVERY_SUBJECTS.includes(m.subject));
+    if (mails.length >= count) return mails;
+    if (Date.now() > deadline) throw new Error(`${mails.length} of ${count} recovery mails to ${to} came`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The token of a recovery mail's link. */
+export function recoveryToken(mail: { text: string }): string {
+  return decodeURIComponent(/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(mail.text)![1]!);
+}
+
 /** The generated password from the newest mail to this address. */
 export async function mailedPassword(email: string): Promise<string> {
   const mail = (await outbox()).find((m) => m.to === email);

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { activeUser, api, env, ORIGIN, uniqueEmail } from "./helpers";
+import { activeUser, api, apiWith, env, ORIGIN, recoveryMails, recoveryToken, uniqueEmail } from "./helpers";
 
 describe("health and API description", () => {
   it("answers /api/health", async () => {
@@ -91,8 +91,7 @@ describe("failed logins are slowed", () => {
     for (let i = 0; i < 6; i++) await api("/api/auth/login", { body: { email, password: `guess-${i}` }, headers });
     expect((await api("/api/auth/login", { body: { email, password: "anything at all" }, headers })).status).toBe(429);
     expect((await api("/api/auth/recover", { body: { email } })).status).toBe(202);
-    const mail = ((await (await api("/dev/mail.json")).json()) as { to: string; text: string }[]).find((m) => m.to === email && m.text.includes("reset-password"))!;
-    const token = decodeURIComponent(/reset-password\?token=([A-Za-z0-9_%-]+)/.exec(mail.text)![1]!);
+    const token = recoveryToken((await recoveryMails(email))[0]!);
     expect((await api("/api/auth/reset", { body: { token, newPassword: "the owner's new password" } })).status).toBe(204);
     // From the very client address that was locked: the count was the old password's.
     expect((await api("/api/auth/login", { body: { email, password: "the owner's new password" }, headers })).status).toBe(200);
@@ -142,5 +141,26 @@ describe("failed logins are slowed", () => {
     expect(right.status).toBe(429);
     expect(await right.json()).toMatchObject({ error: { code: "rate_limited" } });
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(email).first("n")).toBe(1);
+  });
+});
+
+describe("requests that mail someone are limited per client address", () => {
+  it("takes 3 registrations and recoveries together from one address when set to 3; others go on; nothing is sent past it", async () => {
+    const limit = { MAIL_REQUESTS_PER_IP_PER_HOUR: "3" };
+    const headers = { "CF-Connecting-IP": "198.51.100.77" };
+    const [a, b, c, d] = [uniqueEmail("mailer-a"), uniqueEmail("mailer-b"), uniqueEmail("mailer-c"), uniqueEmail("mailer-d")];
+    expect((await apiWith(limit, "/api/auth/register", { body: { email: a }, headers })).status).toBe(202);
+    expect((await apiWith(limit, "/api/auth/recover", { body: { email: a }, headers })).status).toBe(202);
+    expect((await apiWith(limit, "/api/auth/register", { body: { email: b }, headers })).status).toBe(202);
+    for (const [path, email] of [["/api/auth/register", c], ["/api/auth/recover", a]] as const) {
+      const refused = await apiWith(limit, path, { body: { email }, headers });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ error: { code: "rate_limited" } });
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(c).first("n")).toBe(0);
+    expect((await recoveryMails(a)).length).toBe(1);
+    // Another client address is not affected.
+    expect((await apiWith(limit, "/api/auth/register", { body: { email: d }, headers: { "CF-Connecting-IP": "198.51.100.78" } })).status).toBe(202);
   });
 });

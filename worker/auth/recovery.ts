@@ -9,7 +9,7 @@ import { mailTransport } from "../mail/transport";
 import { recoveryMail } from "../mail/templates";
 import { insertPasswordReset, spendPasswordReset } from "../queries/password-resets";
 import { replacePassword } from "../queries/passwords";
-import { findUserByEmail } from "../queries/users";
+import { findUserByEmail, normalizeEmail, type UserRow } from "../queries/users";
 import { activateAccount, passwordIterations } from "./accounts";
 import { hashPassword } from "./password";
 import { endSignIns } from "./sign-out";
@@ -19,20 +19,37 @@ export const RESET_TTL_MS = 60 * 60_000;
 /** Recovery mails per address per hour: enough for a typo, too few to flood a mailbox. */
 const MAILS_PER_HOUR = 3;
 
-/** `requestLanguage` words the mail for an account that chose no language (the request's Accept-Language). */
-export async function requestRecovery(env: Env, db: Db, email: string, cabinetUrl: string, requestLanguage: Language): Promise<void> {
-  const user = await findUserByEmail(db, email);
-  if (!user) return;
-  const limiter = env.RATE_LIMITER.getByName(`recover:${user.id}`);
-  if ((await limiter.take(MAILS_PER_HOUR, 3600_000)) > 0) return;
+/**
+ * Decides whether a recovery link goes out, and hands the sending to `later`, which runs it
+ * after the answer: every address costs the same before the answer (a look-up and a limiter),
+ * where a mail's round trip to the SMTP server would tell a known address by the answer's time.
+ * `requestLanguage` words the mail for an account that chose no language (Accept-Language).
+ */
+export async function requestRecovery(
+  env: Env,
+  db: Db,
+  email: string,
+  cabinetUrl: string,
+  requestLanguage: Language,
+  later: (work: Promise<void>) => void,
+): Promise<void> {
+  const [user, wait] = await Promise.all([
+    findUserByEmail(db, email),
+    env.RATE_LIMITER.getByName(`recover:${normalizeEmail(email)}`).take(MAILS_PER_HOUR, 3600_000),
+  ]);
+  if (user && wait === 0) later(sendRecoveryLink(env, db, user, cabinetUrl, requestLanguage));
+}
+
+/** Stores a new link's token and mails the link; never rejects (nobody is left to tell). */
+async function sendRecoveryLink(env: Env, db: Db, user: UserRow, cabinetUrl: string, requestLanguage: Language): Promise<void> {
   const token = randomToken();
-  await insertPasswordReset(db, { tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
-  const link = `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`;
   try {
+    await insertPasswordReset(db, { tokenHash: await sha256Hex(token), userId: user.id, expiresAt: Date.now() + RESET_TTL_MS });
+    const link = `${cabinetUrl}/reset-password?token=${encodeURIComponent(token)}`;
     await mailTransport(env, db).send(recoveryMail(user.email, link, mailLanguage(user.language, requestLanguage)));
   } catch (err) {
-    // An unknown address sends no mail, so an error here would tell which addresses have an
-    // account: the answer stays the same, and the operator reads the cause in the log.
+    // The answer went long ago (and an unknown address sends nothing, so it could not have
+    // said): the operator reads the cause in the log.
     console.error(JSON.stringify({ event: "mail_failed", kind: "recovery", userId: user.id, error: String(err) }));
   }
 }

@@ -7,6 +7,7 @@ import { openDb } from "../db/client";
 import { sha256Hex } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
 import { requestLanguage } from "../mail/language";
+import { takeMailRequest } from "../auth/mail-throttle";
 import { endSignIns } from "../auth/sign-out";
 import { deleteAuthSession } from "../queries/auth-sessions";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
@@ -33,12 +34,13 @@ export const authRoutes = router()
       tags: ["Accounts"],
       summary: "Register an e-mail address; a generated password is e-mailed (F1.1)",
       description:
-        "Always answers the same, whether or not the address already has an account. An address takes 3 registrations an hour; later ones answer the same but send and change nothing. Addresses under .invalid are refused. A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
+        "Always answers the same, whether or not the address already has an account. An address takes 3 registrations an hour; later ones answer the same but send and change nothing. Addresses under .invalid are refused. A client address makes at most 20 registration and recovery requests an hour together (429 past that). A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
       request: { body: jsonBody(RegisterRequest) },
-      responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400], 502: errors[502] },
+      responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400], 429: errors[429], 502: errors[502] },
     }),
     async (c) => {
       const { email } = c.req.valid("json");
+      await takeMailRequest(c.env, clientIp(c));
       await register(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url), requestLanguage(c));
       return c.json({ status: "sent" as const, message: `We sent a password to ${email}.` }, 202);
     },
@@ -95,13 +97,14 @@ export const authRoutes = router()
       tags: ["Accounts"],
       summary: "E-mail a single-use link to reset the password (F1.5)",
       description:
-        "Always answers the same, whether or not the address has an account. The mail is in the account's language, else the one Accept-Language prefers.",
+        "Always answers the same, whether or not the address has an account, and before any mail is sent. An address gets at most 3 links an hour; a client address makes at most 20 registration and recovery requests an hour together (429 past that). The mail is in the account's language, else the one Accept-Language prefers.",
       request: { body: jsonBody(RecoverRequest) },
-      responses: { 202: jsonResponse(RegisterResponse, "If the address has an account, a link is on its way."), 400: errors[400] },
+      responses: { 202: jsonResponse(RegisterResponse, "If the address has an account, a link is on its way."), 400: errors[400], 429: errors[429] },
     }),
     async (c) => {
       const { email } = c.req.valid("json");
-      await requestRecovery(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url), requestLanguage(c));
+      await takeMailRequest(c.env, clientIp(c));
+      await requestRecovery(c.env, openDb(c.env.DB), email, cabinetUrl(c.env, c.req.url), requestLanguage(c), (work) => c.executionCtx.waitUntil(work));
       return c.json({ status: "sent" as const, message: `If ${email} has an account, we sent it a link to reset the password.` }, 202);
     },
   )
