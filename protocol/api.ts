@@ -71,6 +71,23 @@ export const User = z
   .openapi("User");
 export const UserResponse = z.object({ user: User }).openapi("UserResponse");
 
+export const SocialProvider = z.enum(["google", "facebook"]);
+export type SocialProvider = z.infer<typeof SocialProvider>;
+/** The providers the user can sign in with (F1.3): those this deployment offers, each connected or not. */
+export const SocialSignInsResponse = z
+  .object({
+    signIns: z.array(
+      z.object({
+        provider: SocialProvider,
+        connected: z.boolean(),
+        connectedAt: z.string().nullable().openapi({ format: "date-time" }),
+      }),
+    ),
+  })
+  .openapi("SocialSignInsResponse");
+export type SocialSignInsResponse = z.infer<typeof SocialSignInsResponse>;
+export const SocialProviderParam = z.object({ provider: SocialProvider.openapi({ param: { name: "provider", in: "path" } }) });
+
 export const ComputerStatus = z.enum(["online", "offline", "not_installed", "restricted", "disabled"]);
 export const OperatingSystem = z.enum(["windows", "macos", "linux", "other"]);
 

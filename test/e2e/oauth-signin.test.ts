@@ -8,7 +8,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { OAuth2Server, type MutableRedirectUri, type MutableResponse } from "oauth2-mock-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { User } from "../../protocol/api";
-import { apiFetch, createAccount, signIn } from "./backend";
+import { apiFetch, browserCookies, createAccount, signIn } from "./backend";
+import { lowContrastText } from "./contrast";
 import { UI_TIMEOUT } from "./browser-fixture";
 import { launchBrowser, readPasswordFromOutbox, screenshot, startWorker, uniqueEmail, type RunningWorker } from "./harness";
 
@@ -191,29 +192,73 @@ describe("sign-in with Google or Facebook through the login page (F1.3)", () => 
     expect(await mailsTo(email)).toHaveLength(1);
   });
 
-  test("an account registered with the same e-mail is linked, not duplicated", async () => {
+  test("an account registered with Google's verified e-mail is linked, not duplicated", async () => {
     // Registered and in use with a password of its own (through the API, as other tests do).
-    const account = await createAccount(worker.url, "facebook-linked");
+    const account = await createAccount(worker.url, "google-linked");
     const owner = (await (await apiFetch(worker.url, "/api/me", { cookie: await signIn(worker.url, account) })).json()) as { user: User };
     const mailsBefore = (await mailsTo(account.email)).length;
     // The provider spells the address in capitals: still the same account.
     next = identityFor(account.email.toUpperCase());
 
-    await continueWith("Facebook");
+    await continueWith("Google");
     // Its tour was marked done by createAccount, so none shows.
     await expectCabinet();
-    expectAuthorizeVisit("edgedesk-e2e-facebook");
+    expectAuthorizeVisit("edgedesk-e2e-google");
     expect((await me()).id).toBe(owner.user.id);
     // No new account: no welcome mail, and the account's own password still works.
     expect(await mailsTo(account.email)).toHaveLength(mailsBefore);
     await signIn(worker.url, account);
 
-    // Linked by the provider's subject now: in another browser, the same Facebook identity
+    // Linked by the provider's subject now: in another browser, the same Google identity
     // reaches the same account.
+    const other = await openBrowser();
+    await continueWith("Google", other.page);
+    await expectCabinet(other.page);
+    expect((await me(other.page)).id).toBe(owner.user.id);
+  });
+
+  test("Facebook with an existing account's address is refused until the owner connects it on the profile page; disconnected, it is refused again", async () => {
+    const account = await createAccount(worker.url, "facebook-owner");
+    const cookie = await signIn(worker.url, account);
+    const owner = (await (await apiFetch(worker.url, "/api/me", { cookie })).json()) as { user: User };
+    next = identityFor(account.email);
+
+    // Facebook's address alone does not open the account: the page says what to do instead.
+    await continueWith("Facebook");
+    await expectLoginError();
+    expectAuthorizeVisit("edgedesk-e2e-facebook");
+    await page.getByRole("alert").filter({ hasText: "Sign in with its password, then connect Facebook on your profile page." }).waitFor();
+    expect((await page.request.get("/api/me")).status()).toBe(401);
+
+    // Signed in, the owner connects it from the profile, through the provider and back.
+    await page.context().addCookies(browserCookies(worker.url, cookie));
+    await page.goto("/profile");
+    const signIns = page.getByRole("region", { name: "Sign-in with Google or Facebook" });
+    const facebookRow = signIns.getByRole("listitem").filter({ hasText: "Facebook" });
+    await facebookRow.getByText("Not connected").waitFor();
+    providerRequests = [];
+    await facebookRow.getByRole("link", { name: "Connect Facebook" }).click();
+    await page.waitForURL((url) => url.pathname === "/profile" && url.searchParams.get("connected") === "facebook");
+    expectAuthorizeVisit("edgedesk-e2e-facebook");
+    await page.getByRole("status").filter({ hasText: "Facebook is connected: you can sign in with it." }).waitFor();
+    await facebookRow.getByText(/^Connected since /).waitFor();
+    await screenshot(page, "profile-sign-ins");
+    expect(await lowContrastText(page)).toEqual([]);
+
+    // Now Facebook signs in to that account, in a browser that knows nothing of it.
     const other = await openBrowser();
     await continueWith("Facebook", other.page);
     await expectCabinet(other.page);
     expect((await me(other.page)).id).toBe(owner.user.id);
+
+    // Disconnected, Facebook is refused again; the password still signs in.
+    await facebookRow.getByRole("button", { name: "Disconnect Facebook" }).click();
+    await facebookRow.getByRole("link", { name: "Connect Facebook" }).waitFor();
+    await facebookRow.getByText("Not connected").waitFor();
+    const third = await openBrowser();
+    await continueWith("Facebook", third.page);
+    await third.page.waitForURL((url) => url.pathname === "/login" && url.searchParams.has("error"));
+    await signIn(worker.url, account);
   });
 
   test("an account registered but never signed in is activated and linked by the provider", async () => {

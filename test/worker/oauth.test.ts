@@ -3,7 +3,7 @@
 import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { activeUser, api, env, mailedPassword, ORIGIN, outbox, uniqueEmail } from "./helpers";
+import { activeUser, api, env, mailedPassword, ORIGIN, outbox, recoveryMails, recoveryToken, uniqueEmail } from "./helpers";
 
 async function nextIdentity(identity: { sub: string; email: string; email_verified?: boolean; given_name?: string; family_name?: string }) {
   await fetch(`http://127.0.0.1:${env.OIDC_TEST_CONTROL_PORT}/`, {
@@ -14,13 +14,27 @@ async function nextIdentity(identity: { sub: string; email: string; email_verifi
 
 const cookieOf = (res: Response, name: string) => new RegExp(`${name}=([^;]*)`).exec(res.headers.get("Set-Cookie") ?? "")?.[1];
 
+/** The user a sign-in's session cookie belongs to. */
+async function userOf(done: Response): Promise<string> {
+  expect(done.headers.get("Location")).toBe("/computers");
+  const me = (await (await api("/api/me", { cookie: `edgedesk_session=${cookieOf(done, "edgedesk_session")}` })).json()) as { user: { id: string } };
+  return me.user.id;
+}
+
+async function signIns(cookie: string): Promise<{ provider: string; connected: boolean; connectedAt: string | null }[]> {
+  const res = await api("/api/me/sign-ins", { cookie });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { signIns: { provider: string; connected: boolean; connectedAt: string | null }[] }).signIns;
+}
+
 /**
  * Start -> provider's authorize (auto-approves) -> callback, like a browser would. With
  * `callbackEnv`, the callback runs with those settings changed (a provider endpoint that
  * answers garbage, a broken mail setting).
  */
-async function signInWith(provider: "google" | "facebook", tamper?: (callback: URL) => void, callbackEnv?: Partial<Env>) {
-  const start = await SELF.fetch(`${ORIGIN}/api/auth/oauth/${provider}/start`, { redirect: "manual" });
+async function signInWith(provider: "google" | "facebook", tamper?: (callback: URL) => void, callbackEnv?: Partial<Env>, connectAs?: string) {
+  const session = connectAs ? { Cookie: connectAs } : undefined;
+  const start = await SELF.fetch(`${ORIGIN}/api/auth/oauth/${provider}/start${connectAs ? "?connect=1" : ""}`, { redirect: "manual", headers: session });
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get("Location")!);
   expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
@@ -30,7 +44,8 @@ async function signInWith(provider: "google" | "facebook", tamper?: (callback: U
   const callback = new URL(approved.headers.get("Location")!);
   expect(callback.pathname).toBe(`/api/auth/oauth/${provider}/callback`);
   tamper?.(callback);
-  const request = new Request(`${ORIGIN}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { Cookie: `edgedesk_oauth=${state}` } });
+  const cookies = [`edgedesk_oauth=${state}`, ...(connectAs ? [connectAs] : [])].join("; ");
+  const request = new Request(`${ORIGIN}${callback.pathname}${callback.search}`, { redirect: "manual", headers: { Cookie: cookies } });
   if (!callbackEnv) return SELF.fetch(request);
   const ctx = createExecutionContext();
   const res = await app.fetch(request, { ...env, ...callbackEnv }, ctx);
@@ -57,19 +72,84 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     expect(mail.text).not.toContain("activated by the first sign-in");
   });
 
-  it("links an existing account with the same e-mail instead of duplicating it", async () => {
+  it("links an existing account with Google's verified e-mail instead of duplicating it", async () => {
     const u = await activeUser("linked");
-    await nextIdentity({ sub: `fb-${u.email}`, email: u.email });
-    const done = await signInWith("facebook");
+    await nextIdentity({ sub: `g-${u.email}`, email: u.email });
+    const done = await signInWith("google");
     expect(done.headers.get("Location")).toBe("/computers");
-    const me = (await (await api("/api/me", { cookie: `edgedesk_session=${cookieOf(done, "edgedesk_session")}` })).json()) as { user: { id: string } };
-    expect(me.user.id).toBe(u.id);
+    expect(await userOf(done)).toBe(u.id);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(u.email).first("n")).toBe(1);
     // Linked by subject now: a later sign-in finds the same account even if the address changed.
-    await nextIdentity({ sub: `fb-${u.email}`, email: uniqueEmail("renamed") });
-    const again = await signInWith("facebook");
-    const me2 = (await (await api("/api/me", { cookie: `edgedesk_session=${cookieOf(again, "edgedesk_session")}` })).json()) as { user: { id: string } };
-    expect(me2.user.id).toBe(u.id);
+    await nextIdentity({ sub: `g-${u.email}`, email: uniqueEmail("renamed") });
+    expect(await userOf(await signInWith("google"))).toBe(u.id);
+  });
+
+  it("does not let Facebook's address walk into an existing account: the owner connects it signed in", async () => {
+    const u = await activeUser("fb-owner");
+    await nextIdentity({ sub: `fb-${u.email}`, email: u.email });
+    const refused = await signInWith("facebook");
+    expect(refused.headers.get("Location")).toBe(
+      `/login?error=${encodeURIComponent("An Edgedesk account already uses this e-mail address. Sign in with its password, then connect Facebook on your profile page.")}`,
+    );
+    expect(refused.headers.get("Set-Cookie") ?? "").not.toContain("edgedesk_session=");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM oauth_accounts WHERE user_id = ?").bind(u.id).first("n")).toBe(0);
+    expect(await signIns(u.cookie)).toEqual([
+      { provider: "google", connected: false, connectedAt: null },
+      { provider: "facebook", connected: false, connectedAt: null },
+    ]);
+
+    // Signed in, the owner connects that Facebook identity from the profile...
+    const connected = await signInWith("facebook", undefined, undefined, u.cookie);
+    expect(connected.headers.get("Location")).toBe("/profile?connected=facebook");
+    expect(connected.headers.get("Set-Cookie") ?? "").not.toContain("edgedesk_session=");
+    expect(await signIns(u.cookie)).toMatchObject([{ provider: "google", connected: false }, { provider: "facebook", connected: true, connectedAt: expect.any(String) }]);
+    // ...and Facebook signs in to the account from then on, whatever address it gives.
+    await nextIdentity({ sub: `fb-${u.email}`, email: uniqueEmail("fb-renamed") });
+    expect(await userOf(await signInWith("facebook"))).toBe(u.id);
+
+    // Another user cannot connect the same identity: it stays the owner's, theirs unchanged.
+    const other = await activeUser("fb-other");
+    await nextIdentity({ sub: `fb-other-${other.email}`, email: other.email });
+    expect((await signInWith("facebook", undefined, undefined, other.cookie)).headers.get("Location")).toBe("/profile?connected=facebook");
+    await nextIdentity({ sub: `fb-${u.email}`, email: u.email });
+    const taken = await signInWith("facebook", undefined, undefined, other.cookie);
+    expect(taken.headers.get("Location")).toBe(`/profile?error=${encodeURIComponent("This Facebook account is connected to another Edgedesk account.")}`);
+    expect(await userOf(await signInWith("facebook"))).toBe(u.id);
+    await nextIdentity({ sub: `fb-other-${other.email}`, email: other.email });
+    expect(await userOf(await signInWith("facebook"))).toBe(other.id);
+
+    // Connecting another identity of the same provider replaces the first.
+    await nextIdentity({ sub: `fb-second-${u.email}`, email: u.email });
+    expect((await signInWith("facebook", undefined, undefined, u.cookie)).headers.get("Location")).toBe("/profile?connected=facebook");
+    expect(await env.DB.prepare("SELECT subject FROM oauth_accounts WHERE user_id = ?").bind(u.id).all()).toMatchObject({ results: [{ subject: `fb-second-${u.email}` }] });
+
+    // Disconnected, Facebook no longer signs in to it (the address is refused as at first).
+    expect((await api("/api/me/sign-ins/facebook", { method: "DELETE", cookie: u.cookie })).status).toBe(204);
+    expect((await signIns(u.cookie)).find((s) => s.provider === "facebook")).toEqual({ provider: "facebook", connected: false, connectedAt: null });
+    expect((await signInWith("facebook")).headers.get("Location")).toMatch(/^\/login\?error=/);
+  });
+
+  it("connects only for a signed-in user, and checks the input of the sign-in routes", async () => {
+    const start = await SELF.fetch(`${ORIGIN}/api/auth/oauth/facebook/start?connect=1`, { redirect: "manual" });
+    expect(start.status).toBe(302);
+    expect(start.headers.get("Location")).toBe("/login");
+    expect(start.headers.get("Set-Cookie")).toBeNull();
+    const u = await activeUser("fb-input");
+    expect((await SELF.fetch(`${ORIGIN}/api/auth/oauth/facebook/start?connect=yes`, { redirect: "manual", headers: { Cookie: u.cookie } })).status).toBe(400);
+    expect((await api("/api/me/sign-ins/myspace", { method: "DELETE", cookie: u.cookie })).status).toBe(400);
+    expect((await api("/api/me/sign-ins")).status).toBe(401);
+    expect((await api("/api/me/sign-ins/google", { method: "DELETE" })).status).toBe(401);
+  });
+
+  it("forgets the provider links of an account whose password is reset: the mailbox is what a reset proves", async () => {
+    const u = await activeUser("fb-reset");
+    await nextIdentity({ sub: `fb-${u.email}`, email: u.email });
+    expect((await signInWith("facebook", undefined, undefined, u.cookie)).headers.get("Location")).toBe("/profile?connected=facebook");
+    await api("/api/auth/recover", { body: { email: u.email } });
+    const token = recoveryToken((await recoveryMails(u.email))[0]!);
+    expect((await api("/api/auth/reset", { body: { token, newPassword: "taken back by the owner" } })).status).toBe(204);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM oauth_accounts WHERE user_id = ?").bind(u.id).first("n")).toBe(0);
+    expect((await signInWith("facebook")).headers.get("Location")).toMatch(/^\/login\?error=/);
   });
 
   it("refuses a wrong state, a wrong code and an unverified address, without signing in", async () => {

@@ -11,6 +11,12 @@ export type OAuthProvider = {
   tokenUrl: string;
   userInfoUrl: string;
   scopes: string[];
+  /**
+   * Whether the provider says in so many words that the address is verified (OpenID
+   * Connect's email_verified): only then does its address link an existing account by
+   * itself. Otherwise the owner connects the identity from their profile, signed in.
+   */
+  linksByEmail: boolean;
   /** Reads the provider's user-info answer; undefined when it has no verified e-mail. */
   profile(info: Record<string, unknown>): OAuthProfile | undefined;
 };
@@ -29,6 +35,7 @@ export function oauthProvider(env: Env, name: string): OAuthProvider | undefined
       tokenUrl: env.OAUTH_GOOGLE_TOKEN_URL ?? "https://oauth2.googleapis.com/token",
       userInfoUrl: env.OAUTH_GOOGLE_USERINFO_URL ?? "https://openidconnect.googleapis.com/v1/userinfo",
       scopes: ["openid", "email", "profile"],
+      linksByEmail: true,
       profile: (i) =>
         // OpenID Connect: only a verified address may sign in to (or create) an account.
         str(i.sub) && str(i.email) && i.email_verified === true
@@ -45,7 +52,10 @@ export function oauthProvider(env: Env, name: string): OAuthProvider | undefined
       tokenUrl: env.OAUTH_FACEBOOK_TOKEN_URL ?? "https://graph.facebook.com/v19.0/oauth/access_token",
       userInfoUrl: env.OAUTH_FACEBOOK_USERINFO_URL ?? "https://graph.facebook.com/me?fields=id,email,first_name,last_name",
       scopes: ["email", "public_profile"],
-      // Facebook returns an e-mail only once the address is confirmed.
+      // Facebook's documentation promises a "valid" address, with no claim that it was
+      // confirmed: good enough to create an account (whose mailbox the owner can still take
+      // back by a password reset, which forgets provider links), not to enter an existing one.
+      linksByEmail: false,
       profile: (i) =>
         str(i.id) && str(i.email) ? { subject: str(i.id), email: str(i.email), firstName: str(i.first_name), lastName: str(i.last_name) } : undefined,
     };

@@ -1,15 +1,15 @@
 // Social sign-in (F1.3) with arctic's OAuth 2.0 client: authorization code with PKCE and a
 // state checked against an HttpOnly cookie. A new account is active at once and gets an
-// e-mailed password; an existing account with the same e-mail is linked, never duplicated.
+// e-mailed password; an existing account with the same e-mail is linked, never duplicated,
+// by a provider that vouches for the address; with another, its owner connects it signed in.
 import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client } from "arctic";
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { oauthAccounts } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../lib/bytes";
 import type { Language } from "../../protocol/languages";
 import { mailTransport } from "../mail/transport";
 import { providerWelcomeMail } from "../mail/templates";
+import { findLinkedUserId, linkIdentity } from "../queries/social-sign-ins";
 import { findUserByEmail, findUserById, insertUser, setMustChangePassword, updateProfile, type UserRow } from "../queries/users";
 import { activateAccount, passwordIterations } from "./accounts";
 import type { OAuthProfile, OAuthProvider } from "./oauth-providers";
@@ -60,12 +60,15 @@ export async function finishOAuth(provider: OAuthProvider, redirectUri: string, 
  * language, and its password mail is written in it.
  */
 export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, p: OAuthProfile, cabinetUrl: string, language: Language): Promise<UserRow> {
-  const [linked] = await db.all<{ user_id: string }>(
-    sql`SELECT user_id FROM oauth_accounts WHERE provider = ${provider.name} AND subject = ${p.subject}`,
-  );
-  if (linked) return (await findUserById(db, linked.user_id))!;
+  const linked = await findLinkedUserId(db, provider.name, p.subject);
+  if (linked) return (await findUserById(db, linked))!;
 
   let user = await findUserByEmail(db, p.email);
+  if (user && !provider.linksByEmail) {
+    // Whoever controls an identity with this address must not walk into the account on the
+    // provider's word alone: the owner signs in and connects it (connectIdentity).
+    throw new ApiError("oauth_failed", `An Edgedesk account already uses this e-mail address. Sign in with its password, then connect ${providerLabel(provider.name)} on your profile page.`);
+  }
   let mailedPassword: string | undefined;
   if (!user) {
     const password = generatePassword();
@@ -85,7 +88,7 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
     await setMustChangePassword(db, user.id, false);
     user = (await findUserById(db, user.id))!;
   }
-  await db.insert(oauthAccounts).values({ provider: provider.name, subject: p.subject, userId: user.id }).onConflictDoNothing();
+  await linkIdentity(db, provider.name, p.subject, user.id);
   if (mailedPassword !== undefined) {
     // F1.3: a password is e-mailed too, so the account also works without the provider. It is
     // sent last, once the account is whole. If it fails, the user is still signed in: they
@@ -102,6 +105,6 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
 }
 
 /** How people write the provider's name ("google" -> "Google"). */
-function providerLabel(name: string): string {
+export function providerLabel(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -64,7 +64,7 @@ export async function resetPassword(env: Env, db: Db, token: string, newPassword
   const userId = await spendPasswordReset(db, await sha256Hex(token), now);
   if (!userId) throw new ApiError("invalid_token", "This recovery link is invalid, used or expired. Ask for a new one.");
   // Whoever knew the old password is signed out with the same write that sets the new one.
-  await replacePassword(db, userId, await hashPassword(newPassword, passwordIterations(env)), { now });
+  await replacePassword(db, userId, await hashPassword(newPassword, passwordIterations(env)), { now, forgetSocialSignIns: true });
   // Failed sign-ins need no clearing: they count against the password they guessed at
   // (login-throttle.ts), and that is gone.
   await endSignIns(env, db, userId, {}, "the password was reset");

@@ -1,12 +1,22 @@
 import { createRoute } from "@hono/zod-openapi";
-import { ChangePasswordRequest, DeleteAccountRequest, UpdateProfileRequest, UserResponse } from "../../protocol/api";
+import {
+  ChangePasswordRequest,
+  DeleteAccountRequest,
+  SocialProvider,
+  SocialProviderParam,
+  SocialSignInsResponse,
+  UpdateProfileRequest,
+  UserResponse,
+} from "../../protocol/api";
+import { oauthProvider } from "../auth/oauth-providers";
+import { disconnectProvider, listConnected } from "../queries/social-sign-ins";
 import { deleteAccount } from "../auth/delete-account";
 import { ApiError } from "../errors";
 import { findUserById, updateProfile } from "../queries/users";
 import { changePassword } from "../auth/accounts";
 import { clearSessionCookie, requireUser } from "../auth/session-cookie";
 import { openDb } from "../db/client";
-import { clientIp } from "../lib/request";
+import { clientIp, iso } from "../lib/request";
 import { toUserDto } from "./dto";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
 
@@ -81,6 +91,38 @@ meRoutes
     async (c) => {
       await deleteAccount(c.env, openDb(c.env.DB), c.get("user"), c.req.valid("json").password, clientIp(c));
       clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me/sign-ins",
+      operationId: "listSocialSignIns",
+      tags: ["Accounts"],
+      summary: "Google and Facebook as ways to sign in (F1.3): those offered here, each connected or not",
+      responses: { 200: jsonResponse(SocialSignInsResponse, "The providers."), 401: errors[401] },
+    }),
+    async (c) => {
+      const connected = new Map((await listConnected(openDb(c.env.DB), c.get("user").id)).map((l) => [l.provider, l.createdAt]));
+      const signIns = SocialProvider.options
+        .filter((name) => oauthProvider(c.env, name) || connected.has(name))
+        .map((provider) => ({ provider, connected: connected.has(provider), connectedAt: iso(connected.get(provider)) }));
+      return c.json({ signIns }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/me/sign-ins/{provider}",
+      operationId: "disconnectSocialSignIn",
+      tags: ["Accounts"],
+      summary: "Stop signing in with a provider (F1.3); the password still works",
+      request: { params: SocialProviderParam },
+      responses: { 204: { description: "Disconnected (or was not connected)." }, 400: errors[400], 401: errors[401] },
+    }),
+    async (c) => {
+      await disconnectProvider(openDb(c.env.DB), c.get("user").id, c.req.valid("param").provider);
       return c.body(null, 204);
     },
   );

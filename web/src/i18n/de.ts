@@ -81,6 +81,10 @@ export const de: Catalog = {
     facebookNoIdentity: "Facebook hat uns nicht mitgeteilt, wer Sie sind. Versuchen Sie es erneut.",
     googleNoVerifiedEmail: "Google hat keine bestätigte E-Mail-Adresse übermittelt; melden Sie sich stattdessen mit Ihrer E-Mail-Adresse an.",
     facebookNoVerifiedEmail: "Facebook hat keine bestätigte E-Mail-Adresse übermittelt; melden Sie sich stattdessen mit Ihrer E-Mail-Adresse an.",
+    facebookAccountExists:
+      "Ein Edgedesk-Konto verwendet diese E-Mail-Adresse bereits. Melden Sie sich mit seinem Passwort an und verbinden Sie Facebook dann auf Ihrer Profilseite.",
+    googleConnectedElsewhere: "Dieses Google-Konto ist mit einem anderen Edgedesk-Konto verbunden.",
+    facebookConnectedElsewhere: "Dieses Facebook-Konto ist mit einem anderen Edgedesk-Konto verbunden.",
   },
   auth: {
     loginTitle: "Bei Edgedesk anmelden",
@@ -432,6 +436,15 @@ export const de: Catalog = {
     save: "Einstellungen speichern",
     changePassword: "Passwort ändern",
     deleteAccount: "Konto löschen",
+    signIns: {
+      title: "Anmeldung mit Google oder Facebook",
+      lead: "Zusätzlich zu Ihrem Passwort. Nach dem Trennen melden Sie sich weiter mit dem Passwort an.",
+      connectedSince: "Verbunden seit {{date}}",
+      notConnected: "Nicht verbunden",
+      connect: "{{provider}} verbinden",
+      disconnect: "{{provider}} trennen",
+      connected: "{{provider}} ist verbunden: Sie können sich damit anmelden.",
+    },
     delete: {
       title: "Konto löschen",
       warning:

@@ -82,6 +82,9 @@ export const en = {
     facebookNoIdentity: "Facebook did not tell us who you are. Try again.",
     googleNoVerifiedEmail: "Google gave no verified e-mail address; sign in with e-mail instead.",
     facebookNoVerifiedEmail: "Facebook gave no verified e-mail address; sign in with e-mail instead.",
+    facebookAccountExists: "An Edgedesk account already uses this e-mail address. Sign in with its password, then connect Facebook on your profile page.",
+    googleConnectedElsewhere: "This Google account is connected to another Edgedesk account.",
+    facebookConnectedElsewhere: "This Facebook account is connected to another Edgedesk account.",
   },
   auth: {
     loginTitle: "Sign in to Edgedesk",
@@ -430,6 +433,15 @@ export const en = {
     save: "Save settings",
     changePassword: "Change password",
     deleteAccount: "Delete account",
+    signIns: {
+      title: "Sign-in with Google or Facebook",
+      lead: "Besides your password. Disconnecting leaves the password as your way in.",
+      connectedSince: "Connected since {{date}}",
+      notConnected: "Not connected",
+      connect: "Connect {{provider}}",
+      disconnect: "Disconnect {{provider}}",
+      connected: "{{provider}} is connected: you can sign in with it.",
+    },
     delete: {
       title: "Delete account",
       warning:

@@ -13,6 +13,7 @@ import { DeleteAccountDialog } from "./delete-account-dialog";
 import { browserTimeZone, countryOptions, timeZoneOptions } from "./profile-options";
 import { ProfileForm, type Language, type TimeFormat } from "./profile-model";
 import { profileService } from "./profile-service";
+import { SocialSignIns } from "./social-sign-ins";
 
 function SelectField<T extends string>({ name, label, value, children, hint }: {
   name: string;
@@ -148,6 +149,7 @@ export function ProfilePage({ session }: { session: SessionModel }) {
           </div>
         </Form>
       </div>
+      <SocialSignIns />
       <div class="profile-danger">
         <button type="button" class="link-button button-danger-text" onClick={() => (deleting.value = true)}>
           {t("profile.deleteAccount")}
