@@ -80,12 +80,18 @@ export const SocialSignInsResponse = z
       z.object({
         provider: SocialProvider,
         connected: z.boolean(),
+        /** The connected identity's address as the provider gave it ("" if it gave none). */
+        email: z.string(),
         connectedAt: z.string().nullable().openapi({ format: "date-time" }),
       }),
     ),
   })
   .openapi("SocialSignInsResponse");
 export type SocialSignInsResponse = z.infer<typeof SocialSignInsResponse>;
+/** Connecting a provider asks for the current password, as a password change does. */
+export const ConnectSignInRequest = z.object({ password: Password }).strict().openapi("ConnectSignInRequest");
+/** Where the browser goes next: the start route with a short-lived grant. */
+export const ConnectSignInResponse = z.object({ url: z.string() }).openapi("ConnectSignInResponse");
 export const SocialProviderParam = z.object({ provider: SocialProvider.openapi({ param: { name: "provider", in: "path" } }) });
 
 export const ComputerStatus = z.enum(["online", "offline", "not_installed", "restricted", "disabled"]);

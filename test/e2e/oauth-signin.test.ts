@@ -236,13 +236,21 @@ describe("sign-in with Google or Facebook through the login page (F1.3)", () => 
     const signIns = page.getByRole("region", { name: "Sign-in with Google or Facebook" });
     const facebookRow = signIns.getByRole("listitem").filter({ hasText: "Facebook" });
     await facebookRow.getByText("Not connected").waitFor();
+    // It asks for the current password first; a wrong one connects nothing.
+    await facebookRow.getByRole("button", { name: "Connect Facebook" }).click();
+    const dialog = page.getByRole("dialog", { name: "Connect Facebook" });
+    await dialog.getByLabel("Current password").fill("not my password");
+    await dialog.getByRole("button", { name: "Continue to Facebook" }).click();
+    await dialog.getByRole("alert").filter({ hasText: "The password is not correct. Nothing was connected." }).waitFor();
     providerRequests = [];
-    await facebookRow.getByRole("link", { name: "Connect Facebook" }).click();
+    await dialog.getByLabel("Current password").fill(account.password);
+    await dialog.getByRole("button", { name: "Continue to Facebook" }).click();
     await page.waitForURL((url) => url.pathname === "/profile" && url.searchParams.get("connected") === "facebook");
     expectAuthorizeVisit("edgedesk-e2e-facebook");
     await page.getByRole("status").filter({ hasText: "Facebook is connected: you can sign in with it." }).waitFor();
-    await facebookRow.getByText(/^Connected since /).waitFor();
+    await facebookRow.getByText(`${account.email}, connected since `, { exact: false }).waitFor();
     await screenshot(page, "profile-sign-ins");
+    expect((await mailsTo(account.email)).some((m) => m.subject === "Facebook was connected to your Edgedesk account")).toBe(true);
     expect(await lowContrastText(page)).toEqual([]);
 
     // Now Facebook signs in to that account, in a browser that knows nothing of it.
@@ -253,11 +261,12 @@ describe("sign-in with Google or Facebook through the login page (F1.3)", () => 
 
     // Disconnected, Facebook is refused again; the password still signs in.
     await facebookRow.getByRole("button", { name: "Disconnect Facebook" }).click();
-    await facebookRow.getByRole("link", { name: "Connect Facebook" }).waitFor();
+    await facebookRow.getByRole("button", { name: "Connect Facebook" }).waitFor();
     await facebookRow.getByText("Not connected").waitFor();
     const third = await openBrowser();
     await continueWith("Facebook", third.page);
     await third.page.waitForURL((url) => url.pathname === "/login" && url.searchParams.has("error"));
+    await third.page.getByRole("alert").filter({ hasText: "Sign in with its password, then connect Facebook on your profile page." }).waitFor();
     await signIn(worker.url, account);
   });
 

@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
+import { limitedNetwork } from "../../worker/lib/request";
 import { activeUser, api, apiWith, env, ORIGIN, recoveryMails, recoveryToken, uniqueEmail } from "./helpers";
 
 describe("health and API description", () => {
@@ -71,6 +72,21 @@ describe("failed logins are slowed", () => {
     expect(await locked.json()).toMatchObject({ error: { code: "rate_limited" } });
     // A stranger guessing must not keep the owner out.
     expect((await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "10.0.1.1" } })).status).toBe(200);
+  });
+
+  it("counts an IPv6 client by its /64: stepping through its addresses gets nothing more", async () => {
+    const { email, password } = await activeUser("ipv6");
+    for (let i = 1; i <= 5; i++) {
+      expect((await api("/api/auth/login", { body: { email, password: `guess-${i}` }, headers: { "CF-Connecting-IP": `2001:db8:7:1::${i}` } })).status).toBe(401);
+    }
+    expect((await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "2001:0db8:0007:0001:ffff:1:2:3" } })).status).toBe(429);
+    expect((await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "2001:db8:7:2::1" } })).status).toBe(200);
+    expect(limitedNetwork("2001:db8:7:1::5")).toBe("2001:db8:7:1::/64");
+    expect(limitedNetwork("::1")).toBe("0:0:0:0::/64");
+    expect(limitedNetwork("::ffff:192.0.2.1")).toBe("192.0.2.1");
+    expect(limitedNetwork("192.0.2.1")).toBe("192.0.2.1");
+    expect(limitedNetwork("local")).toBe("local");
+    expect(limitedNetwork("2001:db8::1::2")).toBe("2001:db8::1::2");
   });
 
   it("stops guessing spread over many client addresses at 100 failures an hour", async () => {

@@ -57,6 +57,8 @@ export default async function setup(project: TestProject) {
   project.provide("smtpPort", smtpPort);
   project.provide("smtpInboxPort", (inbox.address() as AddressInfo).port);
   return async () => {
+    // A test that failed half way may have left a sender waiting.
+    for (const h of held.splice(0)) h.answer();
     await new Promise<void>((resolve) => inbox.close(() => resolve()));
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   };

@@ -155,6 +155,18 @@ export async function openSession(db: Db, userId: string, from: { ip: string; us
   return token;
 }
 
+/**
+ * The signed-in user's current password, asked again before what a stolen cookie must not do
+ * (a password change, deleting the account, connecting a sign-in provider). Counted against
+ * the same limits as signing in. Throws 403 wrong_password.
+ */
+export async function confirmPassword(env: Env, user: UserRow, password: string, ip: string, wrong = "The current password is not correct."): Promise<void> {
+  const attempt = await beginPasswordAttempt(env, user.email, user.passwordHash, ip);
+  const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
+  if (!check.ok) throw new ApiError("wrong_password", wrong);
+  await attempt.succeeded();
+}
+
 /** F1.2 / F1.8: needs the current password; other browsers are signed out. */
 export async function changePassword(
   env: Env,
@@ -162,16 +174,12 @@ export async function changePassword(
   user: UserRow,
   input: { currentPassword: string; newPassword: string; keepTokenHash: string; ip: string },
 ): Promise<void> {
-  const iterations = passwordIterations(env);
-  const attempt = await beginPasswordAttempt(env, user.email, user.passwordHash, input.ip);
-  const check = await verifyPassword(input.currentPassword, user.passwordHash, iterations);
-  if (!check.ok) throw new ApiError("wrong_password", "The current password is not correct.");
-  await attempt.succeeded();
+  await confirmPassword(env, user, input.currentPassword, input.ip);
   if (input.newPassword === input.currentPassword) {
     throw new ApiError("weak_password", "Choose a new password that differs from the current one.");
   }
   // With it, in one write: recovery links asked for before (one would set the password again
   // behind the user's back) spent, and the other browsers signed out.
-  await replacePassword(db, user.id, await hashPassword(input.newPassword, iterations), { now: Date.now(), keepTokenHash: input.keepTokenHash });
+  await replacePassword(db, user.id, await hashPassword(input.newPassword, passwordIterations(env)), { now: Date.now(), keepTokenHash: input.keepTokenHash });
   await endSignIns(env, db, user.id, { except: input.keepTokenHash }, "the password was changed");
 }

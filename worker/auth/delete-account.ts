@@ -5,13 +5,10 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { publishRemoved } from "../computers/notify";
-import { ApiError } from "../errors";
 import { settleAll } from "../lib/settle";
 import { sharesOfOwner } from "../queries/sharing";
 import { deleteUser, type UserRow } from "../queries/users";
-import { passwordIterations } from "./accounts";
-import { beginPasswordAttempt } from "./login-throttle";
-import { verifyPassword } from "./password";
+import { confirmPassword } from "./accounts";
 import { screenshotKey } from "../computers/screenshot-key";
 
 /** Keys one R2 delete() takes at most. */
@@ -25,10 +22,7 @@ function r2Batches(keys: string[]): string[][] {
 }
 
 export async function deleteAccount(env: Env, db: Db, user: UserRow, password: string, ip: string): Promise<void> {
-  const attempt = await beginPasswordAttempt(env, user.email, user.passwordHash, ip);
-  const check = await verifyPassword(password, user.passwordHash, passwordIterations(env));
-  if (!check.ok) throw new ApiError("wrong_password", "The password is not correct.");
-  await attempt.succeeded();
+  await confirmPassword(env, user, password, ip, "The password is not correct.");
 
   const owned = await db.all<{ id: string; screenshot_key: string | null; online: number }>(
     sql`SELECT id, screenshot_key, online FROM computers WHERE owner_id = ${user.id}`,

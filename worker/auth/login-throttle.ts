@@ -1,5 +1,6 @@
 import { rateLimited } from "../errors";
 import { sha256Hex } from "../lib/bytes";
+import { limitedNetwork } from "../lib/request";
 
 /**
  * Failed password checks allowed per window before the next attempt must wait (decision 48).
@@ -20,10 +21,12 @@ export const LOGIN_LIMITS = {
  * The limiters of one password check. An account's counts are those of its current password
  * (a digest of its stored hash is in the name): a password reset or change starts them
  * afresh on every client address at once, so whoever kept the old one locked by guessing
- * does not lock the owner out of the password they chose a moment ago. An unknown address
- * counts as an account without a password.
+ * does not lock the owner out of the password they chose a moment ago (a sign-in that
+ * re-hashes the password at a higher iteration count starts them afresh too). An unknown
+ * address counts as an account without a password. An IPv6 client counts by its /64.
  */
-async function limiters(env: Env, email: string, passwordHash: string | undefined, ip: string) {
+async function limiters(env: Env, email: string, passwordHash: string | undefined, clientIp: string) {
+  const ip = limitedNetwork(clientIp);
   const version = passwordHash ? (await sha256Hex(passwordHash)).slice(0, 16) : "none";
   const account = `${email}:${version}`;
   return {
@@ -52,15 +55,15 @@ export async function beginPasswordAttempt(env: Env, email: string, passwordHash
   const l = await limiters(env, email, passwordHash, ip);
   const now = Date.now();
   const { perAccountFromIp, perAccount, perIp } = LOGIN_LIMITS;
-  const [pair, account, address] = await Promise.all([
+  const [fromIpWait, accountWait, ipWait] = await Promise.all([
     l.accountFromIp.take(perAccountFromIp.limit, perAccountFromIp.windowMs, now),
     l.account.take(perAccount.limit, perAccount.windowMs, now),
     l.ip.take(perIp.limit, perIp.windowMs, now),
   ]);
-  if (pair > 0 || account > 0 || address > 0) {
+  if (fromIpWait > 0 || accountWait > 0 || ipWait > 0) {
     // A refused attempt is not a failure: give back the slots the other limiters gave.
-    await Promise.all([pair === 0 && l.accountFromIp.giveBack(now), account === 0 && l.account.giveBack(now), address === 0 && l.ip.giveBack(now)]);
-    throw rateLimited(Math.max(pair, account, address), "Too many failed attempts.");
+    await Promise.all([fromIpWait === 0 && l.accountFromIp.giveBack(now), accountWait === 0 && l.account.giveBack(now), ipWait === 0 && l.ip.giveBack(now)]);
+    throw rateLimited(Math.max(fromIpWait, accountWait, ipWait), "Too many failed attempts.");
   }
   // Success clears only this client address's count on the account: the owner's own typos are
   // forgotten, guesses from elsewhere still count, and one good password must not unlock

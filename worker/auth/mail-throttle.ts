@@ -1,4 +1,5 @@
 import { rateLimited } from "../errors";
+import { limitedNetwork } from "../lib/request";
 
 /** Used when MAIL_REQUESTS_PER_IP_PER_HOUR is not set. */
 const DEFAULT_PER_HOUR = 20;
@@ -16,6 +17,6 @@ export async function takeMailRequest(env: Env, ip: string): Promise<void> {
   const limit = set === undefined || set === "" ? DEFAULT_PER_HOUR : Number(set);
   if (limit === 0) return;
   const perHour = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : DEFAULT_PER_HOUR;
-  const wait = await env.RATE_LIMITER.getByName(`mail-ip:${ip}`).take(perHour, 3600_000);
+  const wait = await env.RATE_LIMITER.getByName(`mail-ip:${limitedNetwork(ip)}`).take(perHour, 3600_000);
   if (wait > 0) throw rateLimited(wait, "Too many requests for e-mail from your network.");
 }

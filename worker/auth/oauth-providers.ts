@@ -17,10 +17,11 @@ export type OAuthProvider = {
    * itself. Otherwise the owner connects the identity from their profile, signed in.
    */
   linksByEmail: boolean;
-  /** Reads the provider's user-info answer; undefined when it has no verified e-mail. */
+  /** Reads the provider's user-info answer; undefined when it names no one (no subject). */
   profile(info: Record<string, unknown>): OAuthProfile | undefined;
 };
 
+/** `email` is "" when the provider gave none it stands behind: enough to connect, not to sign in. */
 export type OAuthProfile = { subject: string; email: string; firstName: string; lastName: string };
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
@@ -38,9 +39,7 @@ export function oauthProvider(env: Env, name: string): OAuthProvider | undefined
       linksByEmail: true,
       profile: (i) =>
         // OpenID Connect: only a verified address may sign in to (or create) an account.
-        str(i.sub) && str(i.email) && i.email_verified === true
-          ? { subject: str(i.sub), email: str(i.email), firstName: str(i.given_name), lastName: str(i.family_name) }
-          : undefined,
+        str(i.sub) ? { subject: str(i.sub), email: i.email_verified === true ? str(i.email) : "", firstName: str(i.given_name), lastName: str(i.family_name) } : undefined,
     };
   }
   if (name === "facebook" && env.OAUTH_FACEBOOK_CLIENT_ID) {
@@ -56,8 +55,7 @@ export function oauthProvider(env: Env, name: string): OAuthProvider | undefined
       // confirmed: good enough to create an account (whose mailbox the owner can still take
       // back by a password reset, which forgets provider links), not to enter an existing one.
       linksByEmail: false,
-      profile: (i) =>
-        str(i.id) && str(i.email) ? { subject: str(i.id), email: str(i.email), firstName: str(i.first_name), lastName: str(i.last_name) } : undefined,
+      profile: (i) => (str(i.id) ? { subject: str(i.id), email: str(i.email), firstName: str(i.first_name), lastName: str(i.last_name) } : undefined),
     };
   }
   return undefined;

@@ -50,7 +50,7 @@ export async function finishOAuth(provider: OAuthProvider, redirectUri: string, 
     throw new ApiError("oauth_failed", `${providerLabel(provider.name)} did not tell us who you are. Try again.`);
   }
   const profile = provider.profile(info as Record<string, unknown>);
-  if (!profile) throw new ApiError("oauth_failed", `${providerLabel(provider.name)} gave no verified e-mail address; sign in with e-mail instead.`);
+  if (!profile) throw new ApiError("oauth_failed", `${providerLabel(provider.name)} did not tell us who you are. Try again.`);
   return profile;
 }
 
@@ -62,37 +62,42 @@ export async function finishOAuth(provider: OAuthProvider, redirectUri: string, 
 export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, p: OAuthProfile, cabinetUrl: string, language: Language): Promise<UserRow> {
   const linked = await findLinkedUserId(db, provider.name, p.subject);
   if (linked) return (await findUserById(db, linked))!;
+  if (!p.email) throw new ApiError("oauth_failed", `${providerLabel(provider.name)} gave no verified e-mail address; sign in with e-mail instead.`);
 
+  // Whoever controls an identity with this address must not walk into an existing account on
+  // the word of a provider that does not vouch for it: the owner signs in and connects it.
+  const notYours = () =>
+    new ApiError("oauth_failed", `An Edgedesk account already uses this e-mail address. Sign in with its password, then connect ${providerLabel(provider.name)} on your profile page.`);
   let user = await findUserByEmail(db, p.email);
-  if (user && !provider.linksByEmail) {
-    // Whoever controls an identity with this address must not walk into the account on the
-    // provider's word alone: the owner signs in and connects it (connectIdentity).
-    throw new ApiError("oauth_failed", `An Edgedesk account already uses this e-mail address. Sign in with its password, then connect ${providerLabel(provider.name)} on your profile page.`);
-  }
+  if (user && !provider.linksByEmail) throw notYours();
   let mailedPassword: string | undefined;
   if (!user) {
     const password = generatePassword();
     const id = newId();
-    // A racing sign-in with the same address may have made the row first: then it is that one.
+    // A racing registration or sign-in with the same address may have made the row first:
+    // then it is that one, which only a provider that vouches for the address may enter.
     if (await insertUser(db, { id, email: p.email, passwordHash: await hashPassword(password, passwordIterations(env)) })) {
       await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64), language });
       mailedPassword = password;
+    } else if (!provider.linksByEmail) {
+      throw notYours();
     }
     user = (await findUserByEmail(db, p.email))!;
   }
   if (user.status === "pending") {
-    // The provider vouches for the address: the account is active at once. Its first sign-in
+    // Made just now, or pending and entered by a provider that vouches for the address: it is
+    // active at once (F1.3). Its first sign-in
     // is the provider's, not the e-mailed password's, so nothing asks to replace that password
     // first (F1.2 is for signing in with it): the cabinet opens straight away (F1.3).
     await activateAccount(db, user.id, Date.now());
     await setMustChangePassword(db, user.id, false);
     user = (await findUserById(db, user.id))!;
   }
-  await linkIdentity(db, provider.name, p.subject, user.id);
+  await linkIdentity(db, provider.name, p.subject, user.id, p.email);
   if (mailedPassword !== undefined) {
     // F1.3: a password is e-mailed too, so the account also works without the provider. It is
     // sent last, once the account is whole. If it fails, the user is still signed in: they
-    // asked to sign in with the provider, and it vouched for them, so refusing over our mail
+    // asked to sign in with the provider, and it told us who they are, so refusing over our mail
     // would be our fault made theirs; "Forgot password" gives them a password later. The
     // failure is logged for the operator.
     try {

@@ -193,6 +193,8 @@ export const oauthAccounts = sqliteTable(
     provider: text("provider", { enum: ["google", "facebook"] }).notNull(),
     subject: text("subject").notNull(),
     userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** The address the provider gave when the identity was linked: how the user tells it apart ("" if none). */
+    email: text("email").notNull().default(""),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.provider, t.subject] }), index("oauth_accounts_user").on(t.userId)],

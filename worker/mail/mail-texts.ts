@@ -20,7 +20,16 @@ const en = {
     signIn: "You can also sign in at {{url}} with this e-mail address and the password below, without {{provider}}.",
     activation: "You can change this password in your profile at any time.",
     passwordLabel: "Password",
-    notYou: "If you did not sign in to Edgedesk, tell us by replying to this message.",
+    /** {{url}}: the page that asks for a recovery link. */
+    notYou: "If you did not sign in to Edgedesk, someone used your address at {{provider}}: choose a new password at {{url}}, which also disconnects {{provider}} from the account.",
+  },
+  /** F1.3: a provider identity was connected on the profile page. {{url}} asks for a recovery link. */
+  providerConnected: {
+    subject: "{{provider}} was connected to your Edgedesk account",
+    intro: "{{provider}} can now sign in to your Edgedesk account: it was connected on your profile page.",
+    /** Shown when the provider named the identity's address. */
+    identity: "{{provider}} account: {{email}}",
+    notYou: "If this was not you, choose a new password at {{url}}: that signs everyone out and disconnects {{provider}}.",
   },
   alreadyRegistered: {
     subject: "You already have an Edgedesk account",
@@ -57,7 +66,14 @@ const de: MailCatalog = {
     signIn: "Sie können sich unter {{url}} auch ohne {{provider}} mit dieser E-Mail-Adresse und dem unten stehenden Passwort anmelden.",
     activation: "Dieses Passwort können Sie jederzeit in Ihrem Profil ändern.",
     passwordLabel: "Passwort",
-    notYou: "Falls Sie sich nicht bei Edgedesk angemeldet haben, antworten Sie bitte auf diese Nachricht.",
+    notYou:
+      "Falls Sie sich nicht bei Edgedesk angemeldet haben, hat jemand Ihre Adresse bei {{provider}} verwendet: Wählen Sie unter {{url}} ein neues Passwort; damit wird {{provider}} auch vom Konto getrennt.",
+  },
+  providerConnected: {
+    subject: "{{provider}} wurde mit Ihrem Edgedesk-Konto verbunden",
+    intro: "{{provider}} kann sich jetzt bei Ihrem Edgedesk-Konto anmelden: Es wurde auf Ihrer Profilseite verbunden.",
+    identity: "{{provider}}-Konto: {{email}}",
+    notYou: "Falls Sie das nicht waren, wählen Sie unter {{url}} ein neues Passwort: Damit werden alle abgemeldet, und {{provider}} wird getrennt.",
   },
   alreadyRegistered: {
     subject: "Sie haben bereits ein Edgedesk-Konto",

@@ -63,7 +63,17 @@ export function welcomeMail(to: string, password: string, cabinetUrl: string, la
 export function providerWelcomeMail(to: string, password: string, cabinetUrl: string, provider: string, language: Language = DEFAULT_LANGUAGE): MailMessage {
   const m = mailTexts[language].providerWelcome;
   const named = (t: string) => t.replaceAll("{{provider}}", provider);
-  return passwordMail(to, password, cabinetUrl, language, { ...m, intro: named(m.intro), signIn: named(m.signIn) });
+  const notYou = fill(named(m.notYou), { url: `${cabinetUrl}/recover` });
+  return passwordMail(to, password, cabinetUrl, language, { ...m, intro: named(m.intro), signIn: named(m.signIn), notYou });
+}
+
+/** F1.3: a provider identity was connected to the account; `identity` is its address ("" if the provider gave none). */
+export function providerConnectedMail(to: string, provider: string, identity: string, cabinetUrl: string, language: Language = DEFAULT_LANGUAGE): MailMessage {
+  const m = mailTexts[language].providerConnected;
+  const values = { provider, email: identity, url: `${cabinetUrl}/recover` };
+  const lines = [fill(m.intro, values), ...(identity ? [fill(m.identity, values)] : []), fill(m.notYou, values)];
+  const subject = fill(m.subject, values);
+  return { to, subject, text: lines.join("\n\n"), html: layout(language, subject, lines.map(escapeHtml)) };
 }
 
 /**

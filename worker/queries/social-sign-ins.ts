@@ -13,27 +13,32 @@ export async function findLinkedUserId(db: Db, provider: ProviderName, subject: 
 }
 
 /** Links an identity to a user unless it is linked already (to anyone: a racing sign-in may have linked it first). */
-export async function linkIdentity(db: Db, provider: ProviderName, subject: string, userId: string): Promise<void> {
-  await db.insert(oauthAccounts).values({ provider, subject, userId }).onConflictDoNothing();
+export async function linkIdentity(db: Db, provider: ProviderName, subject: string, userId: string, email: string): Promise<void> {
+  await db.insert(oauthAccounts).values({ provider, subject, userId, email }).onConflictDoNothing();
 }
 
 /**
  * The user connects an identity of theirs: it replaces the one they had with that provider, in
  * one batch. Returns false when the identity is another user's (nothing changes then).
  */
-export async function connectIdentity(db: Db, provider: ProviderName, subject: string, userId: string): Promise<boolean> {
+export async function connectIdentity(db: Db, provider: ProviderName, subject: string, userId: string, email: string): Promise<boolean> {
   const othersIdentity = sql`EXISTS (SELECT 1 FROM oauth_accounts o WHERE o.provider = ${provider} AND o.subject = ${subject} AND o.user_id <> ${userId})`;
   const [, inserted] = await db.batch([
     db.delete(oauthAccounts).where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.provider, provider), ne(oauthAccounts.subject, subject), not(othersIdentity))),
-    db.insert(oauthAccounts).values({ provider, subject, userId }).onConflictDoNothing().returning({ userId: oauthAccounts.userId }),
+    db.insert(oauthAccounts).values({ provider, subject, userId, email }).onConflictDoNothing().returning({ userId: oauthAccounts.userId }),
   ]);
   if (inserted.length > 0) return true;
   return (await findLinkedUserId(db, provider, subject)) === userId;
 }
 
-/** The providers a user can sign in with, and since when. */
-export async function listConnected(db: Db, userId: string): Promise<{ provider: ProviderName; createdAt: number }[]> {
-  return db.select({ provider: oauthAccounts.provider, createdAt: oauthAccounts.createdAt }).from(oauthAccounts).where(eq(oauthAccounts.userId, userId)).all();
+/** The identities a user can sign in with, oldest first. */
+export async function listConnected(db: Db, userId: string): Promise<{ provider: ProviderName; email: string; createdAt: number }[]> {
+  return db
+    .select({ provider: oauthAccounts.provider, email: oauthAccounts.email, createdAt: oauthAccounts.createdAt })
+    .from(oauthAccounts)
+    .where(eq(oauthAccounts.userId, userId))
+    .orderBy(oauthAccounts.createdAt)
+    .all();
 }
 
 export async function disconnectProvider(db: Db, userId: string, provider: ProviderName): Promise<void> {

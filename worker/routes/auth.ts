@@ -34,7 +34,7 @@ export const authRoutes = router()
       tags: ["Accounts"],
       summary: "Register an e-mail address; a generated password is e-mailed (F1.1)",
       description:
-        "Always answers the same, whether or not the address already has an account. An address takes 3 registrations an hour; later ones answer the same but send and change nothing. Addresses under .invalid are refused. A client address makes at most 20 registration and recovery requests an hour together (429 past that). A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
+        "Always answers the same, whether or not the address already has an account. An address takes 3 registrations an hour; later ones answer the same but send and change nothing. Addresses under .invalid are refused. A client network makes a limited number of registration and recovery requests an hour together (MAIL_REQUESTS_PER_IP_PER_HOUR, 20 by default; 429 past that). A new account's language is taken from Accept-Language (German if it prefers de, else English); the mail is written in it.",
       request: { body: jsonBody(RegisterRequest) },
       responses: { 202: jsonResponse(RegisterResponse, "A message is on its way."), 400: errors[400], 429: errors[429], 502: errors[502] },
     }),
@@ -97,7 +97,7 @@ export const authRoutes = router()
       tags: ["Accounts"],
       summary: "E-mail a single-use link to reset the password (F1.5)",
       description:
-        "Always answers the same, whether or not the address has an account, and before any mail is sent. An address gets at most 3 links an hour; a client address makes at most 20 registration and recovery requests an hour together (429 past that). The mail is in the account's language, else the one Accept-Language prefers.",
+        "Always answers the same, whether or not the address has an account, and before any mail is sent. An address gets at most 3 links an hour; a client network makes a limited number of registration and recovery requests an hour together (MAIL_REQUESTS_PER_IP_PER_HOUR, 20 by default; 429 past that). The mail is in the account's language, else the one Accept-Language prefers.",
       request: { body: jsonBody(RecoverRequest) },
       responses: { 202: jsonResponse(RegisterResponse, "If the address has an account, a link is on its way."), 400: errors[400], 429: errors[429] },
     }),
@@ -115,8 +115,9 @@ export const authRoutes = router()
       operationId: "resetPassword",
       tags: ["Accounts"],
       summary: "Set a new password with the token from a recovery link (F1.5)",
+      description: "Signs out every session and disconnects every Google or Facebook identity linked to the account: a reset proves the mailbox, nothing more.",
       request: { body: jsonBody(ResetPasswordRequest) },
-      responses: { 204: { description: "The password is set; every session was signed out." }, 400: errors[400] },
+      responses: { 204: { description: "The password is set; every session was signed out and every provider identity disconnected." }, 400: errors[400] },
     }),
     async (c) => {
       const { token, newPassword } = c.req.valid("json");

@@ -1,6 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import {
   ChangePasswordRequest,
+  ConnectSignInRequest,
+  ConnectSignInResponse,
   DeleteAccountRequest,
   SocialProvider,
   SocialProviderParam,
@@ -13,7 +15,8 @@ import { disconnectProvider, listConnected } from "../queries/social-sign-ins";
 import { deleteAccount } from "../auth/delete-account";
 import { ApiError } from "../errors";
 import { findUserById, updateProfile } from "../queries/users";
-import { changePassword } from "../auth/accounts";
+import { changePassword, confirmPassword } from "../auth/accounts";
+import { mintConnectGrant } from "../auth/connect-grant";
 import { clearSessionCookie, requireUser } from "../auth/session-cookie";
 import { openDb } from "../db/client";
 import { clientIp, iso } from "../lib/request";
@@ -104,11 +107,43 @@ meRoutes
       responses: { 200: jsonResponse(SocialSignInsResponse, "The providers."), 401: errors[401] },
     }),
     async (c) => {
-      const connected = new Map((await listConnected(openDb(c.env.DB), c.get("user").id)).map((l) => [l.provider, l.createdAt]));
+      // Newest last: where a provider has two identities (Google links by address as well), the newest is shown.
+      const connected = new Map((await listConnected(openDb(c.env.DB), c.get("user").id)).map((l) => [l.provider, l]));
       const signIns = SocialProvider.options
         .filter((name) => oauthProvider(c.env, name) || connected.has(name))
-        .map((provider) => ({ provider, connected: connected.has(provider), connectedAt: iso(connected.get(provider)) }));
+        .map((provider) => {
+          const link = connected.get(provider);
+          return { provider, connected: !!link, email: link?.email ?? "", connectedAt: iso(link?.createdAt) };
+        });
       return c.json({ signIns }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/me/sign-ins/{provider}/connect",
+      operationId: "connectSocialSignIn",
+      tags: ["Accounts"],
+      summary: "Start connecting Google or Facebook to the account (F1.3); needs the current password",
+      description:
+        "Answers where the browser goes next: the provider's start route with a grant for this sign-in, valid for two minutes. Back from the provider, the profile page says how it went; the account's address is mailed when an identity is connected.",
+      request: { params: SocialProviderParam, body: jsonBody(ConnectSignInRequest) },
+      responses: {
+        200: jsonResponse(ConnectSignInResponse, "Where to go."),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        404: errors[404],
+        429: errors[429],
+      },
+    }),
+    async (c) => {
+      const { provider } = c.req.valid("param");
+      if (!oauthProvider(c.env, provider)) throw new ApiError("not_found", `Sign-in with ${provider} is not configured here.`);
+      const user = c.get("user");
+      await confirmPassword(c.env, user, c.req.valid("json").password, clientIp(c));
+      const grant = await mintConnectGrant(c.env, { userId: user.id, signIn: c.get("signIn"), provider });
+      return c.json({ url: `/api/auth/oauth/${provider}/start?connect=${encodeURIComponent(grant)}` }, 200);
     },
   )
   .openapi(

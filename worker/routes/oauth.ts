@@ -4,7 +4,8 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { openSession } from "../auth/accounts";
 import { finishOAuth, providerLabel, startOAuth, userForProfile } from "../auth/oauth";
-import { oauthProvider, type OAuthProfile, type OAuthProvider } from "../auth/oauth-providers";
+import { grantAllows } from "../auth/connect-grant";
+import { oauthProvider, type OAuthProfile, type OAuthProvider, type ProviderName } from "../auth/oauth-providers";
 import { cookieSignIn, setSessionCookie } from "../auth/session-cookie";
 import { connectIdentity } from "../queries/social-sign-ins";
 import { openDb } from "../db/client";
@@ -12,13 +13,13 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { timingSafeEqual } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
-import { requestLanguage } from "../mail/language";
+import { mailLanguage, requestLanguage } from "../mail/language";
+import { providerConnectedMail } from "../mail/templates";
+import { mailTransport } from "../mail/transport";
 import { cabinetUrl } from "./auth";
 import { errors, router } from "./openapi";
 
 const STATE_COOKIE = "edgedesk_oauth";
-/** What the round trip to the provider is for, kept in the state cookie beside state and verifier. */
-type Intent = "sign-in" | "connect";
 
 function redirectUri(c: Context<AppEnv>, provider: string): string {
   return `${cabinetUrl(c.env, c.req.url)}/api/auth/oauth/${provider}/callback`;
@@ -30,6 +31,21 @@ function providerOr404(c: Context<AppEnv>, name: string) {
   return provider;
 }
 
+/** Where a round trip to the provider that was not finished sends the user back. */
+const SIGN_IN_INTERRUPTED = "The sign-in was interrupted or expired. Try again.";
+const CONNECT_INTERRUPTED = "Connecting was cancelled or interrupted. Try again.";
+
+/**
+ * The state cookie: state and PKCE verifier, and for a connect the sign-in (its token's hash)
+ * it was started in, which must still be the browser's when the provider comes back.
+ */
+type StateCookie = { state: string; codeVerifier: string; connectFor?: string };
+const writeState = (s: StateCookie) => [s.state, s.codeVerifier, ...(s.connectFor ? ["connect", s.connectFor] : [])].join(".");
+function readState(value: string | undefined): Partial<StateCookie> {
+  const [state, codeVerifier, intent, connectFor] = (value ?? "").split(".");
+  return { state, codeVerifier, connectFor: intent === "connect" ? connectFor : undefined };
+}
+
 export const oauthRoutes = router()
   .openapi(
     createRoute({
@@ -39,14 +55,14 @@ export const oauthRoutes = router()
       tags: ["Accounts"],
       summary: "Start signing in with Google or Facebook (F1.3): redirects to the provider",
       description:
-        "With `connect=1`, a signed-in user connects the provider identity to their account (from the profile page) instead of signing in; without a sign-in that goes to the login page.",
-      request: { params: SocialProviderParam, query: z.object({ connect: z.enum(["1"]).optional() }) },
+        "With `connect`, the grant that POST /api/me/sign-ins/{provider}/connect answered (after the current password), the signed-in user connects the provider identity to their account instead of signing in; back on the profile page afterwards.",
+      request: { params: SocialProviderParam, query: z.object({ connect: z.string().min(1).max(2048).optional() }) },
       responses: { 302: { description: "To the provider's consent page." }, 400: errors[400], 404: errors[404] },
     }),
     async (c) => {
       const { provider: name } = c.req.valid("param");
       const provider = providerOr404(c, name);
-      const intent: Intent = c.req.valid("query").connect ? "connect" : "sign-in";
+      const { connect: grant } = c.req.valid("query");
       // The provider comes back to the cabinet's address (PUBLIC_URL), and the state cookie
       // must be there to meet it: started on another host name that reaches the same Worker
       // (workers.dev), the browser first goes to the cabinet's, or every attempt ended
@@ -54,9 +70,14 @@ export const oauthRoutes = router()
       const cabinet = cabinetUrl(c.env, c.req.url);
       const here = new URL(c.req.url);
       if (here.origin !== new URL(cabinet).origin) return c.redirect(`${cabinet}${here.pathname}${here.search}`, 302);
-      if (intent === "connect" && !(await cookieSignIn(c))) return c.redirect("/login", 302);
+      let connectFor: string | undefined;
+      if (grant !== undefined) {
+        const signIn = await cookieSignIn(c);
+        if (!signIn || !(await grantAllows(c.env, grant, { userId: signIn.user.id, signIn: signIn.hash }, name))) return backToProfile(c, { error: CONNECT_INTERRUPTED });
+        connectFor = signIn.hash;
+      }
       const { url, state, codeVerifier } = startOAuth(provider, redirectUri(c, name));
-      setCookie(c, STATE_COOKIE, `${state}.${codeVerifier}.${intent}`, {
+      setCookie(c, STATE_COOKIE, writeState({ state, codeVerifier, connectFor }), {
         httpOnly: true,
         secure: new URL(c.req.url).protocol === "https:",
         sameSite: "Lax",
@@ -83,20 +104,21 @@ export const oauthRoutes = router()
       const { provider: name } = c.req.valid("param");
       const provider = providerOr404(c, name);
       const { code, state, error } = c.req.valid("query");
-      const [expectedState, codeVerifier, intent] = (getCookie(c, STATE_COOKIE) ?? "").split(".");
+      const expected = readState(getCookie(c, STATE_COOKIE));
       deleteCookie(c, STATE_COOKIE, { path: "/api/auth/oauth" });
+      const enc = new TextEncoder();
+      const intact = !!code && !!state && !!expected.state && !!expected.codeVerifier && timingSafeEqual(enc.encode(state), enc.encode(expected.state));
+      if (expected.connectFor !== undefined) {
+        return intact && !error ? connect(c, provider, code!, expected.codeVerifier!, expected.connectFor) : backToProfile(c, { error: CONNECT_INTERRUPTED });
+      }
       // The provider reports a refusal (RFC 6749 4.1.2.1: access_denied when the user said no).
       if (error === "access_denied") {
         return c.redirect(`/login?error=${encodeURIComponent("The sign-in was cancelled at the provider. Try again, or sign in with your e-mail address.")}`, 302);
       }
-      const enc = new TextEncoder();
-      if (!code || !state || !expectedState || !codeVerifier || !timingSafeEqual(enc.encode(state), enc.encode(expectedState))) {
-        return c.redirect(`/login?error=${encodeURIComponent("The sign-in was interrupted or expired. Try again.")}`, 302);
-      }
-      if (intent === "connect") return connect(c, provider, code, codeVerifier);
+      if (!intact) return c.redirect(`/login?error=${encodeURIComponent(SIGN_IN_INTERRUPTED)}`, 302);
       try {
         const db = openDb(c.env.DB);
-        const profile = await finishOAuth(provider, redirectUri(c, name), code, codeVerifier);
+        const profile = await finishOAuth(provider, redirectUri(c, name), code!, expected.codeVerifier!);
         const user = await userForProfile(c.env, db, provider, profile, cabinetUrl(c.env, c.req.url), requestLanguage(c));
         setSessionCookie(c, await openSession(db, user.id, { ip: clientIp(c), userAgent: userAgent(c) }));
         return c.redirect("/computers", 302);
@@ -107,24 +129,36 @@ export const oauthRoutes = router()
     },
   );
 
+function backToProfile(c: Context<AppEnv>, outcome: { error: string } | { connected: ProviderName }): Response {
+  const query = "error" in outcome ? `error=${encodeURIComponent(outcome.error)}` : `connected=${outcome.connected}`;
+  return c.redirect(`/profile?${query}`, 302);
+}
+
 /**
- * The callback of a "connect": the identity is added to the signed-in user's account, whatever
- * its address says (they are signed in, and chose to). Back to the profile, saying how it went.
+ * The callback of a connect: the identity is added to the account of the sign-in that started
+ * it (still this browser's), whatever its address says: the user proved their password to
+ * start it. The account's mailbox is told, so a connect it did not expect can be undone.
  */
-async function connect(c: Context<AppEnv>, provider: OAuthProvider, code: string, codeVerifier: string): Promise<Response> {
-  const back = (query: string) => c.redirect(`/profile?${query}`, 302);
+async function connect(c: Context<AppEnv>, provider: OAuthProvider, code: string, codeVerifier: string, startedIn: string): Promise<Response> {
   const signIn = await cookieSignIn(c);
-  if (!signIn) return c.redirect(`/login?error=${encodeURIComponent("The sign-in was interrupted or expired. Try again.")}`, 302);
+  if (!signIn || signIn.hash !== startedIn) return backToProfile(c, { error: CONNECT_INTERRUPTED });
   let profile: OAuthProfile;
   try {
     profile = await finishOAuth(provider, redirectUri(c, provider.name), code, codeVerifier);
   } catch (err) {
-    if (err instanceof ApiError) return back(`error=${encodeURIComponent(err.message)}`);
+    if (err instanceof ApiError) return backToProfile(c, { error: err.message });
     throw err;
   }
-  const label = providerLabel(provider.name);
-  if (!(await connectIdentity(openDb(c.env.DB), provider.name, profile.subject, signIn.user.id))) {
-    return back(`error=${encodeURIComponent(`This ${label} account is connected to another Edgedesk account.`)}`);
+  const db = openDb(c.env.DB);
+  if (!(await connectIdentity(db, provider.name, profile.subject, signIn.user.id, profile.email))) {
+    return backToProfile(c, { error: `This ${providerLabel(provider.name)} account is connected to another Edgedesk account.` });
   }
-  return back(`connected=${provider.name}`);
+  const { user } = signIn;
+  const mail = providerConnectedMail(user.email, providerLabel(provider.name), profile.email, cabinetUrl(c.env, c.req.url), mailLanguage(user.language, requestLanguage(c)));
+  c.executionCtx.waitUntil(
+    mailTransport(c.env, db)
+      .send(mail)
+      .catch((err: unknown) => console.error(JSON.stringify({ event: "mail_failed", kind: "provider connected", userId: user.id, error: String(err) }))),
+  );
+  return backToProfile(c, { connected: provider.name });
 }

@@ -9,6 +9,8 @@ export const profileService = {
   /** F1.3: the providers offered here, each connected to the account or not. */
   signIns: () => api.get<SocialSignInsResponse>("/api/me/sign-ins"),
   disconnect: (provider: SocialProvider) => api.delete(`/api/me/sign-ins/${provider}`),
+  /** Checks the current password; answers where the browser goes to connect (403 wrong_password). */
+  connect: (provider: SocialProvider, password: string) => api.post<{ url: string }>(`/api/me/sign-ins/${provider}/connect`, { password }),
 };
 
 export type ProfileService = typeof profileService;

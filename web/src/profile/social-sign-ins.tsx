@@ -1,25 +1,69 @@
-// F1.3 on the profile: the providers this cabinet offers, each connected or not. Connecting is
-// a plain link (the Worker's start route with connect=1 goes to the provider and comes back
-// here with ?connected= or ?error=); disconnecting leaves the password as the way in.
-import { useModel } from "@preact/signals";
+// F1.3 on the profile: the providers this cabinet offers, each connected or not. Connecting
+// asks for the current password, then goes to the provider (the Worker's start route with the
+// grant the password bought), which comes back here with ?connected= or ?error=;
+// disconnecting leaves the password as the way in.
+import { useModel, useSignal } from "@preact/signals";
 import type { SocialProvider } from "../../../protocol/api";
 import { FacebookMark, GoogleMark } from "../auth/provider-marks";
 import { t } from "../i18n/i18n";
 import { knownServerText } from "../i18n/server-text";
 import { currentQuery } from "../router/router";
+import { Dialog } from "../ui/dialog";
+import { FormError, TextField } from "../ui/form";
 import { formatDate } from "../ui/time";
 import { profileService } from "./profile-service";
-import { SocialSignInsModel } from "./social-sign-ins-model";
+import { ConnectForm, SocialSignInsModel } from "./social-sign-ins-model";
 
 const providers: Record<SocialProvider, { name: string; Mark: () => preact.JSX.Element }> = {
   google: { name: "Google", Mark: GoogleMark },
   facebook: { name: "Facebook", Mark: FacebookMark },
 };
 
+function providerNamed(value: string | null): (typeof providers)[SocialProvider] | undefined {
+  return value !== null && Object.hasOwn(providers, value) ? providers[value as SocialProvider] : undefined;
+}
+
+function ConnectDialog({ provider, onClose }: { provider: SocialProvider; onClose: () => void }) {
+  const form = useModel(() => new ConnectForm(provider, profileService, (url) => location.assign(url)));
+  const name = providers[provider].name;
+  const formId = "connect-sign-in-form";
+  return (
+    <Dialog
+      title={t("profile.signIns.connect", { provider: name })}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" class="button button-secondary" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+          <button type="submit" form={formId} class="button button-primary" disabled={form.pending.value || !form.password.value} aria-busy={form.pending.value}>
+            {t("profile.signIns.continue", { provider: name })}
+          </button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        class="form"
+        aria-label={t("profile.signIns.connect", { provider: name })}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void form.submit();
+        }}
+      >
+        <p class="field-hint">{t("profile.signIns.confirm", { provider: name })}</p>
+        <TextField name="connect-password" label={t("profile.delete.password")} type="password" value={form.password} autoComplete="current-password" required autoFocus />
+        <FormError message={form.error.value} />
+      </form>
+    </Dialog>
+  );
+}
+
 export function SocialSignIns() {
   const model = useModel(() => new SocialSignInsModel(profileService));
+  const connecting = useSignal<SocialProvider | null>(null);
   const query = currentQuery.value;
-  const connected = providers[query.get("connected") as SocialProvider];
+  const connected = providerNamed(query.get("connected"));
   const providerError = query.get("error");
   const signIns = model.signIns.value;
   if (signIns?.length === 0) return null;
@@ -50,7 +94,13 @@ export function SocialSignIns() {
               <Mark />
               <span class="sign-in-name">{name}</span>
               <span class="sign-in-state">
-                {s.connectedAt ? t("profile.signIns.connectedSince", { date: formatDate(s.connectedAt) }) : t("profile.signIns.notConnected")}
+                {!s.connectedAt
+                  ? t("profile.signIns.notConnected")
+                  : s.email
+                    ? t("profile.signIns.connectedAs", { email: s.email, date: formatDate(s.connectedAt) })
+                    : t("profile.signIns.connectedSince", { date: formatDate(s.connectedAt) })}
+                {/* Google also enters the account that uses the address it verified, connected or not. */}
+                {s.provider === "google" && <span class="sign-in-note">{t("profile.signIns.googleByAddress")}</span>}
               </span>
               {s.connected ? (
                 <button
@@ -63,14 +113,15 @@ export function SocialSignIns() {
                   {t("profile.signIns.disconnect", { provider: name })}
                 </button>
               ) : (
-                <a class="button button-secondary" href={`/api/auth/oauth/${s.provider}/start?connect=1`}>
+                <button type="button" class="button button-secondary" onClick={() => (connecting.value = s.provider)}>
                   {t("profile.signIns.connect", { provider: name })}
-                </a>
+                </button>
               )}
             </li>
           );
         })}
       </ul>
+      {connecting.value && <ConnectDialog provider={connecting.value} onClose={() => (connecting.value = null)} />}
     </section>
   );
 }

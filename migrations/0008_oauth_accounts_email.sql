@@ -1,0 +1,1 @@
+ALTER TABLE `oauth_accounts` ADD `email` text DEFAULT '' NOT NULL;
