@@ -5,7 +5,9 @@ import { DurableObject } from "cloudflare:workers";
  * One object per key means every Worker instance in the world sees the same count.
  * The timestamps live in the object's own storage, so eviction forgets nothing.
  * Each method runs without an await (the storage calls are synchronous), so no other call
- * to the same object runs in the middle of one.
+ * to the same object runs in the middle of one. Once its last failure is out of the window,
+ * an alarm forgets everything: keys are per address, IP and password, and most are used
+ * once, so without it their objects would keep a few bytes each for ever.
  */
 export class RateLimiter extends DurableObject<Env> {
   private failures(now: number, windowMs: number): number[] {
@@ -25,6 +27,8 @@ export class RateLimiter extends DurableObject<Env> {
     recent.push(now);
     // Bounded: never keep more than a window's worth of a reasonable limit.
     this.ctx.storage.kv.put("failures", recent.slice(-100));
+    // A key is always used with one window, so when this fires nothing counts any more.
+    void this.ctx.storage.setAlarm(now + windowMs);
   }
 
   /** How long the caller must wait before another attempt, 0 if it may go ahead. */
@@ -58,5 +62,9 @@ export class RateLimiter extends DurableObject<Env> {
 
   async reset(): Promise<void> {
     this.ctx.storage.kv.delete("failures");
+  }
+
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
   }
 }

@@ -1,4 +1,5 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
 import { limitedNetwork } from "../../worker/lib/request";
@@ -178,5 +179,25 @@ describe("requests that mail someone are limited per client address", () => {
     expect((await recoveryMails(a)).length).toBe(1);
     // Another client address is not affected.
     expect((await apiWith(limit, "/api/auth/register", { body: { email: d }, headers: { "CF-Connecting-IP": "198.51.100.78" } })).status).toBe(202);
+  });
+});
+
+describe("a rate limiter forgets", () => {
+  it("everything once its last failure is out of the window (an alarm then), not before", async () => {
+    const limiter = env.RATE_LIMITER.getByName(`forget-test:${uniqueEmail("limiter")}`);
+    const now = Date.now();
+    expect(await limiter.take(2, 60_000, now - 30_000)).toBe(0);
+    expect(await limiter.take(2, 60_000, now)).toBe(0);
+    expect(await limiter.take(2, 60_000, now)).toBeGreaterThan(0);
+    await runInDurableObject(limiter, async (_l: RateLimiter, state) => {
+      expect(await state.storage.getAlarm()).toBe(now + 60_000);
+      expect(state.storage.kv.get("failures")).toEqual([now - 30_000, now]);
+    });
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    await runInDurableObject(limiter, async (_l: RateLimiter, state) => {
+      expect(state.storage.kv.get("failures")).toBeUndefined();
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+    expect(await limiter.take(2, 60_000, now)).toBe(0);
   });
 });
