@@ -71,8 +71,15 @@ describe("failed logins are slowed", () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await locked.json()).toMatchObject({ error: { code: "rate_limited" } });
-    // A stranger guessing must not keep the owner out.
-    expect((await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "10.0.1.1" } })).status).toBe(200);
+    // A stranger guessing must not keep the owner out...
+    const owner = await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "10.0.1.1" } });
+    expect(owner.status).toBe(200);
+    // ...and the owner's success elsewhere does not free the stranger's guesses.
+    expect((await api("/api/auth/login", { body: { email, password: "guess-5" }, headers: stranger })).status).toBe(429);
+    // A new password (the owner's, with the current one) starts every count afresh.
+    const cookie = owner.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    expect((await api("/api/me/password", { body: { currentPassword: password, newPassword: "a password of my own" }, cookie, headers: { "CF-Connecting-IP": "10.0.1.1" } })).status).toBe(204);
+    expect((await api("/api/auth/login", { body: { email, password: "a password of my own" }, headers: stranger })).status).toBe(200);
   });
 
   it("counts an IPv6 client by its /64: stepping through its addresses gets nothing more", async () => {
