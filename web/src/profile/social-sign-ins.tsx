@@ -8,9 +8,8 @@ import { FacebookMark, GoogleMark } from "../auth/provider-marks";
 import { t } from "../i18n/i18n";
 import { knownServerText } from "../i18n/server-text";
 import { currentQuery } from "../router/router";
-import { Dialog } from "../ui/dialog";
-import { FormError, TextField } from "../ui/form";
 import { formatDate } from "../ui/time";
+import { PasswordDialog } from "./password-dialog";
 import { profileService } from "./profile-service";
 import { ConnectForm, SocialSignInsModel } from "./social-sign-ins-model";
 
@@ -26,36 +25,14 @@ function providerNamed(value: string | null): (typeof providers)[SocialProvider]
 function ConnectDialog({ provider, onClose }: { provider: SocialProvider; onClose: () => void }) {
   const form = useModel(() => new ConnectForm(provider, profileService, (url) => location.assign(url)));
   const name = providers[provider].name;
-  const formId = "connect-sign-in-form";
   return (
-    <Dialog
+    <PasswordDialog
+      form={form}
       title={t("profile.signIns.connect", { provider: name })}
+      intro={<p class="field-hint">{t("profile.signIns.confirm", { provider: name })}</p>}
+      submitLabel={t("profile.signIns.continue", { provider: name })}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" class="button button-secondary" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="submit" form={formId} class="button button-primary" disabled={form.pending.value || !form.password.value} aria-busy={form.pending.value}>
-            {t("profile.signIns.continue", { provider: name })}
-          </button>
-        </>
-      }
-    >
-      <form
-        id={formId}
-        class="form"
-        aria-label={t("profile.signIns.connect", { provider: name })}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void form.submit();
-        }}
-      >
-        <p class="field-hint">{t("profile.signIns.confirm", { provider: name })}</p>
-        <TextField name="connect-password" label={t("profile.delete.password")} type="password" value={form.password} autoComplete="current-password" required autoFocus />
-        <FormError message={form.error.value} />
-      </form>
-    </Dialog>
+    />
   );
 }
 
