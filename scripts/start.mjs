@@ -17,11 +17,14 @@ function run(cmd, args) {
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
 run("npm", ["run", "build:web"]);
 
+// Each child leads its own process group, and stopping kills the whole group: `npx` does not
+// pass SIGTERM on to what it started, and the demo agent (npx -> tsx -> node) outlived a
+// stopped `npm start`.
 const children = [];
 const worker = spawn(
   "npx",
   ["wrangler", "dev", "--port", port, "--var", "DEV_MODE:true", "--show-interactive-dev-session=false"],
-  { stdio: "inherit" },
+  { stdio: "inherit", detached: true },
 );
 children.push(worker);
 
@@ -64,11 +67,11 @@ function pointDemoAtThisPort() {
 async function startDemoAgent() {
   if (!existsSync(demoConfig)) await registerDemo();
   else pointDemoAtThisPort();
-  const agent = spawn("npx", ["tsx", "agent/main.ts", "--virtual", "--installed", "--config", demoConfig], { stdio: ["ignore", "ignore", "inherit"] });
+  const agent = spawn("npx", ["tsx", "agent/main.ts", "--virtual", "--installed", "--config", demoConfig], { stdio: ["ignore", "ignore", "inherit"], detached: true });
   children.push(agent);
   agent.on("exit", (code) => {
     // 77: the server no longer knows this identity (the local database was reset): register anew.
-    if (code === 77 && demoRestarts++ < 1) {
+    if (code === 77 && !stopping && demoRestarts++ < 1) {
       rmSync(demoConfig, { force: true });
       void startDemoAgent();
     }
@@ -80,8 +83,16 @@ if (await waitForHealth()) {
   console.log(`\nEdgedesk is running: http://localhost:${port}  (dev outbox: http://localhost:${port}/dev/mail)\n`);
 }
 
+let stopping = false;
 function stop() {
-  for (const c of children) c.kill("SIGTERM");
+  stopping = true;
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, "SIGTERM");
+    } catch {
+      // That group has ended already.
+    }
+  }
 }
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
