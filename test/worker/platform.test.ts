@@ -3,7 +3,7 @@ import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
 import { limitedNetwork } from "../../worker/lib/request";
-import { activeUser, api, apiWith, env, ORIGIN, recoveryMails, recoveryToken, uniqueEmail } from "./helpers";
+import { activeUser, api, apiWith, env, ORIGIN, recoveryMails, recoveryToken, sessionCookie, uniqueEmail } from "./helpers";
 
 describe("health and API description", () => {
   it("answers /api/health", async () => {
@@ -77,7 +77,7 @@ describe("failed logins are slowed", () => {
     // ...and the owner's success elsewhere does not free the stranger's guesses.
     expect((await api("/api/auth/login", { body: { email, password: "guess-5" }, headers: stranger })).status).toBe(429);
     // A new password (the owner's, with the current one) starts every count afresh.
-    const cookie = owner.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = sessionCookie(owner);
     expect((await api("/api/me/password", { body: { currentPassword: password, newPassword: "a password of my own" }, cookie, headers: { "CF-Connecting-IP": "10.0.1.1" } })).status).toBe(204);
     expect((await api("/api/auth/login", { body: { email, password: "a password of my own" }, headers: stranger })).status).toBe(200);
   });

@@ -1,7 +1,10 @@
 // Social sign-in providers (F1.3). Endpoints and client ids come from configuration; the
 // defaults are the providers' public endpoints. A provider without a client id is off.
 
-export type ProviderName = "google" | "facebook";
+import type { SocialProvider } from "../../protocol/api";
+
+/** The API's list of providers (protocol/api.ts), which the routes validate against. */
+export type ProviderName = SocialProvider;
 
 export type OAuthProvider = {
   name: ProviderName;
