@@ -27,8 +27,9 @@ export class RateLimiter extends DurableObject<Env> {
     recent.push(now);
     // Bounded: never keep more than a window's worth of a reasonable limit.
     this.ctx.storage.kv.put("failures", recent.slice(-100));
-    // A key is always used with one window, so when this fires nothing counts any more.
-    void this.ctx.storage.setAlarm(now + windowMs);
+    // A key is always used with one window, so when this fires nothing counts any more. The
+    // newest failure decides (calls from different Workers may bring their `now` out of order).
+    void this.ctx.storage.setAlarm(Math.max(...recent) + windowMs);
   }
 
   /** How long the caller must wait before another attempt, 0 if it may go ahead. */

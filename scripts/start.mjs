@@ -28,6 +28,22 @@ const worker = spawn(
 );
 children.push(worker);
 
+let stopping = false;
+function stop() {
+  stopping = true;
+  for (const c of children) {
+    try {
+      process.kill(-c.pid, "SIGTERM");
+    } catch {
+      // That group has ended already.
+    }
+  }
+}
+// Set before anything is awaited: the children are in their own groups, so a Ctrl+C, a
+// closed terminal or a crash here during the start would otherwise leave them running.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
+process.on("exit", stop);
+
 async function waitForHealth() {
   for (let i = 0; i < 120; i++) {
     try {
@@ -83,19 +99,6 @@ if (await waitForHealth()) {
   console.log(`\nEdgedesk is running: http://localhost:${port}  (dev outbox: http://localhost:${port}/dev/mail)\n`);
 }
 
-let stopping = false;
-function stop() {
-  stopping = true;
-  for (const c of children) {
-    try {
-      process.kill(-c.pid, "SIGTERM");
-    } catch {
-      // That group has ended already.
-    }
-  }
-}
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
 worker.on("exit", (code) => {
   stop();
   process.exit(code ?? 0);
