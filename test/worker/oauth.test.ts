@@ -3,6 +3,9 @@
 import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
+import { grantAllows, mintConnectGrant } from "../../worker/auth/connect-grant";
+import { sha256Hex } from "../../worker/lib/bytes";
+import { mintTicket, readTicket } from "../../worker/sessions/tickets";
 import { activeUser, api, env, mailedPassword, ORIGIN, outbox, recoveryMails, recoveryToken, sessionCookie, uniqueEmail } from "./helpers";
 
 async function nextIdentity(identity: { sub: string; email: string; email_verified?: boolean; given_name?: string; family_name?: string }) {
@@ -34,6 +37,8 @@ type RoundTrip = {
   callbackEnv?: Partial<Env>;
   /** A connect from the profile: the grant's start URL (see connectStart), and the cookie the browser holds then; `callbackCookie` if it holds another by the time the provider comes back. */
   connect?: { url: string; cookie: string; callbackCookie?: string };
+  /** Replaces the connect tag in the state cookie (a cookie planted from elsewhere). */
+  plantTag?: string;
 };
 
 /** Start -> provider's authorize (auto-approves) -> callback, like a browser would. */
@@ -46,7 +51,8 @@ async function signInWith(provider: "google" | "facebook", trip: RoundTrip = {})
   const authorize = new URL(start.headers.get("Location")!);
   expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
   expect(authorize.searchParams.get("state")).toBeTruthy();
-  const state = cookieOf(start, "edgedesk_oauth")!;
+  const set = cookieOf(start, "edgedesk_oauth")!;
+  const state = trip.plantTag ? set.replace(/\.connect\.[^.]*$/, `.connect.${trip.plantTag}`) : set;
   const approved = await fetch(authorize, { redirect: "manual" });
   const callback = new URL(approved.headers.get("Location")!);
   expect(callback.pathname).toBe(`/api/auth/oauth/${provider}/callback`);
@@ -93,6 +99,7 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     // The mail says what happened (a Google sign-in, already active), not "activate by signing in".
     const mail = (await outbox()).find((m) => m.to === email)!;
     expect(mail.text).toContain("You signed in with Google, and your account is active.");
+    expect(mail.text).toContain("If you did not sign in to Edgedesk, tell us by replying to this message.");
     expect(mail.text).not.toContain("activated by the first sign-in");
   });
 
@@ -158,6 +165,8 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     await nextIdentity({ sub: `fb-second-${u.email}`, email: "" });
     expect(await connectWith("facebook", u)).toBe("/profile?connected=facebook");
     expect(await env.DB.prepare("SELECT subject, email FROM oauth_accounts WHERE user_id = ?").bind(u.id).all()).toMatchObject({ results: [{ subject: `fb-second-${u.email}`, email: "" }] });
+    const [latest] = (await outbox()).filter((m) => m.to === u.email && m.subject === "Facebook was connected to your Edgedesk account");
+    expect(latest?.text).not.toContain("Facebook account:");
     expect(await userOf(await signInWith("facebook"))).toBe(u.id);
 
     // Disconnected, Facebook no longer signs in to it (the address is refused as at first).
@@ -210,6 +219,27 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     const forged = await signInWith("facebook", { connect: { url: await connectStart("facebook", u), cookie: u.cookie }, tamper: (cb) => cb.searchParams.set("state", "forged") });
     expect(forged.headers.get("Location")).toBe(profileError(CONNECT_INTERRUPTED));
     expect(await env.DB.prepare("SELECT count(*) AS n FROM oauth_accounts WHERE user_id = ?").bind(u.id).first("n")).toBe(0);
+    // A grant past its two minutes opens nothing; a grant is no stream ticket, nor a ticket a grant.
+    const signInHash = await sha256Hex(u.cookie.split("=")[1]!);
+    const stale = await mintConnectGrant(env, { userId: u.id, signIn: signInHash, provider: "facebook" }, Date.now() - 121_000);
+    expect((await SELF.fetch(`${ORIGIN}/api/auth/oauth/facebook/start?connect=${stale}`, { redirect: "manual", headers: { Cookie: u.cookie } })).headers.get("Location")).toBe(profileError(CONNECT_INTERRUPTED));
+    const live = await mintConnectGrant(env, { userId: u.id, signIn: signInHash, provider: "facebook" });
+    expect(await grantAllows(env, live, { userId: u.id, signIn: signInHash }, "facebook")).toBe(true);
+    expect(await readTicket(env, live, "viewer")).toBeUndefined();
+    const ticket = await mintTicket(env, { sid: "s", cid: "c", role: "viewer", uid: u.id });
+    expect(await grantAllows(env, ticket, { userId: u.id, signIn: signInHash }, "facebook")).toBe(false);
+    // A connect state cookie planted with a made-up tag connects nothing.
+    const planted = await signInWith("facebook", {
+      connect: { url: await connectStart("facebook", u), cookie: u.cookie },
+      tamper: () => undefined,
+      plantTag: "made-up",
+    });
+    expect(planted.headers.get("Location")).toBe(profileError(CONNECT_INTERRUPTED));
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM oauth_accounts WHERE user_id = ?").bind(u.id).first("n")).toBe(0);
+    // A mail setting that fails does not undo or fail the connect: it is logged.
+    const noMail = await signInWith("facebook", { connect: { url: await connectStart("facebook", u), cookie: u.cookie }, callbackEnv: { MAIL_TRANSPORT: "cloudflare" } });
+    expect(noMail.headers.get("Location")).toBe("/profile?connected=facebook");
+    expect((await signIns(u.cookie)).find((s) => s.provider === "facebook")).toMatchObject({ connected: true, email: "" });
     // The input of the routes is checked.
     expect((await SELF.fetch(`${ORIGIN}/api/auth/oauth/facebook/start?connect=`, { redirect: "manual", headers: { Cookie: u.cookie } })).status).toBe(400);
     expect((await api("/api/me/sign-ins/facebook/connect", { body: {}, cookie: u.cookie })).status).toBe(400);

@@ -80,6 +80,9 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
       await updateProfile(db, id, { firstName: p.firstName.slice(0, 64), lastName: p.lastName.slice(0, 64), language });
       mailedPassword = password;
     } else if (!provider.linksByEmail) {
+      // Unless the row is this identity's own first sign-in running twice at once.
+      const linkedMeanwhile = await findLinkedUserId(db, provider.name, p.subject);
+      if (linkedMeanwhile) return (await findUserById(db, linkedMeanwhile))!;
       throw notYours();
     }
     user = (await findUserByEmail(db, p.email))!;
@@ -101,7 +104,7 @@ export async function userForProfile(env: Env, db: Db, provider: OAuthProvider, 
     // would be our fault made theirs; "Forgot password" gives them a password later. The
     // failure is logged for the operator.
     try {
-      await mailTransport(env, db).send(providerWelcomeMail(p.email, mailedPassword, cabinetUrl, providerLabel(provider.name), language));
+      await mailTransport(env, db).send(providerWelcomeMail(p.email, mailedPassword, cabinetUrl, providerLabel(provider.name), provider.linksByEmail, language));
     } catch (err) {
       console.error(JSON.stringify({ event: "welcome_mail_failed", provider: provider.name, userId: user.id, error: String(err) }));
     }

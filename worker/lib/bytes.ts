@@ -40,6 +40,12 @@ export async function sha256Hex(text: string): Promise<string> {
   return bytesToHex(new Uint8Array(digest));
 }
 
+/** HMAC-SHA-256 of `text` under `secret`, base64url: a tag only the Worker can make. */
+export async function hmacTag(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return bytesToBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text))));
+}
+
 export function newId(): string {
   return crypto.randomUUID();
 }

@@ -20,8 +20,11 @@ const en = {
     signIn: "You can also sign in at {{url}} with this e-mail address and the password below, without {{provider}}.",
     activation: "You can change this password in your profile at any time.",
     passwordLabel: "Password",
-    /** {{url}}: the page that asks for a recovery link. */
-    notYou: "If you did not sign in to Edgedesk, someone used your address at {{provider}}: choose a new password at {{url}}, which also disconnects {{provider}} from the account.",
+    /** From a provider that verified the address (Google). */
+    notYou: "If you did not sign in to Edgedesk, tell us by replying to this message.",
+    /** From one that does not say so (Facebook). {{url}}: the page that asks for a recovery link. */
+    notYouUnverified:
+      "If you did not sign in to Edgedesk, someone used your address at {{provider}}: choose a new password at {{url}}, which also disconnects {{provider}} from the account.",
   },
   /** F1.3: a provider identity was connected on the profile page. {{url}} asks for a recovery link. */
   providerConnected: {
@@ -66,7 +69,8 @@ const de: MailCatalog = {
     signIn: "Sie können sich unter {{url}} auch ohne {{provider}} mit dieser E-Mail-Adresse und dem unten stehenden Passwort anmelden.",
     activation: "Dieses Passwort können Sie jederzeit in Ihrem Profil ändern.",
     passwordLabel: "Passwort",
-    notYou:
+    notYou: "Falls Sie sich nicht bei Edgedesk angemeldet haben, antworten Sie bitte auf diese Nachricht.",
+    notYouUnverified:
       "Falls Sie sich nicht bei Edgedesk angemeldet haben, hat jemand Ihre Adresse bei {{provider}} verwendet: Wählen Sie unter {{url}} ein neues Passwort; damit wird {{provider}} auch vom Konto getrennt.",
   },
   providerConnected: {

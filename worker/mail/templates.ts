@@ -59,11 +59,15 @@ export function welcomeMail(to: string, password: string, cabinetUrl: string, la
   return passwordMail(to, password, cabinetUrl, language, mailTexts[language].welcome);
 }
 
-/** F1.3: the password of an account a provider sign-in created (already active). */
-export function providerWelcomeMail(to: string, password: string, cabinetUrl: string, provider: string, language: Language = DEFAULT_LANGUAGE): MailMessage {
+/**
+ * F1.3: the password of an account a provider sign-in created (already active). `verified`:
+ * the provider said the address is verified; otherwise the mail says how to take the account
+ * back from whoever used the address there.
+ */
+export function providerWelcomeMail(to: string, password: string, cabinetUrl: string, provider: string, verified: boolean, language: Language = DEFAULT_LANGUAGE): MailMessage {
   const m = mailTexts[language].providerWelcome;
   const named = (t: string) => t.replaceAll("{{provider}}", provider);
-  const notYou = fill(named(m.notYou), { url: `${cabinetUrl}/recover` });
+  const notYou = fill(named(verified ? m.notYou : m.notYouUnverified), { url: `${cabinetUrl}/recover` });
   return passwordMail(to, password, cabinetUrl, language, { ...m, intro: named(m.intro), signIn: named(m.signIn), notYou });
 }
 

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { openSession } from "../auth/accounts";
 import { finishOAuth, providerLabel, startOAuth, userForProfile } from "../auth/oauth";
-import { grantAllows } from "../auth/connect-grant";
+import { connectStateTag, grantAllows } from "../auth/connect-grant";
 import { oauthProvider, type OAuthProfile, type OAuthProvider, type ProviderName } from "../auth/oauth-providers";
 import { cookieSignIn, setSessionCookie } from "../auth/session-cookie";
 import { connectIdentity } from "../queries/social-sign-ins";
@@ -36,14 +36,15 @@ const SIGN_IN_INTERRUPTED = "The sign-in was interrupted or expired. Try again."
 const CONNECT_INTERRUPTED = "Connecting was cancelled or interrupted. Try again.";
 
 /**
- * The state cookie: state and PKCE verifier, and for a connect the sign-in (its token's hash)
- * it was started in, which must still be the browser's when the provider comes back.
+ * The state cookie: state and PKCE verifier, and for a connect a tag of the state, provider
+ * and sign-in it was started in (connectStateTag), whose sign-in must still be the browser's
+ * when the provider comes back.
  */
-type StateCookie = { state: string; codeVerifier: string; connectFor?: string };
-const writeState = (s: StateCookie) => [s.state, s.codeVerifier, ...(s.connectFor ? ["connect", s.connectFor] : [])].join(".");
+type StateCookie = { state: string; codeVerifier: string; connectTag?: string };
+const writeState = (s: StateCookie) => [s.state, s.codeVerifier, ...(s.connectTag ? ["connect", s.connectTag] : [])].join(".");
 function readState(value: string | undefined): Partial<StateCookie> {
-  const [state, codeVerifier, intent, connectFor] = (value ?? "").split(".");
-  return { state, codeVerifier, connectFor: intent === "connect" ? connectFor : undefined };
+  const [state, codeVerifier, intent, connectTag] = (value ?? "").split(".");
+  return { state, codeVerifier, connectTag: intent === "connect" ? (connectTag ?? "") : undefined };
 }
 
 export const oauthRoutes = router()
@@ -70,14 +71,13 @@ export const oauthRoutes = router()
       const cabinet = cabinetUrl(c.env, c.req.url);
       const here = new URL(c.req.url);
       if (here.origin !== new URL(cabinet).origin) return c.redirect(`${cabinet}${here.pathname}${here.search}`, 302);
-      let connectFor: string | undefined;
-      if (grant !== undefined) {
-        const signIn = await cookieSignIn(c);
-        if (!signIn || !(await grantAllows(c.env, grant, { userId: signIn.user.id, signIn: signIn.hash }, name))) return backToProfile(c, { error: CONNECT_INTERRUPTED });
-        connectFor = signIn.hash;
+      const signIn = grant === undefined ? undefined : await cookieSignIn(c);
+      if (grant !== undefined && (!signIn || !(await grantAllows(c.env, grant, { userId: signIn.user.id, signIn: signIn.hash }, name)))) {
+        return backToProfile(c, { error: CONNECT_INTERRUPTED });
       }
       const { url, state, codeVerifier } = startOAuth(provider, redirectUri(c, name));
-      setCookie(c, STATE_COOKIE, writeState({ state, codeVerifier, connectFor }), {
+      const connectTag = signIn && (await connectStateTag(c.env, state, name, signIn.hash));
+      setCookie(c, STATE_COOKIE, writeState({ state, codeVerifier, connectTag }), {
         httpOnly: true,
         secure: new URL(c.req.url).protocol === "https:",
         sameSite: "Lax",
@@ -108,8 +108,8 @@ export const oauthRoutes = router()
       deleteCookie(c, STATE_COOKIE, { path: "/api/auth/oauth" });
       const enc = new TextEncoder();
       const intact = !!code && !!state && !!expected.state && !!expected.codeVerifier && timingSafeEqual(enc.encode(state), enc.encode(expected.state));
-      if (expected.connectFor !== undefined) {
-        return intact && !error ? connect(c, provider, code!, expected.codeVerifier!, expected.connectFor) : backToProfile(c, { error: CONNECT_INTERRUPTED });
+      if (expected.connectTag !== undefined) {
+        return intact && !error ? connect(c, provider, code!, state!, expected.codeVerifier!, expected.connectTag) : backToProfile(c, { error: CONNECT_INTERRUPTED });
       }
       // The provider reports a refusal (RFC 6749 4.1.2.1: access_denied when the user said no).
       if (error === "access_denied") {
@@ -139,9 +139,12 @@ function backToProfile(c: Context<AppEnv>, outcome: { error: string } | { connec
  * it (still this browser's), whatever its address says: the user proved their password to
  * start it. The account's mailbox is told, so a connect it did not expect can be undone.
  */
-async function connect(c: Context<AppEnv>, provider: OAuthProvider, code: string, codeVerifier: string, startedIn: string): Promise<Response> {
+async function connect(c: Context<AppEnv>, provider: OAuthProvider, code: string, state: string, codeVerifier: string, tag: string): Promise<Response> {
   const signIn = await cookieSignIn(c);
-  if (!signIn || signIn.hash !== startedIn) return backToProfile(c, { error: CONNECT_INTERRUPTED });
+  const enc = new TextEncoder();
+  if (!signIn || !timingSafeEqual(enc.encode(tag), enc.encode(await connectStateTag(c.env, state, provider.name, signIn.hash)))) {
+    return backToProfile(c, { error: CONNECT_INTERRUPTED });
+  }
   let profile: OAuthProfile;
   try {
     profile = await finishOAuth(provider, redirectUri(c, provider.name), code, codeVerifier);
@@ -155,9 +158,11 @@ async function connect(c: Context<AppEnv>, provider: OAuthProvider, code: string
   }
   const { user } = signIn;
   const mail = providerConnectedMail(user.email, providerLabel(provider.name), profile.email, cabinetUrl(c.env, c.req.url), mailLanguage(user.language, requestLanguage(c)));
+  // Inside the promise: the identity is connected now, and a mail setting that fails (even
+  // while picking the transport) must not turn that into a 500.
   c.executionCtx.waitUntil(
-    mailTransport(c.env, db)
-      .send(mail)
+    Promise.resolve()
+      .then(() => mailTransport(c.env, db).send(mail))
       .catch((err: unknown) => console.error(JSON.stringify({ event: "mail_failed", kind: "provider connected", userId: user.id, error: String(err) }))),
   );
   return backToProfile(c, { connected: provider.name });

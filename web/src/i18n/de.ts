@@ -436,6 +436,7 @@ export const de: Catalog = {
     saved: "Einstellungen gespeichert.",
     save: "Einstellungen speichern",
     changePassword: "Passwort ändern",
+    currentPassword: "Aktuelles Passwort",
     deleteAccount: "Konto löschen",
     signIns: {
       title: "Anmeldung mit Google oder Facebook",
@@ -455,7 +456,6 @@ export const de: Catalog = {
       title: "Konto löschen",
       warning:
         "Damit wird Ihr Konto endgültig entfernt: Ihre Computer, erteilte und erhaltene Freigaben, Bildschirmfotos, Uploads und der Verbindungsverlauf. Laufende Sitzungen werden beendet. Das lässt sich nicht rückgängig machen.",
-      password: "Aktuelles Passwort",
       submit: "Mein Konto löschen",
       deleting: "Wird gelöscht…",
       wrongPassword: "Das Passwort ist nicht korrekt. Ihr Konto wurde nicht gelöscht.",

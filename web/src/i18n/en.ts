@@ -433,6 +433,7 @@ export const en = {
     saved: "Settings saved.",
     save: "Save settings",
     changePassword: "Change password",
+    currentPassword: "Current password",
     deleteAccount: "Delete account",
     signIns: {
       title: "Sign-in with Google or Facebook",
@@ -452,7 +453,6 @@ export const en = {
       title: "Delete account",
       warning:
         "This removes your account for good: your computers, shares given and received, screenshots, uploads and connection history. Sessions in progress are closed. It cannot be undone.",
-      password: "Current password",
       submit: "Delete my account",
       deleting: "Deleting…",
       wrongPassword: "The password is not correct. Your account was not deleted.",

@@ -46,7 +46,7 @@ export function PasswordDialog({ form, title, subtitle, intro, submitLabel, dang
         }}
       >
         {intro}
-        <TextField name="current-password" label={t("profile.delete.password")} type="password" value={form.password} autoComplete="current-password" required autoFocus />
+        <TextField name="current-password" label={t("profile.currentPassword")} type="password" value={form.password} autoComplete="current-password" required autoFocus />
         <FormError message={form.error.value} />
       </form>
     </Dialog>
