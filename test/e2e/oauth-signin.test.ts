@@ -252,6 +252,16 @@ describe("sign-in with Google or Facebook through the login page (F1.3)", () => 
     await screenshot(page, "profile-sign-ins");
     expect((await mailsTo(account.email)).some((m) => m.subject === "Facebook was connected to your Edgedesk account")).toBe(true);
     expect(await lowContrastText(page)).toEqual([]);
+    // On a phone the list fits the screen: no sideways scrolling, every button on it.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await facebookRow.getByRole("button", { name: "Disconnect Facebook" }).waitFor();
+    expect(await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth))).toBeLessThanOrEqual(360);
+    for (const button of await signIns.getByRole("button").all()) {
+      const box = (await button.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+    }
+    await screenshot(page, "profile-sign-ins-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Now Facebook signs in to that account, in a browser that knows nothing of it.
     const other = await openBrowser();
