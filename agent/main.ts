@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { AgentRunner } from "./agent-runner";
 import { type AgentIdentity, ConfigError, defaultConfigPath, loadIdentity, protectFor, saveIdentity } from "./control/config";
 import { assertSecureServer, osName, registerAgent, ServerError } from "./control/register";
+import { readMachineId } from "./control/machine-id";
 import { stderrLog } from "./log";
 import { readPassword, takeEnvPassword } from "./password-input";
 import { loadDeflater } from "./native/deflate";
@@ -39,6 +40,8 @@ const USAGE = `Usage: npm run agent -- [options]
 const Exit = { Ok: 0, Usage: 64, SignIn: 77, Failure: 1 } as const;
 
 class UsageError extends Error {}
+/** The identity file belongs to another computer: signing in again makes this one its own. */
+class CopiedIdentityError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const { values: args } = parseArgs({
@@ -148,7 +151,25 @@ async function signIn(o: {
   if (!server) throw new UsageError("No saved identity: give --server, --email and --password-stdin to sign in.");
   // A saved identity too: its token goes to the server on every connect.
   assertSecureServer(server);
-  if (saved && saved.server === server) return saved;
+  const machineId = await readMachineId();
+  const copied = !!saved?.machineId && !!machineId && saved.machineId !== machineId;
+  if (saved && saved.server === server && !copied) {
+    // Files from before the machine id was recorded take this computer's (best effort: one
+    // this user may read but not rewrite still runs, as it did).
+    if (machineId && !saved.machineId) {
+      await saveIdentity(o.configPath, { ...saved, machineId }, { installed: o.installed }).catch((err: unknown) => {
+        if (err instanceof ConfigError) throw err;
+        stderrLog("could not record this computer's machine id in the identity file", { config: o.configPath, error: String(err) });
+      });
+    }
+    return { ...saved, ...(machineId ? { machineId } : {}) };
+  }
+  if (copied && !o.email) {
+    throw new CopiedIdentityError(
+      `${o.configPath} was made on another computer (a copied disk or VM image?): this computer would take turns with it as one. ` +
+        `Sign in to link this one as a computer of its own:\n  npm run agent -- --server ${server} --config ${o.configPath} --email E --password-stdin`,
+    );
+  }
   const password = o.email ? await o.password() : undefined;
   if (!o.email || !password) throw new UsageError(`Not signed in to ${server}: give --email and --password-stdin.`);
   const { computerId, agentToken } = await registerAgent(server, {
@@ -159,7 +180,7 @@ async function signIn(o: {
     agentVersion: AGENT_VERSION,
     installed: o.installed,
   });
-  const identity = { server, computerId, agentToken };
+  const identity: AgentIdentity = { server, computerId, agentToken, ...(machineId ? { machineId } : {}) };
   await saveIdentity(o.configPath, identity, { installed: o.installed });
   stderrLog("registered this computer", { server, computerId, config: o.configPath });
   return identity;
@@ -185,6 +206,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
       process.exit(Exit.Usage);
+    }
+    if (err instanceof CopiedIdentityError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(Exit.SignIn);
     }
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -18,6 +18,8 @@ export type AgentIdentity = {
    * absent until the server first sends it, which counts as false.
    */
   allowNonAdminConfig?: boolean;
+  /** The computer's machine id when the agent signed in (machine-id.ts); absent where there is none. */
+  machineId?: string;
 };
 
 /** How the agent runs, which decides who may own and change the file. */
@@ -56,6 +58,7 @@ export async function loadIdentity(path: string): Promise<AgentIdentity | undefi
   }
   const identity: AgentIdentity = { server: o.server, computerId: o.computerId, agentToken: o.agentToken };
   if (typeof o.allowNonAdminConfig === "boolean") identity.allowNonAdminConfig = o.allowNonAdminConfig;
+  if (typeof o.machineId === "string") identity.machineId = o.machineId;
   return identity;
 }
 

@@ -262,10 +262,11 @@ describe("control socket", () => {
 });
 
 describe("agent command", () => {
-  const run = (args: string[]): ChildProcess => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess => {
     const child = spawn(process.execPath, ["--import", "tsx", "agent/main.ts", ...args], {
       cwd: join(import.meta.dirname, "../.."),
       stdio: ["ignore", "ignore", "pipe"],
+      env,
     });
     cleanups.push(() => stopProcess(child));
     return child;
@@ -293,6 +294,54 @@ describe("agent command", () => {
     expect(stderr).toContain("Sign in again");
     expect(server.registrations).toHaveLength(1);
     expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ server: server.origin, computerId: COMPUTER_ID });
+  });
+
+  it("notices an identity file copied from another computer, asks to sign in, and links that one anew", async () => {
+    const config = join(dir, "copied.json");
+    const machine = (name: string, id: string) => {
+      writeFileSync(join(dir, name), `${id}\n`);
+      return { ...process.env, EDGEDESK_MACHINE_ID_FILE: join(dir, name) };
+    };
+    const [a, b] = [machine("machine-a", "a".repeat(32)), machine("machine-b", "B".repeat(32))];
+    const signIn = ["--server", server.origin, "--email", ACCOUNT.email, "--password", ACCOUNT.password];
+    const stderrOf = (child: ChildProcess) => {
+      let text = "";
+      child.stderr!.on("data", (d: Buffer) => (text += d.toString()));
+      return () => text;
+    };
+
+    // Signed in on computer A: the file records A.
+    const first = run(["--virtual", ...signIn, "--config", config], a);
+    await within(server.nextControl(), "a control connection");
+    first.kill("SIGTERM");
+    expect(await exited(first)).toBe(0);
+    expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ computerId: COMPUTER_ID, machineId: "a".repeat(32) });
+
+    // The same file on computer B: it does not connect as A's computer; it says what to do.
+    const copy = run(["--virtual", "--config", config], b);
+    const said = stderrOf(copy);
+    expect(await exited(copy)).toBe(77);
+    expect(said()).toContain("was made on another computer");
+    expect(server.registrations).toHaveLength(1);
+    expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ machineId: "a".repeat(32) });
+
+    // Signed in there, B becomes a computer of its own.
+    const relinked = run(["--virtual", ...signIn, "--config", config], b);
+    await within(server.nextControl(), "a control connection");
+    relinked.kill("SIGTERM");
+    expect(await exited(relinked)).toBe(0);
+    expect(server.registrations).toHaveLength(2);
+    expect(JSON.parse(readFileSync(config, "utf8"))).toMatchObject({ machineId: "b".repeat(32) });
+
+    // A file from before machine ids were recorded takes the computer's and runs.
+    const old = join(dir, "old.json");
+    await saveIdentity(old, { server: server.origin, computerId: COMPUTER_ID, agentToken: AGENT_TOKEN });
+    const adopting = run(["--virtual", "--config", old], a);
+    await within(server.nextControl(), "a control connection");
+    adopting.kill("SIGTERM");
+    expect(await exited(adopting)).toBe(0);
+    expect(JSON.parse(readFileSync(old, "utf8"))).toMatchObject({ machineId: "a".repeat(32) });
+    expect(server.registrations).toHaveLength(2);
   });
 
   it("stops the orderly way on SIGHUP and on a second signal, not killed by it", async () => {
