@@ -236,6 +236,15 @@ describe("a part that fails after the change is made", () => {
     expect((await api(`/api/computers/${l.computerId}`, { cookie: u.cookie })).status).toBe(404);
     expect((await c.closed).code).toBe(4401);
   });
+
+  it("removes a computer's screenshot from R2, also one D1 had not noted yet (an upload racing the removal)", async () => {
+    const u = await activeUser("shot-delete");
+    const l = await link(u);
+    await env.FILES.put(`screenshots/${l.computerId}.webp`, WEBP);
+    expect(await env.DB.prepare("SELECT screenshot_key FROM computers WHERE id = ?").bind(l.computerId).first("screenshot_key")).toBeNull();
+    expect((await api(`/api/computers/${l.computerId}`, { method: "DELETE", cookie: u.cookie })).status).toBe(204);
+    expect((await env.FILES.list({ prefix: `screenshots/${l.computerId}` })).objects).toEqual([]);
+  });
 });
 
 describe("settings and credentials at rest (F2.10)", () => {

@@ -10,6 +10,7 @@ import {
 import { requireUser, sessionToken } from "../auth/session-cookie";
 import { cutOffComputer, endLiveSessions } from "../computers/cut-off";
 import { notifyComputerChanged, notifyComputerRemoved } from "../computers/notify";
+import { screenshotKey } from "../computers/screenshot-key";
 import { openDb, type Db } from "../db/client";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/bytes";
@@ -143,13 +144,14 @@ computerRoutes
       const computer = await visibleOr404(db, userId, id);
       if (computer.access === "owner") {
         const audience = await listenersWhoSee(db, id);
-        const screenshot = await findScreenshotKey(db, id);
         await cutOffComputer(c.env, db, id);
         await deleteComputer(db, id);
         // After the agent is cut off (it could upload a new one before) and the row is gone:
         // nothing can reach the object any more, and an R2 failure now must not answer 500 for
         // a deletion that happened; it is logged with the key, for the operator to remove.
-        if (screenshot) await settleAll(`delete screenshot ${screenshot}`, [c.env.FILES.delete(screenshot)]);
+        // The key is the computer's whether or not D1 had noted one (an upload may have raced).
+        const screenshot = screenshotKey(id);
+        await settleAll(`delete screenshot ${screenshot}`, [c.env.FILES.delete(screenshot)]);
         await notifyComputerRemoved(c.env, audience, id);
       } else {
         await deleteShareOf(db, id, userId);
