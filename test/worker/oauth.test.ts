@@ -167,6 +167,12 @@ describe("sign-in with Google or Facebook (F1.3)", () => {
     expect(await env.DB.prepare("SELECT subject, email FROM oauth_accounts WHERE user_id = ?").bind(u.id).all()).toMatchObject({ results: [{ subject: `fb-second-${u.email}`, email: "" }] });
     const [latest] = (await outbox()).filter((m) => m.to === u.email && m.subject === "Facebook was connected to your Edgedesk account");
     expect(latest?.text).not.toContain("Facebook account:");
+    // Connected again, the same identity takes the address the provider gives now.
+    await nextIdentity({ sub: `fb-second-${u.email}`, email: `again-${u.email}` });
+    expect(await connectWith("facebook", u)).toBe("/profile?connected=facebook");
+    expect(await env.DB.prepare("SELECT subject, email FROM oauth_accounts WHERE user_id = ?").bind(u.id).all()).toMatchObject({
+      results: [{ subject: `fb-second-${u.email}`, email: `again-${u.email}` }],
+    });
     expect(await userOf(await signInWith("facebook"))).toBe(u.id);
 
     // Disconnected, Facebook no longer signs in to it (the address is refused as at first).

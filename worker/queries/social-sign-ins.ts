@@ -19,16 +19,20 @@ export async function linkIdentity(db: Db, provider: ProviderName, subject: stri
 
 /**
  * The user connects an identity of theirs: it replaces the one they had with that provider, in
- * one batch. Returns false when the identity is another user's (nothing changes then).
+ * one batch (connected again, it keeps its date and takes the address the provider gives now).
+ * Returns false when the identity is another user's (nothing changes then).
  */
 export async function connectIdentity(db: Db, provider: ProviderName, subject: string, userId: string, email: string): Promise<boolean> {
   const othersIdentity = sql`EXISTS (SELECT 1 FROM oauth_accounts o WHERE o.provider = ${provider} AND o.subject = ${subject} AND o.user_id <> ${userId})`;
   const [, inserted] = await db.batch([
     db.delete(oauthAccounts).where(and(eq(oauthAccounts.userId, userId), eq(oauthAccounts.provider, provider), ne(oauthAccounts.subject, subject), not(othersIdentity))),
-    db.insert(oauthAccounts).values({ provider, subject, userId, email }).onConflictDoNothing().returning({ userId: oauthAccounts.userId }),
+    db
+      .insert(oauthAccounts)
+      .values({ provider, subject, userId, email })
+      .onConflictDoUpdate({ target: [oauthAccounts.provider, oauthAccounts.subject], set: { email }, setWhere: eq(oauthAccounts.userId, userId) })
+      .returning({ userId: oauthAccounts.userId }),
   ]);
-  if (inserted.length > 0) return true;
-  return (await findLinkedUserId(db, provider, subject)) === userId;
+  return inserted.length > 0;
 }
 
 /** The identities a user can sign in with, oldest first. */

@@ -3,11 +3,12 @@
 // grant the password bought), which comes back here with ?connected= or ?error=;
 // disconnecting leaves the password as the way in.
 import { useModel, useSignal } from "@preact/signals";
+import { useEffect, useState } from "preact/hooks";
 import type { SocialProvider } from "../../../protocol/api";
 import { FacebookMark, GoogleMark } from "../auth/provider-marks";
 import { t } from "../i18n/i18n";
 import { knownServerText } from "../i18n/server-text";
-import { currentQuery } from "../router/router";
+import { currentQuery, navigate, routes } from "../router/router";
 import { formatDate } from "../ui/time";
 import { PasswordDialog } from "./password-dialog";
 import { profileService } from "./profile-service";
@@ -39,9 +40,15 @@ function ConnectDialog({ provider, onClose }: { provider: SocialProvider; onClos
 export function SocialSignIns() {
   const model = useModel(() => new SocialSignInsModel(profileService));
   const connecting = useSignal<SocialProvider | null>(null);
-  const query = currentQuery.value;
-  const connected = providerNamed(query.get("connected"));
-  const providerError = query.get("error");
+  // How the round trip to the provider ended, read once: the address then drops it, so a
+  // reload or a bookmark does not say it again.
+  const [{ connected, providerError }] = useState(() => {
+    const query = currentQuery.peek();
+    return { connected: providerNamed(query.get("connected")), providerError: query.get("error") };
+  });
+  useEffect(() => {
+    if (connected || providerError) navigate(routes.profile, { replace: true });
+  }, []);
   const signIns = model.signIns.value;
   if (signIns?.length === 0) return null;
   return (
