@@ -1,7 +1,7 @@
 // Issue 5 on the Worker: statuses and plan limits, sharing, favorites, credentials at rest,
 // agent reports (system info, screenshots), live events, the demo computer, and the access
 // matrix over every new route.
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { computerStatus, RESTRICTED_DAYS } from "../../worker/computers/status";
 import { openDb } from "../../worker/db/client";
@@ -340,6 +340,19 @@ describe("agent reports: system info and screenshots (F2.6, F2.8)", () => {
 });
 
 describe("live events (AccountHub)", () => {
+  it("opens only for the cabinet's own pages: a socket from another origin with the user's cookie is refused", async () => {
+    const u = await activeUser("events-origin");
+    const foreign = await SELF.fetch("http://localhost/api/events", { headers: { Upgrade: "websocket", Cookie: u.cookie, Origin: "https://evil.example" } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.webSocket).toBeNull();
+    expect(await foreign.json()).toMatchObject({ error: { code: "forbidden" } });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM cabinet_listeners WHERE user_id = ?").bind(u.id).first("n")).toBe(0);
+    const own = await SELF.fetch("http://localhost/api/events", { headers: { Upgrade: "websocket", Cookie: u.cookie, Origin: "http://localhost" } });
+    expect(own.status).toBe(101);
+    own.webSocket!.accept();
+    own.webSocket!.close(1000, "done");
+  });
+
   it("pushes a status change to the owner's open tab and to users it is shared with", async () => {
     const owner = await activeUser("live");
     const friend = await activeUser("live2");
