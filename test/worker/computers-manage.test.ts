@@ -7,6 +7,7 @@ import { computerStatus, RESTRICTED_DAYS } from "../../worker/computers/status";
 import { openDb } from "../../worker/db/client";
 import { unseal } from "../../worker/lib/seal";
 import { listenersWhoSee } from "../../worker/queries/listeners";
+import { insertShare, setFavorite } from "../../worker/queries/sharing";
 import { activeUser, api, apiWith, failingNamespace, mailedPassword, sessionCookie, uniqueEmail } from "./helpers";
 import { isText, openSocket, type TestSocket } from "./sockets";
 
@@ -189,6 +190,25 @@ describe("sharing (F2.11) and favorites (F2.14)", () => {
       expect((await api(`/api/computers/${computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
     }
     expect((await computer(owner.cookie, computerId)).favorite).toBe(true);
+  });
+
+  it("sets no mark and no share on a computer that went since the route's access check (a revoke or removal racing it)", async () => {
+    const owner = await activeUser("race-owner");
+    const friend = await activeUser("race-friend");
+    const { computerId } = await link(owner);
+    const db = openDb(env.DB);
+    // The share is gone by the time the mark is written: no mark (a later share would bring it back).
+    await setFavorite(db, friend.id, computerId, true);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM favorites WHERE user_id = ?").bind(friend.id).first("n")).toBe(0);
+    expect(await insertShare(db, computerId, friend.id)).toMatchObject({ createdAt: expect.any(Number) });
+    expect(await insertShare(db, computerId, friend.id)).toBe("exists");
+    await setFavorite(db, friend.id, computerId, true);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM favorites WHERE user_id = ?").bind(friend.id).first("n")).toBe(1);
+    // The computer removed meanwhile: neither a mark nor a share, and no foreign-key failure.
+    await env.DB.prepare("DELETE FROM computers WHERE id = ?").bind(computerId).run();
+    await setFavorite(db, owner.id, computerId, true);
+    expect(await insertShare(db, computerId, friend.id)).toBe("gone");
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM favorites WHERE computer_id = ?").bind(computerId).first("n")).toBe(0);
   });
 });
 

@@ -122,7 +122,8 @@ describe("failed logins are slowed", () => {
     const fresh = await api("/api/auth/login", { body: { email, password }, headers: { "CF-Connecting-IP": "10.5.99.1" } });
     expect(fresh.status).toBe(429);
     expect(await fresh.json()).toMatchObject({ error: { code: "rate_limited" } });
-  });
+    // Each attempt is a PBKDF2 hash at 100,000 iterations: ~2 s in all alone, more beside other files.
+  }, 20_000);
 
   it("lets the owner in with the password a reset just set, however locked the account was", async () => {
     const { email } = await activeUser("locked-out");
@@ -165,7 +166,8 @@ describe("failed logins are slowed", () => {
       for (let i = 0; i < 4; i++) expect((await api("/api/auth/login", { body: { email, password: `wrong-${round}-${i}` }, headers })).status).toBe(401);
       expect((await api("/api/auth/login", { body: { email, password }, headers })).status).toBe(200);
     }
-  });
+    // Each attempt is a PBKDF2 hash at 100,000 iterations: ~2 s in all alone, more beside other files.
+  }, 20_000);
 
   it.each([
     ["changing the password", "/api/me/password", "POST", (p: string) => ({ currentPassword: p, newPassword: "another long password" })],

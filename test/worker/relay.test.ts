@@ -134,7 +134,9 @@ describe("agent control socket and presence (ComputerHub)", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await version()).toBe("0.2.20");
     again.ws.close();
-  });
+    // ~2.3 s alone (19 round trips to D1, one after the other, and two waits for nothing to
+    // happen); the default 5 s ran out once with every file running beside it on 2 cores.
+  }, 20_000);
 
   it("takes 10 control connects a minute for a computer and refuses more with 4429", async () => {
     const l = await linkComputer();

@@ -2,9 +2,23 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { computers, favorites, shares, users } from "../db/schema";
 
+/**
+ * Marks or unmarks a favorite. A mark is set only while the user still sees the computer, in
+ * the same statement: a share revoked (or a computer removed) since the caller's access check
+ * leaves no mark behind (a later share would bring it back) and no foreign-key failure.
+ */
 export async function setFavorite(db: Db, userId: string, computerId: string, favorite: boolean): Promise<void> {
-  if (favorite) await db.insert(favorites).values({ userId, computerId }).onConflictDoNothing();
-  else await db.delete(favorites).where(and(eq(favorites.userId, userId), eq(favorites.computerId, computerId)));
+  if (!favorite) {
+    await db.delete(favorites).where(and(eq(favorites.userId, userId), eq(favorites.computerId, computerId)));
+    return;
+  }
+  await db.run(sql`
+    INSERT INTO favorites (user_id, computer_id)
+    SELECT ${userId}, ${computerId}
+    WHERE EXISTS (
+      SELECT 1 FROM computers c WHERE c.id = ${computerId}
+        AND (c.owner_id = ${userId} OR EXISTS (SELECT 1 FROM shares s WHERE s.computer_id = c.id AND s.user_id = ${userId})))
+    ON CONFLICT DO NOTHING`);
 }
 
 export type ShareRow = { userId: string; email: string; firstName: string; lastName: string; createdAt: number };
@@ -18,10 +32,19 @@ export async function listShares(db: Db, computerId: string): Promise<ShareRow[]
     .orderBy(users.email);
 }
 
-/** False when the share already existed. */
-export async function insertShare(db: Db, computerId: string, userId: string): Promise<boolean> {
-  const rows = await db.insert(shares).values({ computerId, userId }).onConflictDoNothing().returning({ u: shares.userId });
-  return rows.length === 1;
+/**
+ * Shares a computer: its time when made, "exists" when it was shared already, "gone" when the
+ * computer went meanwhile (removed since the caller's access check: no foreign-key failure).
+ */
+export async function insertShare(db: Db, computerId: string, userId: string): Promise<{ createdAt: number } | "exists" | "gone"> {
+  const [made] = await db.all<{ created_at: number }>(sql`
+    INSERT INTO shares (computer_id, user_id)
+    SELECT ${computerId}, ${userId} WHERE EXISTS (SELECT 1 FROM computers WHERE id = ${computerId})
+    ON CONFLICT DO NOTHING
+    RETURNING created_at`);
+  if (made) return { createdAt: made.created_at };
+  const existing = await db.select({ u: shares.userId }).from(shares).where(and(eq(shares.computerId, computerId), eq(shares.userId, userId))).get();
+  return existing ? "exists" : "gone";
 }
 
 /**

@@ -122,7 +122,7 @@ computerRoutes
       // The change is made: an agent that cannot be told now gets it with its next hello.
       if (body.allowNonAdminConfig !== undefined) await settleAll("push settings to the agent", [c.env.COMPUTER_HUB.getByName(id).pushSettings(body.allowNonAdminConfig)]);
       await notifyComputerChanged(c.env, db, id);
-      return c.json({ computer: toComputerDto((await findVisibleComputer(db, userId, id))!) }, 200);
+      return c.json({ computer: toComputerDto(await visibleOr404(db, userId, id)) }, 200);
     },
   )
   .openapi(
@@ -180,7 +180,8 @@ computerRoutes
       await setFavorite(db, userId, id, c.req.valid("json").favorite);
       // A favorite is personal: only this user's tabs hear of it.
       await notifyComputerChanged(c.env, db, id, userId);
-      return c.json({ computer: toComputerDto((await findVisibleComputer(db, userId, id))!) }, 200);
+      // Removed (or no longer shared) since the check above: as if it had been before.
+      return c.json({ computer: toComputerDto(await visibleOr404(db, userId, id)) }, 200);
     },
   )
   .openapi(

@@ -73,10 +73,11 @@ shareRoutes
       // Sharing needs an account on the other side, so this much the product must say.
       if (!target) throw new ApiError("user_not_found", `No Edgedesk account uses ${email}. Ask them to register first.`);
       if (target.id === user.id) throw new ApiError("invalid_input", "email: This is your own computer already.");
-      if (!(await insertShare(db, id, target.id))) throw new ApiError("already_shared", `The computer is already shared with ${email}.`);
+      const made = await insertShare(db, id, target.id);
+      if (made === "exists") throw new ApiError("already_shared", `The computer is already shared with ${email}.`);
+      if (made === "gone") throw new ApiError("not_found", "No such computer in your list.");
       await notifyComputerChanged(c.env, db, id, target.id);
-      const share = (await listShares(db, id)).find((s) => s.userId === target.id)!;
-      return c.json(toShareDto(share), 201);
+      return c.json(toShareDto({ userId: target.id, email: target.email, firstName: target.firstName, lastName: target.lastName, createdAt: made.createdAt }), 201);
     },
   )
   .openapi(
