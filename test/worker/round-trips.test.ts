@@ -77,6 +77,22 @@ describe("D1 statements per request", () => {
     expect(steps.filter((d) => d.includes("TEMP B-TREE") && d.includes("ORDER BY"))).toEqual(["USE TEMP B-TREE FOR ORDER BY"]);
   });
 
+  it("reads a user's history along indexes, never every session ever recorded", async () => {
+    const user = await activeUser("trips-history");
+    const { status, sent } = await statementsFor("/api/history?from=2020-01-01T00:00:00Z", user.cookie);
+    expect(status).toBe(200);
+    const reads = sent.filter((s) => s.sql.includes("remote_sessions"));
+    expect(reads).toHaveLength(2); // the page and the count
+    for (const read of reads) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${read.sql}`).bind(...read.values).all<{ detail: string }>();
+      const steps = plan.results.map((r) => r.detail);
+      // "Viewer or owner" in one condition spans two tables, and SQLite scanned them all.
+      expect(steps.filter((d) => /^SCAN (rs|remote_sessions)\b/.test(d))).toEqual([]);
+      expect(steps.some((d) => d.includes("remote_sessions_user"))).toBe(true);
+      expect(steps.some((d) => d.includes("remote_sessions_computer"))).toBe(true);
+    }
+  });
+
   it("answers GET /me in one statement: the session look-up brings the plan", async () => {
     const user = await activeUser("trips-me");
     await env.DB.prepare("UPDATE users SET plan_id = 'business' WHERE id = ?").bind(user.id).run();
@@ -111,10 +127,17 @@ describe("D1 statements per request", () => {
     const { computerId, agentToken } = (await reg.json()) as { computerId: string; agentToken: string };
     const control = await openSocket(`/api/agent/connect?computer=${computerId}`, { Authorization: `Bearer ${agentToken}` });
     await control.next(isText); // the hub's settings: the agent is online
-    const { status, statements } = await statementsFor(`/api/computers/${computerId}/sessions`, user.cookie, "POST");
+    const { status, statements, sent } = await statementsFor(`/api/computers/${computerId}/sessions`, user.cookie, "POST");
     // The session look-up, the access check, the insert with its plan limit, the stored
     // sign-in, access and sign-in checked again, and last-connected.
     expect({ status, statements }).toEqual({ status: 201, statements: 7 });
+    // The plan's count reads only the sessions still running (the demo computer gathers every
+    // account's sessions: a count over all of them slowed every Connect).
+    const insert = sent.find((s) => s.sql.includes("INSERT INTO remote_sessions"))!;
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${insert.sql}`).bind(...insert.values).all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).filter((d) => / rs /.test(` ${d} `))).toEqual([
+      expect.stringContaining("USING COVERING INDEX remote_sessions_live (computer_id=? AND ended_at=?)"),
+    ]);
     control.ws.close();
   });
 });

@@ -133,7 +133,13 @@ export const remoteSessions = sqliteTable(
      */
     computerName: text("computer_name").notNull().default(""),
   },
-  (t) => [index("remote_sessions_computer").on(t.computerId, t.startedAt), index("remote_sessions_user").on(t.userId, t.startedAt)],
+  (t) => [
+    index("remote_sessions_computer").on(t.computerId, t.startedAt),
+    index("remote_sessions_user").on(t.userId, t.startedAt),
+    // The sessions still running: Connect counts them against the plan, revokes and removals
+    // end them. Without it each count read every session a computer ever had.
+    index("remote_sessions_live").on(t.computerId, t.endedAt).where(sql`${t.endedAt} IS NULL`),
+  ],
 );
 
 /** Branding (F4), one per account. */

@@ -1,0 +1,1 @@
+CREATE INDEX `remote_sessions_live` ON `remote_sessions` (`computer_id`,`ended_at`) WHERE "remote_sessions"."ended_at" IS NULL;
