@@ -26,13 +26,16 @@ export class AccountHub extends DurableObject<Env> {
     const signIn = request.headers.get(ACCOUNT_HUB_SIGN_IN);
     const userId = request.headers.get(ACCOUNT_HUB_USER);
     if (!signIn || !userId) return new Response("expected the tab's sign-in and user", { status: 400 });
-    // Listed first: a change made from now on reaches this tab (a row left by a tab that never
-    // opened costs one publish to no one, while a missing one would leave a tab unaware).
-    await addListener(openDb(this.env.DB), userId, Date.now());
     const pair = new WebSocketPair();
-    // Tagged with its sign-in, so signing that browser out closes it (closeTabs).
-    this.ctx.acceptWebSocket(pair[1], ["tab", signInTag(signIn)]);
-    pair[1].serializeAttachment({ userId } satisfies TabAttachment);
+    // Listed first: a change made from now on reaches this tab (a row left by a tab that never
+    // opened costs one publish to no one, while a missing one would leave a tab unaware). The
+    // listing and the accept are one step for the other events of this hub (see tabGone).
+    await this.ctx.blockConcurrencyWhile(async () => {
+      await addListener(openDb(this.env.DB), userId, Date.now());
+      // Tagged with its sign-in, so signing that browser out closes it (closeTabs).
+      this.ctx.acceptWebSocket(pair[1], ["tab", signInTag(signIn)]);
+      pair[1].serializeAttachment({ userId } satisfies TabAttachment);
+    });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -91,11 +94,18 @@ export class AccountHub extends DurableObject<Env> {
     await this.tabGone(ws);
   }
 
-  /** The account's last open tab went away: changes stop fanning out to it. */
+  /**
+   * The account's last open tab went away: changes stop fanning out to it. Checked and removed
+   * as one step: D1 calls let other events of this hub run while they wait, and a tab opening
+   * meanwhile (listed, then accepted after this check found no tab) was left with no listing,
+   * hearing nothing until every tab closed.
+   */
   private async tabGone(ws: WebSocket): Promise<void> {
-    const others = this.ctx.getWebSockets("tab").filter((t) => t !== ws && t.readyState === WebSocket.OPEN);
-    if (others.length > 0) return;
-    const { userId } = (ws.deserializeAttachment() as TabAttachment | null) ?? {};
-    if (userId) await removeListener(openDb(this.env.DB), userId);
+    await this.ctx.blockConcurrencyWhile(async () => {
+      const others = this.ctx.getWebSockets("tab").filter((t) => t !== ws && t.readyState === WebSocket.OPEN);
+      if (others.length > 0) return;
+      const { userId } = (ws.deserializeAttachment() as TabAttachment | null) ?? {};
+      if (userId) await removeListener(openDb(this.env.DB), userId);
+    });
   }
 }

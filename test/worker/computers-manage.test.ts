@@ -415,6 +415,24 @@ describe("live events (AccountHub)", () => {
     strangerTab.ws.close();
   });
 
+  it("keeps listening when a tab opens as the last other one closes", async () => {
+    const u = await activeUser("fan-race");
+    const listening = () => env.DB.prepare("SELECT count(*) AS n FROM cabinet_listeners WHERE user_id = ?").bind(u.id).first("n");
+    let tab = await openSocket("/api/events", { Cookie: u.cookie });
+    for (let round = 0; round < 10; round++) {
+      // The old tab's close and the new tab's open reach the hub together.
+      tab.ws.close();
+      const [next] = await Promise.all([openSocket("/api/events", { Cookie: u.cookie }), tab.closed]);
+      tab = next;
+      // Whatever order the hub handled them in, a tab is open, so the user is listed.
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await listening(), `round ${round}`).toBe(1);
+    }
+    tab.ws.close();
+    await tab.closed;
+    await expect.poll(listening).toBe(0);
+  });
+
   it("refuses the event socket without a session", async () => {
     const res = await api("/api/events", { headers: { Upgrade: "websocket" } });
     expect(res.status).toBe(401);
