@@ -38,29 +38,3 @@ export function describeBrowser(agent: string): string {
   const name = `${browser[0]} ${browser[1]}`;
   return system ? t("history.browserOn", { browser: name, system }) : name;
 }
-
-/** Milliseconds between UTC and `timeZone` at `instant` (positive east of Greenwich). */
-function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant a calendar day ("2026-07-03") begins in `timeZone`, as ISO; `addDays` moves the day. */
-export function startOfDay(date: string, timeZone: string, addDays = 0): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d + addDays);
-  let instant = wall - zoneOffset(wall, timeZone);
-  // Once more, for days where the offset changes between the guess and the answer.
-  instant = wall - zoneOffset(instant, timeZone);
-  return new Date(instant).toISOString();
-}

@@ -4,7 +4,7 @@ import type { Computer, HistoryEntry } from "../../../protocol/api";
 import { errorMessage } from "../api/client";
 import { t } from "../i18n/i18n";
 import { effectiveTimeZone } from "../ui/time";
-import { startOfDay } from "./history-format";
+import { startOfDay } from "./zone-day";
 import type { HistoryService } from "./history-service";
 
 export const PAGE_SIZE = 25;
