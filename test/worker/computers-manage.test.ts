@@ -523,4 +523,30 @@ describe("access matrix over the computer routes", () => {
     expect((await (await api(`/api/computers/${id}/shares`, { cookie: owner.cookie })).json()) as unknown).toEqual({ shares: [] });
     c.ws.close();
   });
+
+  it("answers 403 to a user it is shared with for what only the owner may do, and changes nothing", async () => {
+    const owner = await activeUser("owner6");
+    const friend = await activeUser("friend6");
+    const third = await activeUser("third6");
+    const l = await link(owner);
+    const id = l.computerId;
+    for (const u of [friend, third]) expect((await api(`/api/computers/${id}/shares`, { body: { email: u.email }, cookie: owner.cookie })).status).toBe(201);
+    const routes: [string, string, unknown?][] = [
+      ["GET", `/api/computers/${id}/shares`],
+      ["POST", `/api/computers/${id}/shares`, { email: (await activeUser("fourth6")).email }],
+      ["DELETE", `/api/computers/${id}/shares/${third.id}`],
+      ["PATCH", `/api/computers/${id}`, { name: "mine now" }],
+      ["PATCH", `/api/computers/${id}`, { credentials: { username: "u", password: "p" } }],
+      ["PATCH", `/api/computers/${id}`, { publicAccess: true }],
+      ["PATCH", `/api/computers/${id}`, { allowNonAdminConfig: true }],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await api(path, { method, body, cookie: friend.cookie });
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { code: "forbidden" } });
+    }
+    expect(await computer(owner.cookie, id)).toMatchObject({ name: "box", publicAccess: false, settings: { hasCredentials: false, allowNonAdminConfig: false } });
+    const shares = (await (await api(`/api/computers/${id}/shares`, { cookie: owner.cookie })).json()) as { shares: { userId: string }[] };
+    expect(shares.shares.map((s) => s.userId).sort()).toEqual([friend.id, third.id].sort());
+  });
 });
