@@ -39,10 +39,26 @@ export class AccountHub extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** Sends events to every open tab of the account; returns how many tabs got them. */
-  async publish(events: AccountEvent[]): Promise<number> {
+  /** When each computer last left this account's list (kept a minute: see publish). */
+  private readonly removedAt = new Map<string, number>();
+
+  /**
+   * Sends events to every open tab of the account; returns how many tabs got them. `readAt`:
+   * when the caller read the computers it sends (before the read). A computer read before it
+   * left the list (a change racing a revoke) arrives after its removal and would put it back
+   * in the tab: it is dropped. The race lasts a D1 read or two, so a minute of memory covers it.
+   */
+  async publish(events: AccountEvent[], readAt?: number): Promise<number> {
+    const now = Date.now();
+    for (const [id, at] of this.removedAt) if (now - at > 60_000) this.removedAt.delete(id);
+    const fresh = events.filter((e) => {
+      if (e.type === "computer-removed") this.removedAt.set(e.id, now);
+      if (e.type !== "computer" || readAt === undefined) return true;
+      const removed = this.removedAt.get(e.computer.id);
+      return removed === undefined || readAt > removed;
+    });
     const tabs = this.ctx.getWebSockets("tab");
-    for (const event of events) {
+    for (const event of fresh) {
       const text = JSON.stringify(event);
       for (const ws of tabs) {
         try {

@@ -2,6 +2,7 @@
 // agent reports (system info, screenshots), live events, the demo computer, and the access
 // matrix over every new route.
 import { env, SELF } from "cloudflare:test";
+import type { Computer as ApiComputer } from "../../protocol/api";
 import { describe, expect, it } from "vitest";
 import { computerStatus, RESTRICTED_DAYS } from "../../worker/computers/status";
 import { openDb } from "../../worker/db/client";
@@ -431,6 +432,26 @@ describe("live events (AccountHub)", () => {
     tab.ws.close();
     await tab.closed;
     await expect.poll(listening).toBe(0);
+  });
+
+  it("drops a view of a computer read before it left the user's list (a change racing a revoke)", async () => {
+    const owner = await activeUser("stale-owner");
+    const friend = await activeUser("stale-friend");
+    const l = await link(owner);
+    await api(`/api/computers/${l.computerId}/shares`, { body: { email: friend.email }, cookie: owner.cookie });
+    // The whole computer as the API gives it (the local helper types only what tests read).
+    const view = (await computer(friend.cookie, l.computerId)) as unknown as ApiComputer;
+    const tab = await openSocket("/api/events", { Cookie: friend.cookie });
+    const hub = env.ACCOUNT_HUB.getByName(friend.id);
+    const readBefore = Date.now() - 1;
+    expect((await api(`/api/computers/${l.computerId}/shares/${friend.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect(JSON.parse((await tab.next(isText)) as string)).toEqual({ type: "computer-removed", id: l.computerId });
+    // The racing change's view, read before the revoke, arrives after its removal: dropped.
+    await hub.publish([{ type: "computer", computer: view }], readBefore);
+    // One read after it (shared again) goes through.
+    await hub.publish([{ type: "computer", computer: { ...view, name: "later" } }], Date.now() + 1);
+    expect(JSON.parse((await tab.next(isText)) as string)).toMatchObject({ type: "computer", computer: { name: "later" } });
+    tab.ws.close();
   });
 
   it("refuses the event socket without a session", async () => {

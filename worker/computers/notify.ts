@@ -22,9 +22,11 @@ async function publishChanged(env: Env, db: Db, computerId: string, onlyUserId?:
     "tell a user's tabs a computer changed",
     userIds.map(async (userId) => {
       const hub = env.ACCOUNT_HUB.getByName(userId);
+      // Before the read: the hub drops a view read before the computer left this user's list.
+      const readAt = Date.now();
       const c = await findVisibleComputer(db, userId, computerId);
       const event: AccountEvent = c ? { type: "computer", computer: toComputerDto(c) } : { type: "computer-removed", id: computerId };
-      await hub.publish([event]);
+      await hub.publish([event], readAt);
     }),
   );
 }
