@@ -1,5 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 
+/** Failures an object keeps, and so the highest limit it can enforce. */
+export const MAX_COUNTED = 100;
+
 /**
  * Counts failures for one key (an account or an IP address) in a sliding window.
  * One object per key means every Worker instance in the world sees the same count.
@@ -26,7 +29,7 @@ export class RateLimiter extends DurableObject<Env> {
     const recent = this.failures(now, windowMs);
     recent.push(now);
     // Bounded: never keep more than a window's worth of a reasonable limit.
-    this.ctx.storage.kv.put("failures", recent.slice(-100));
+    this.ctx.storage.kv.put("failures", recent.slice(-MAX_COUNTED));
     // A key is always used with one window, so when this fires nothing counts any more. The
     // newest failure decides (calls from different Workers may bring their `now` out of order).
     void this.ctx.storage.setAlarm(Math.max(...recent) + windowMs);

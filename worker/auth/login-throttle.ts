@@ -1,3 +1,4 @@
+import { MAX_COUNTED } from "../../durable-objects/rate-limiter";
 import { rateLimited } from "../errors";
 import { sha256Hex } from "../lib/bytes";
 import { limitedNetwork } from "../lib/request";
@@ -11,8 +12,8 @@ import { limitedNetwork } from "../lib/request";
 export const LOGIN_LIMITS = {
   /** The address from one client address: the owner's typos, or one stranger's guesses. */
   perAccountFromIp: { limit: 5, windowMs: 15 * 60_000 },
-  /** The address from everywhere. At most 100 (RateLimiter keeps that many failures). */
-  perAccount: { limit: 100, windowMs: 60 * 60_000 },
+  /** The address from everywhere: as many as a RateLimiter counts. */
+  perAccount: { limit: MAX_COUNTED, windowMs: 60 * 60_000 },
   /** One client address across every address it tries. */
   perIp: { limit: 20, windowMs: 15 * 60_000 },
 } as const;

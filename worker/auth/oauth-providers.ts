@@ -2,6 +2,7 @@
 // defaults are the providers' public endpoints. A provider without a client id is off.
 
 import type { SocialProvider } from "../../protocol/api";
+import { ApiError } from "../errors";
 
 /** The API's list of providers (protocol/api.ts), which the routes validate against. */
 export type ProviderName = SocialProvider;
@@ -62,4 +63,11 @@ export function oauthProvider(env: Env, name: string): OAuthProvider | undefined
     };
   }
   return undefined;
+}
+
+/** The provider if this deployment offers it; 404 otherwise. */
+export function configuredProvider(env: Env, name: string): OAuthProvider {
+  const provider = oauthProvider(env, name);
+  if (!provider) throw new ApiError("not_found", `Sign-in with ${name} is not configured here.`);
+  return provider;
 }

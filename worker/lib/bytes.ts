@@ -31,6 +31,12 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** timingSafeEqual for two strings (their UTF-8 bytes). */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  const enc = new TextEncoder();
+  return timingSafeEqual(enc.encode(a), enc.encode(b));
+}
+
 export function randomToken(bytes = 32): string {
   return bytesToBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }

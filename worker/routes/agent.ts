@@ -6,7 +6,7 @@ import { verifyCredentials } from "../auth/accounts";
 import { demoAgentKey, registerDemoComputer } from "../computers/demo";
 import { ApiError } from "../errors";
 import { openDb } from "../db/client";
-import { newId, randomToken, sha256Hex, timingSafeEqual } from "../lib/bytes";
+import { newId, randomToken, sha256Hex, timingSafeEqualText } from "../lib/bytes";
 import { clientIp } from "../lib/request";
 import { findAgentSecretHash, insertComputer } from "../queries/computers";
 import { errors, jsonBody, jsonResponse, router } from "./openapi";
@@ -65,8 +65,7 @@ agentRoutes.openapi(
   }),
   async (c) => {
     const key = demoAgentKey(c.env);
-    const given = new TextEncoder().encode(c.req.valid("header")["x-demo-key"]);
-    if (!key || !timingSafeEqual(given, new TextEncoder().encode(key))) throw new ApiError("forbidden", "Wrong demo agent key.");
+    if (!key || !timingSafeEqualText(c.req.valid("header")["x-demo-key"], key)) throw new ApiError("forbidden", "Wrong demo agent key.");
     return c.json(await registerDemoComputer(openDb(c.env.DB), c.req.valid("json").name), 201);
   },
 );
@@ -83,8 +82,7 @@ agentRoutes.get("/agent/connect", async (c) => {
   const computerId = c.req.query("computer") ?? "";
   const token = /^Bearer (\S+)$/.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
   const stored = /^[0-9a-f-]{36}$/.test(computerId) && token ? await findAgentSecretHash(openDb(c.env.DB), computerId) : undefined;
-  const enc = new TextEncoder();
-  if (!stored || !timingSafeEqual(enc.encode(await sha256Hex(token)), enc.encode(stored))) {
+  if (!stored || !timingSafeEqualText(await sha256Hex(token), stored)) {
     return refuseSocket(ControlCloseCode.Unauthorized, "unknown computer or invalid agent token; sign in again");
   }
   // Each connect writes D1 and tells every open tab that sees the computer: an agent (or a

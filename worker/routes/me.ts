@@ -10,7 +10,7 @@ import {
   UpdateProfileRequest,
   UserResponse,
 } from "../../protocol/api";
-import { oauthProvider } from "../auth/oauth-providers";
+import { configuredProvider, oauthProvider } from "../auth/oauth-providers";
 import { disconnectProvider, listConnected } from "../queries/social-sign-ins";
 import { deleteAccount } from "../auth/delete-account";
 import { ApiError } from "../errors";
@@ -139,7 +139,7 @@ meRoutes
     }),
     async (c) => {
       const { provider } = c.req.valid("param");
-      if (!oauthProvider(c.env, provider)) throw new ApiError("not_found", `Sign-in with ${provider} is not configured here.`);
+      configuredProvider(c.env, provider);
       const user = c.get("user");
       await confirmPassword(c.env, user, c.req.valid("json").password, clientIp(c));
       const grant = await mintConnectGrant(c.env, { userId: user.id, signIn: c.get("signIn"), provider });

@@ -5,13 +5,13 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { openSession } from "../auth/accounts";
 import { finishOAuth, providerLabel, startOAuth, userForProfile } from "../auth/oauth";
 import { connectStateTag, grantAllows } from "../auth/connect-grant";
-import { oauthProvider, type OAuthProfile, type OAuthProvider, type ProviderName } from "../auth/oauth-providers";
+import { configuredProvider, type OAuthProfile, type OAuthProvider, type ProviderName } from "../auth/oauth-providers";
 import { cookieSignIn, setSessionCookie } from "../auth/session-cookie";
 import { connectIdentity } from "../queries/social-sign-ins";
 import { openDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { timingSafeEqual } from "../lib/bytes";
+import { timingSafeEqualText } from "../lib/bytes";
 import { clientIp, userAgent } from "../lib/request";
 import { mailLanguage, requestLanguage } from "../mail/language";
 import { providerConnectedMail } from "../mail/templates";
@@ -25,11 +25,6 @@ function redirectUri(c: Context<AppEnv>, provider: string): string {
   return `${cabinetUrl(c.env, c.req.url)}/api/auth/oauth/${provider}/callback`;
 }
 
-function providerOr404(c: Context<AppEnv>, name: string) {
-  const provider = oauthProvider(c.env, name);
-  if (!provider) throw new ApiError("not_found", `Sign-in with ${name} is not configured here.`);
-  return provider;
-}
 
 /** Where a round trip to the provider that was not finished sends the user back. */
 const SIGN_IN_INTERRUPTED = "The sign-in was interrupted or expired. Try again.";
@@ -62,7 +57,7 @@ export const oauthRoutes = router()
     }),
     async (c) => {
       const { provider: name } = c.req.valid("param");
-      const provider = providerOr404(c, name);
+      const provider = configuredProvider(c.env, name);
       const { connect: grant } = c.req.valid("query");
       // The provider comes back to the cabinet's address (PUBLIC_URL), and the state cookie
       // must be there to meet it: started on another host name that reaches the same Worker
@@ -102,12 +97,11 @@ export const oauthRoutes = router()
     }),
     async (c) => {
       const { provider: name } = c.req.valid("param");
-      const provider = providerOr404(c, name);
+      const provider = configuredProvider(c.env, name);
       const { code, state, error } = c.req.valid("query");
       const expected = readState(getCookie(c, STATE_COOKIE));
       deleteCookie(c, STATE_COOKIE, { path: "/api/auth/oauth" });
-      const enc = new TextEncoder();
-      const intact = !!code && !!state && !!expected.state && !!expected.codeVerifier && timingSafeEqual(enc.encode(state), enc.encode(expected.state));
+      const intact = !!code && !!state && !!expected.state && !!expected.codeVerifier && timingSafeEqualText(state, expected.state);
       if (expected.connectTag !== undefined) {
         return intact && !error ? connect(c, provider, code!, state!, expected.codeVerifier!, expected.connectTag) : backToProfile(c, { error: CONNECT_INTERRUPTED });
       }
@@ -141,8 +135,7 @@ function backToProfile(c: Context<AppEnv>, outcome: { error: string } | { connec
  */
 async function connect(c: Context<AppEnv>, provider: OAuthProvider, code: string, state: string, codeVerifier: string, tag: string): Promise<Response> {
   const signIn = await cookieSignIn(c);
-  const enc = new TextEncoder();
-  if (!signIn || !timingSafeEqual(enc.encode(tag), enc.encode(await connectStateTag(c.env, state, provider.name, signIn.hash)))) {
+  if (!signIn || !timingSafeEqualText(tag, await connectStateTag(c.env, state, provider.name, signIn.hash))) {
     return backToProfile(c, { error: CONNECT_INTERRUPTED });
   }
   let profile: OAuthProfile;
